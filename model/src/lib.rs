@@ -1,0 +1,25 @@
+//! The reference risk model of solvent (risk model v1 of `DESIGN.md`).
+//!
+//! This crate is the single source of truth for what an attestation claims. It parses and
+//! validates the policy and portfolio files exactly as the design of record says, turns every
+//! decimal into an exact scaled integer, and computes the figures of the model (haircut collateral,
+//! debt, equity, scenario losses, scanning risk, short option minimum, margin requirement) and both
+//! claims with exact big-integer arithmetic: no floats and no rounding anywhere.
+//!
+//! The circuit (`solvent-circuits`) consumes the same scaled integers and is tested against the
+//! figures computed here.
+#![deny(missing_docs)]
+#![deny(unsafe_code)]
+
+pub mod decimal;
+pub mod error;
+pub mod policy;
+pub mod portfolio;
+pub mod risk;
+mod strict_map;
+
+pub use decimal::{Decimal, AMOUNT_SCALE, RATIO_SCALE};
+pub use error::InputError;
+pub use policy::{Asset, Instrument, Policy, Tier};
+pub use portfolio::{Portfolio, Warning};
+pub use risk::{evaluate, RiskReport};

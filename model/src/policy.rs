@@ -1,0 +1,361 @@
+//! The public risk policy (`solvent/policy/v1`): parsing and validation.
+
+use crate::decimal::{parse_scaled, ExcessDigits, AMOUNT_DIGITS, RATIO_DIGITS, RATIO_SCALE};
+use crate::error::{parse_json, InputError};
+use serde::Deserialize;
+
+/// The schema tag of a policy file.
+pub const POLICY_SCHEMA: &str = "solvent/policy/v1";
+/// Most assets a policy may list.
+pub const MAX_ASSETS: usize = 256;
+/// Most haircut tiers an asset may have.
+pub const MAX_TIERS: usize = 16;
+/// Most instruments a policy may list.
+pub const MAX_INSTRUMENTS: usize = 1 << 16;
+/// Most scenarios a policy may list.
+pub const MAX_SCENARIOS: usize = 64;
+/// Longest id or scenario name, in UTF-8 bytes (one field element holds it).
+pub const MAX_NAME_BYTES: usize = 31;
+/// Largest ratio threshold (1000, scaled by 10^6).
+pub const MAX_RATIO: i128 = 1000 * RATIO_SCALE;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    schema: String,
+    id: String,
+    effective_at: u64,
+    expires_at: u64,
+    scenarios: Vec<String>,
+    assets: Vec<RawAsset>,
+    #[serde(default)]
+    instruments: Vec<RawInstrument>,
+    thresholds: RawThresholds,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAsset {
+    id: String,
+    price: String,
+    haircut_tiers: Vec<RawTier>,
+    debt_margin_rate: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTier {
+    up_to: Option<String>,
+    weight: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInstrument {
+    id: String,
+    scenario_loss: Vec<String>,
+    short_option_minimum: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawThresholds {
+    margin_ratio: String,
+    collateral_ratio: String,
+}
+
+/// A haircut tier: market value up to `up_to` (scaled by 10^8; `None` = unbounded) counts at
+/// `weight` (scaled by 10^6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tier {
+    /// Upper bound of the tier in value units, scaled by 10^8; `None` for an unbounded last tier.
+    pub up_to: Option<i128>,
+    /// Weight in `[0, 1]`, scaled by 10^6.
+    pub weight: i128,
+}
+
+/// A collateral or debt asset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// Asset id, as portfolios name it.
+    pub id: String,
+    /// Price, scaled by 10^8.
+    pub price: i128,
+    /// Haircut tiers with strictly increasing bounds.
+    pub tiers: Vec<Tier>,
+    /// Debt margin rate, scaled by 10^6.
+    pub debt_margin_rate: i128,
+}
+
+/// An instrument with its risk array.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Instrument {
+    /// Instrument id, as portfolios name it.
+    pub id: String,
+    /// Loss of one long unit in each scenario (positive = loss), scaled by 10^8.
+    pub scenario_loss: Vec<i128>,
+    /// Short option minimum per unit held short, scaled by 10^8.
+    pub short_option_minimum: i128,
+}
+
+/// A validated policy with every decimal as an exact scaled integer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// Policy id.
+    pub id: String,
+    /// Start of the validity window (unix seconds, inclusive).
+    pub effective_at: u64,
+    /// End of the validity window (unix seconds, exclusive).
+    pub expires_at: u64,
+    /// Scenario names, in order.
+    pub scenarios: Vec<String>,
+    /// Assets, in order.
+    pub assets: Vec<Asset>,
+    /// Instruments, in order.
+    pub instruments: Vec<Instrument>,
+    /// Margin threshold (`E >= margin_ratio * M`), scaled by 10^6.
+    pub margin_ratio: i128,
+    /// Collateral threshold (`C >= collateral_ratio * D`), scaled by 10^6.
+    pub collateral_ratio: i128,
+}
+
+fn check_name(field: &str, name: &str) -> Result<(), InputError> {
+    if name.is_empty() {
+        return Err(InputError::new(field, "must not be empty"));
+    }
+    if name.len() > MAX_NAME_BYTES {
+        return Err(InputError::new(
+            field,
+            format!("`{name}` is {} bytes long; at most {MAX_NAME_BYTES} are allowed", name.len()),
+        ));
+    }
+    Ok(())
+}
+
+fn policy_value(field: &str, text: &str, digits: u32) -> Result<i128, InputError> {
+    parse_scaled(text, digits, ExcessDigits::Refuse)
+        .map(|s| s.value)
+        .map_err(|m| InputError::new(field, m))
+}
+
+fn non_negative(field: &str, text: &str, digits: u32) -> Result<i128, InputError> {
+    let value = policy_value(field, text, digits)?;
+    if value < 0 {
+        return Err(InputError::new(field, format!("`{text}` must not be negative")));
+    }
+    Ok(value)
+}
+
+fn count(field: &str, len: usize, min: usize, max: usize) -> Result<(), InputError> {
+    if len < min || len > max {
+        return Err(InputError::new(field, format!("has {len} entries; between {min} and {max} are allowed")));
+    }
+    Ok(())
+}
+
+fn check_unique<'a>(field: &str, ids: impl Iterator<Item = &'a str>) -> Result<(), InputError> {
+    let mut seen = std::collections::HashMap::new();
+    for (i, id) in ids.enumerate() {
+        if let Some(first) = seen.insert(id, i) {
+            return Err(InputError::new(
+                format!("{field}[{i}].id"),
+                format!("`{id}` is already the id of {field}[{first}]"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl Policy {
+    /// Parses and validates a policy file's text.
+    pub fn from_json(text: &str) -> Result<Policy, InputError> {
+        let raw: RawPolicy = parse_json(text)?;
+        if raw.schema != POLICY_SCHEMA {
+            return Err(InputError::new("schema", format!("is `{}`; expected `{POLICY_SCHEMA}`", raw.schema)));
+        }
+        check_name("id", &raw.id)?;
+        if raw.effective_at >= raw.expires_at {
+            return Err(InputError::new("expires_at", "must be later than effective_at"));
+        }
+        if raw.expires_at > i64::MAX as u64 {
+            return Err(InputError::new("expires_at", "is not a plausible unix time"));
+        }
+        count("scenarios", raw.scenarios.len(), 1, MAX_SCENARIOS)?;
+        for (s, name) in raw.scenarios.iter().enumerate() {
+            check_name(&format!("scenarios[{s}]"), name)?;
+        }
+        count("assets", raw.assets.len(), 1, MAX_ASSETS)?;
+        check_unique("assets", raw.assets.iter().map(|a| a.id.as_str()))?;
+        count("instruments", raw.instruments.len(), 0, MAX_INSTRUMENTS)?;
+        check_unique("instruments", raw.instruments.iter().map(|i| i.id.as_str()))?;
+
+        let assets = raw
+            .assets
+            .iter()
+            .enumerate()
+            .map(|(a, raw)| Self::asset(a, raw))
+            .collect::<Result<Vec<_>, _>>()?;
+        let scenario_count = raw.scenarios.len();
+        let instruments = raw
+            .instruments
+            .iter()
+            .enumerate()
+            .map(|(i, raw)| Self::instrument(i, raw, scenario_count))
+            .collect::<Result<Vec<_>, _>>()?;
+        let ratio = |field: &str, text: &str| -> Result<i128, InputError> {
+            let value = non_negative(field, text, RATIO_DIGITS)?;
+            if value > MAX_RATIO {
+                return Err(InputError::new(field, format!("`{text}` is above 1000")));
+            }
+            Ok(value)
+        };
+        Ok(Policy {
+            id: raw.id,
+            effective_at: raw.effective_at,
+            expires_at: raw.expires_at,
+            scenarios: raw.scenarios,
+            assets,
+            instruments,
+            margin_ratio: ratio("thresholds.margin_ratio", &raw.thresholds.margin_ratio)?,
+            collateral_ratio: ratio("thresholds.collateral_ratio", &raw.thresholds.collateral_ratio)?,
+        })
+    }
+
+    fn asset(a: usize, raw: &RawAsset) -> Result<Asset, InputError> {
+        let at = |field: &str| format!("assets[{a}].{field}");
+        check_name(&at("id"), &raw.id)?;
+        let price = non_negative(&at("price"), &raw.price, AMOUNT_DIGITS)?;
+        let debt_margin_rate = non_negative(&at("debt_margin_rate"), &raw.debt_margin_rate, RATIO_DIGITS)?;
+        count(&at("haircut_tiers"), raw.haircut_tiers.len(), 1, MAX_TIERS)?;
+        let mut tiers = Vec::with_capacity(raw.haircut_tiers.len());
+        let mut previous = 0i128;
+        for (k, tier) in raw.haircut_tiers.iter().enumerate() {
+            let field = at(&format!("haircut_tiers[{k}]"));
+            let weight = non_negative(&format!("{field}.weight"), &tier.weight, RATIO_DIGITS)?;
+            if weight > RATIO_SCALE {
+                return Err(InputError::new(format!("{field}.weight"), format!("`{}` is above 1", tier.weight)));
+            }
+            let up_to = match &tier.up_to {
+                None if k + 1 == raw.haircut_tiers.len() => None,
+                None => {
+                    return Err(InputError::new(format!("{field}.up_to"), "only the last tier may be unbounded (null)"))
+                }
+                Some(text) => {
+                    let bound = non_negative(&format!("{field}.up_to"), text, AMOUNT_DIGITS)?;
+                    if bound <= previous {
+                        return Err(InputError::new(
+                            format!("{field}.up_to"),
+                            "must be greater than the previous tier's up_to (and than 0)",
+                        ));
+                    }
+                    previous = bound;
+                    Some(bound)
+                }
+            };
+            tiers.push(Tier { up_to, weight });
+        }
+        Ok(Asset { id: raw.id.clone(), price, tiers, debt_margin_rate })
+    }
+
+    fn instrument(i: usize, raw: &RawInstrument, scenarios: usize) -> Result<Instrument, InputError> {
+        let at = |field: &str| format!("instruments[{i}].{field}");
+        check_name(&at("id"), &raw.id)?;
+        if raw.scenario_loss.len() != scenarios {
+            return Err(InputError::new(
+                at("scenario_loss"),
+                format!("has {} entries; the policy has {scenarios} scenarios", raw.scenario_loss.len()),
+            ));
+        }
+        let scenario_loss = raw
+            .scenario_loss
+            .iter()
+            .enumerate()
+            .map(|(s, text)| policy_value(&at(&format!("scenario_loss[{s}]")), text, AMOUNT_DIGITS))
+            .collect::<Result<Vec<_>, _>>()?;
+        let short_option_minimum = non_negative(&at("short_option_minimum"), &raw.short_option_minimum, AMOUNT_DIGITS)?;
+        Ok(Instrument { id: raw.id.clone(), scenario_loss, short_option_minimum })
+    }
+
+    /// The largest number of haircut tiers of any asset (the shape's tiers per asset).
+    pub fn max_tiers(&self) -> usize {
+        self.assets.iter().map(|a| a.tiers.len()).max().unwrap_or(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) const DEMO: &str = r#"{ "schema": "solvent/policy/v1", "id": "demo-2026-11-22",
+      "effective_at": 1763769600, "expires_at": 1763856000,
+      "scenarios": ["px 0 vol+", "px 0 vol-"],
+      "assets": [ { "id": "BTC", "price": "20000",
+                    "haircut_tiers": [ {"up_to": "100000000", "weight": "1"},
+                                       {"up_to": "120000000", "weight": "0.975"},
+                                       {"up_to": null, "weight": "0.5"} ],
+                    "debt_margin_rate": "0.05" } ],
+      "instruments": [ { "id": "BTC-PERP", "scenario_loss": ["0", "-1.5"], "short_option_minimum": "0" } ],
+      "thresholds": { "margin_ratio": "1", "collateral_ratio": "1.25" } }"#;
+
+    fn refused(text: &str) -> InputError {
+        Policy::from_json(text).expect_err("policy was accepted")
+    }
+
+    #[test]
+    fn parses_the_design_example() {
+        let p = Policy::from_json(DEMO).unwrap();
+        assert_eq!(p.assets[0].price, 20000 * 100_000_000);
+        assert_eq!(p.assets[0].tiers[1], Tier { up_to: Some(120_000_000 * 100_000_000), weight: 975_000 });
+        assert_eq!(p.assets[0].tiers[2].up_to, None);
+        assert_eq!(p.instruments[0].scenario_loss, vec![0, -150_000_000]);
+        assert_eq!(p.collateral_ratio, 1_250_000);
+        assert_eq!(p.max_tiers(), 3);
+    }
+
+    #[test]
+    fn names_the_field_of_a_bad_tier_bound() {
+        let bad = DEMO.replace("\"120000000\"", "\"90000000\"");
+        assert_eq!(refused(&bad).field, "assets[0].haircut_tiers[1].up_to");
+        let middle_null = DEMO.replace("{\"up_to\": \"120000000\"", "{\"up_to\": null");
+        assert_eq!(refused(&middle_null).field, "assets[0].haircut_tiers[1].up_to");
+    }
+
+    #[test]
+    fn refuses_unknown_fields_duplicate_keys_and_wrong_schema() {
+        let unknown = DEMO.replace("\"debt_margin_rate\"", "\"colour\": \"red\", \"debt_margin_rate\"");
+        let e = refused(&unknown);
+        assert_eq!(e.field, "assets[0].colour");
+        assert!(e.message.contains("unknown field"), "{e}");
+        let duplicate = DEMO.replace("\"price\": \"20000\"", "\"price\": \"20000\", \"price\": \"1\"");
+        assert!(refused(&duplicate).message.contains("duplicate field"));
+        assert_eq!(refused(&DEMO.replace("policy/v1", "policy/v2")).field, "schema");
+        assert!(refused("{").message.contains("EOF"));
+    }
+
+    #[test]
+    fn refuses_out_of_range_values_naming_them() {
+        let cases = [
+            (DEMO.replace("\"0.975\"", "\"1.5\""), "assets[0].haircut_tiers[1].weight"),
+            (DEMO.replace("\"20000\"", "\"-1\""), "assets[0].price"),
+            (DEMO.replace("\"20000\"", "\"0.000000001\""), "assets[0].price"),
+            (DEMO.replace("\"1.25\"", "\"1000.000001\""), "thresholds.collateral_ratio"),
+            (DEMO.replace("\"-1.5\"", "\"100000000000\""), "instruments[0].scenario_loss[1]"),
+            (DEMO.replace("[\"0\", \"-1.5\"]", "[\"0\"]"), "instruments[0].scenario_loss"),
+            (DEMO.replace("\"BTC-PERP\"", "\"\""), "instruments[0].id"),
+            (DEMO.replace("1763856000", "1763769600"), "expires_at"),
+            (DEMO.replace("\"0.05\"", "\"0.0000001\""), "assets[0].debt_margin_rate"),
+        ];
+        for (text, field) in cases {
+            assert_eq!(refused(&text).field, field);
+        }
+    }
+
+    #[test]
+    fn refuses_duplicate_ids() {
+        let two = DEMO.replace(
+            "\"instruments\": [ {",
+            "\"instruments\": [ { \"id\": \"BTC-PERP\", \"scenario_loss\": [\"0\", \"0\"], \"short_option_minimum\": \"0\" }, {",
+        );
+        assert_eq!(refused(&two).field, "instruments[1].id");
+    }
+}
