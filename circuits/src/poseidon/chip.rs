@@ -1,0 +1,235 @@
+//! The Poseidon chip: proves a sponge on the eight state columns.
+//!
+//! Rows of one sponge (`m` blocks of seven inputs):
+//!
+//! ```text
+//! row 0            initial state [domain, 0, ..., 0]          (cells fixed to constants)
+//! per block:
+//!   absorb row     the state so far                              q_absorb
+//!   input row      7 inputs in columns 0..7 (column 7 unused)
+//!   P0             state + inputs (words 1..8)                   q_full  (round 1)
+//!   P1..P3                                                       q_full  (rounds 2..4)
+//!   P4             state entering the partial rounds             q_partial (chunk 0)
+//!   P4+1           S-box outputs of chunk 0, output constants
+//!   ...            8 chunks of 8 partial rounds, 2 rows each
+//!   P20..P23                                                     q_full  (rounds 5..8)
+//!   P24            state after the permutation (= next absorb row)
+//! ```
+//!
+//! The absorb row of a block is the previous block's `P24` (or row 0), so a sponge of `m`
+//! blocks takes `26 m + 1` rows. The digest is column 1 of the last `P24`.
+
+use super::native::{full_round, partial_chunk};
+use ff::Field;
+use super::spec::{constants, CHUNK, CHUNKS, FULL_ROUNDS, RATE, WIDTH};
+use halo2_proofs::{
+    halo2curves::bn256::Fr,
+    plonk::{Advice, Column, ConstraintSystem, Expression, Fixed, Selector},
+    poly::Rotation,
+};
+
+/// Rows of one permutation, from its input state to its output state inclusive.
+pub const PERMUTATION_ROWS: usize = 1 + FULL_ROUNDS / 2 + 2 * CHUNKS + FULL_ROUNDS / 2;
+
+/// Rows a sponge over `inputs` elements occupies.
+pub fn sponge_rows(inputs: usize) -> usize {
+    let blocks = inputs.div_ceil(RATE).max(1);
+    1 + blocks * (1 + PERMUTATION_ROWS)
+}
+
+/// Columns, round-constant columns and selectors of the Poseidon chip.
+#[derive(Clone, Debug)]
+pub struct PoseidonConfig {
+    /// The state words.
+    pub state: [Column<Advice>; WIDTH],
+    /// Round constants (full rounds), or the chunk constants (partial rounds).
+    pub round_constants: [Column<Fixed>; WIDTH],
+    /// A full round from this row to the next.
+    pub q_full: Selector,
+    /// A chunk of eight partial rounds from this row over the next two.
+    pub q_partial: Selector,
+    /// Absorption of the next row's inputs into this row's state, two rows down.
+    pub q_absorb: Selector,
+}
+
+fn pow5(x: Expression<Fr>) -> Expression<Fr> {
+    let x2 = x.clone() * x.clone();
+    x2.clone() * x2 * x
+}
+
+fn affine(
+    form: &super::spec::Affine,
+    x: &[Expression<Fr>],
+    s: &[Expression<Fr>],
+    constant: Expression<Fr>,
+) -> Expression<Fr> {
+    let mut acc = constant;
+    for (c, x) in form.state.iter().zip(x) {
+        acc = acc + x.clone() * *c;
+    }
+    for (c, s) in form.sbox.iter().zip(s) {
+        if *c != Fr::ZERO {
+            acc = acc + s.clone() * *c;
+        }
+    }
+    acc
+}
+
+impl PoseidonConfig {
+    /// Creates the gates on `state` columns.
+    pub fn configure(meta: &mut ConstraintSystem<Fr>, state: [Column<Advice>; WIDTH]) -> Self {
+        let round_constants = [(); WIDTH].map(|_| meta.fixed_column());
+        let q_full = meta.selector();
+        let q_partial = meta.selector();
+        let q_absorb = meta.selector();
+        let k = constants();
+
+        // next_i = sum_j MDS[i][j] * (x_j + rc_j)^5
+        meta.create_gate("poseidon: full round", |meta| {
+            let q = meta.query_selector(q_full);
+            let sboxes: Vec<_> = (0..WIDTH)
+                .map(|j| {
+                    let x = meta.query_advice(state[j], Rotation::cur());
+                    pow5(x + meta.query_fixed(round_constants[j], Rotation::cur()))
+                })
+                .collect();
+            (0..WIDTH)
+                .map(|i| {
+                    let next = meta.query_advice(state[i], Rotation::next());
+                    let mixed = sboxes
+                        .iter()
+                        .zip(&k.mds[i])
+                        .fold(Expression::Constant(Fr::ZERO), |acc, (s, m)| acc + s.clone() * *m);
+                    q.clone() * (next - mixed)
+                })
+                .collect::<Vec<_>>()
+        });
+
+        // With x on this row, s on the next and y two rows down (f, g the chunk's constants on
+        // this and the next row of the round-constant columns):
+        //   s_j = (A_j x + B_j s_{<j} + f_j)^5      y_i = C_i x + D_i s + g_i
+        meta.create_gate("poseidon: 8 partial rounds", |meta| {
+            let q = meta.query_selector(q_partial);
+            let x: Vec<_> = state.iter().map(|c| meta.query_advice(*c, Rotation::cur())).collect();
+            let s: Vec<_> = state.iter().map(|c| meta.query_advice(*c, Rotation::next())).collect();
+            let y: Vec<_> = state.iter().map(|c| meta.query_advice(*c, Rotation(2))).collect();
+            let f: Vec<_> = round_constants.iter().map(|c| meta.query_fixed(*c, Rotation::cur())).collect();
+            let g: Vec<_> = round_constants.iter().map(|c| meta.query_fixed(*c, Rotation::next())).collect();
+            let forms = &k.chunks[0];
+            let mut constraints = Vec::with_capacity(2 * WIDTH);
+            for j in 0..CHUNK {
+                let input = affine(&forms.sbox_input[j], &x, &s[..j], f[j].clone());
+                constraints.push(q.clone() * (s[j].clone() - pow5(input)));
+            }
+            for i in 0..WIDTH {
+                let output = affine(&forms.output[i], &x, &s, g[i].clone());
+                constraints.push(q.clone() * (y[i].clone() - output));
+            }
+            constraints
+        });
+
+        // y_0 = x_0;  y_i = x_i + input_{i-1} for i in 1..8
+        meta.create_gate("poseidon: absorb", |meta| {
+            let q = meta.query_selector(q_absorb);
+            (0..WIDTH)
+                .map(|i| {
+                    let x = meta.query_advice(state[i], Rotation::cur());
+                    let y = meta.query_advice(state[i], Rotation(2));
+                    let absorbed = if i == 0 { x } else { x + meta.query_advice(state[i - 1], Rotation::next()) };
+                    q.clone() * (y - absorbed)
+                })
+                .collect::<Vec<_>>()
+        });
+
+        PoseidonConfig { state, round_constants, q_full, q_partial, q_absorb }
+    }
+}
+
+/// The assignment of one sponge: every row's state cells and fixed values, and which selectors
+/// are on. Computed natively, then written by the layouter.
+#[derive(Clone, Debug, Default)]
+pub struct SpongeRows {
+    /// Advice values, row by row.
+    pub advice: Vec<[Fr; WIDTH]>,
+    /// Round-constant column values, row by row.
+    pub fixed: Vec<[Fr; WIDTH]>,
+    /// Rows (relative) with `q_full`.
+    pub full: Vec<usize>,
+    /// Rows (relative) with `q_partial`.
+    pub partial: Vec<usize>,
+    /// Rows (relative) with `q_absorb`.
+    pub absorb: Vec<usize>,
+    /// Rows (relative) holding a block's inputs.
+    pub input_rows: Vec<usize>,
+}
+
+/// Computes the rows of a sponge over `inputs` (padded with zeros) under `domain`.
+pub fn sponge_rows_for(domain: Fr, inputs: &[Fr]) -> SpongeRows {
+    let k = constants();
+    let zero = Fr::ZERO;
+    let mut rows = SpongeRows::default();
+    let mut state = [zero; WIDTH];
+    state[0] = domain;
+    let blocks = inputs.len().div_ceil(RATE).max(1);
+    let push = |rows: &mut SpongeRows, advice: [Fr; WIDTH], fixed: [Fr; WIDTH]| {
+        rows.advice.push(advice);
+        rows.fixed.push(fixed);
+        rows.advice.len() - 1
+    };
+    push(&mut rows, state, [zero; WIDTH]);
+    for b in 0..blocks {
+        let absorb_row = rows.advice.len() - 1;
+        rows.absorb.push(absorb_row);
+        let mut input = [zero; WIDTH];
+        for j in 0..RATE {
+            input[j] = inputs.get(b * RATE + j).copied().unwrap_or(zero);
+            state[1 + j] += input[j];
+        }
+        let r = push(&mut rows, input, [zero; WIDTH]);
+        rows.input_rows.push(r);
+        let half = FULL_ROUNDS / 2;
+        let rc = &k.round_constants;
+        let full_rounds = (0..half).chain(rc.len() - half..rc.len());
+        let mut full_rounds = full_rounds.peekable();
+        // first half of the full rounds
+        for _ in 0..half {
+            let r = full_rounds.next().unwrap();
+            let row = push(&mut rows, state, rc[r]);
+            rows.full.push(row);
+            state = full_round(&state, &rc[r]);
+        }
+        for c in 0..CHUNKS {
+            let (sbox, out) = partial_chunk(&state, c);
+            let forms = &k.chunks[c];
+            let f = std::array::from_fn(|j| forms.sbox_input[j].constant);
+            let g = std::array::from_fn(|i| forms.output[i].constant);
+            let row = push(&mut rows, state, f);
+            rows.partial.push(row);
+            push(&mut rows, sbox, g);
+            state = out;
+        }
+        for _ in 0..half {
+            let r = full_rounds.next().unwrap();
+            let row = push(&mut rows, state, rc[r]);
+            rows.full.push(row);
+            state = full_round(&state, &rc[r]);
+        }
+        push(&mut rows, state, [zero; WIDTH]);
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sponge_rows_match_the_native_sponge_and_the_row_count() {
+        for n in [0usize, 1, 7, 8, 20] {
+            let inputs: Vec<Fr> = (0..n).map(|i| Fr::from(i as u64 + 1)).collect();
+            let rows = sponge_rows_for(Fr::from(5), &inputs);
+            assert_eq!(rows.advice.len(), sponge_rows(n));
+            assert_eq!(rows.advice.last().unwrap()[1], super::super::sponge(Fr::from(5), &inputs));
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! Range checks by 8-bit lookups, and the comparisons built on them.
+//!
+//! A value `x` of `n` bytes is decomposed on `n` rows of one column as a running sum
+//! `z_0 = x, z_{i+1} = (z_i - byte_i) / 256`; every row's byte `z_i - 256 * z_{i+1}` and the last
+//! row's `z_{n-1}` itself are looked up in the table `0..256`. So `x < 2^(8n)`.
+
+use crate::context::{Cell, Context, Slot};
+use crate::gate::{GateChip, GateInstructions};
+use ff::Field;
+use halo2_proofs::{
+    circuit::{Layouter, Value},
+    halo2curves::bn256::Fr,
+    plonk::{Advice, Column, ConstraintSystem, Error, Selector, TableColumn},
+    poly::Rotation,
+};
+
+/// Bits per lookup.
+pub const LIMB_BITS: usize = 8;
+
+/// The running-sum column, its selectors and the byte table.
+#[derive(Clone, Debug)]
+pub struct RangeConfig {
+    /// The running-sum column.
+    pub column: Column<Advice>,
+    /// On at every row of a decomposition but the last.
+    pub q_step: Selector,
+    /// On at the last row of a decomposition.
+    pub q_last: Selector,
+    /// The values `0..256`.
+    pub table: TableColumn,
+}
+
+impl RangeConfig {
+    /// Creates the lookup on `column`.
+    pub fn configure(meta: &mut ConstraintSystem<Fr>, column: Column<Advice>) -> Self {
+        let q_step = meta.complex_selector();
+        let q_last = meta.complex_selector();
+        let table = meta.lookup_table_column();
+        // q_step * (z - 256 * z_next) + q_last * z  is in 0..256
+        meta.lookup("range: byte", |meta| {
+            let q_step = meta.query_selector(q_step);
+            let q_last = meta.query_selector(q_last);
+            let z = meta.query_advice(column, Rotation::cur());
+            let z_next = meta.query_advice(column, Rotation::next());
+            let byte = q_step * (z.clone() - z_next * Fr::from(256)) + q_last * z;
+            vec![(byte, table)]
+        });
+        RangeConfig { column, q_step, q_last, table }
+    }
+
+    /// Loads the byte table.
+    pub fn load_table(&self, layouter: &mut impl Layouter<Fr>) -> Result<(), Error> {
+        layouter.assign_table(
+            || "bytes",
+            |mut table| {
+                for i in 0..(1 << LIMB_BITS) {
+                    table.assign_cell(|| "byte", self.table, i, || Value::known(Fr::from(i as u64)))?;
+                }
+                Ok(())
+            },
+        )
+    }
+}
+
+/// The running sums `z_0..z_n` of a decomposition of `x` into `bytes` bytes.
+pub(crate) fn running_sums(x: Fr, bytes: usize) -> Vec<Fr> {
+    let inv256 = Fr::from(256).invert().unwrap();
+    let mut z = Vec::with_capacity(bytes);
+    let mut current = x;
+    for _ in 0..bytes {
+        z.push(current);
+        let low = Fr::from(u64::from(ff::PrimeField::to_repr(&current)[0]));
+        current = (current - low) * inv256;
+    }
+    z
+}
+
+/// Range checks and comparisons.
+pub trait RangeInstructions {
+    /// Constrains `x < 2^bits` (`bits` a multiple of 8).
+    fn range_check(&self, ctx: &mut Context, x: Cell, bits: usize);
+    /// Returns the bit `a < b`, for `|a - b| < 2^bits`.
+    fn is_less_than(&self, ctx: &mut Context, a: Cell, b: Cell, bits: usize) -> Cell;
+    /// `max(a, b)`, for `|a - b| < 2^bits`.
+    fn max(&self, ctx: &mut Context, a: Cell, b: Cell, bits: usize) -> Cell;
+    /// Constrains `a <= b`, for `|a - b| < 2^bits`.
+    fn assert_less_or_equal(&self, ctx: &mut Context, a: Cell, b: Cell, bits: usize);
+}
+
+/// The range chip's instructions.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RangeChip;
+
+impl RangeInstructions for RangeChip {
+    fn range_check(&self, ctx: &mut Context, x: Cell, bits: usize) {
+        assert_eq!(bits % LIMB_BITS, 0, "range checks are whole bytes");
+        ctx.range_check(x, bits / LIMB_BITS);
+    }
+
+    fn is_less_than(&self, ctx: &mut Context, a: Cell, b: Cell, bits: usize) -> Cell {
+        let gate = GateChip;
+        let less = ctx.load_witness(if field_lt(a.value, b.value) { Fr::ONE } else { Fr::ZERO });
+        gate.assert_bool(ctx, less);
+        // t = a - b; the checked value is  t - less * (2t + 1):  a - b when a >= b, b - a - 1 when a < b
+        let t = gate.sub(ctx, a, b);
+        let one = ctx.load_constant(Fr::ONE);
+        let two = ctx.load_constant(Fr::from(2));
+        let v = gate.mul_add(ctx, one, two, t);
+        let e = t.value - less.value * v.value;
+        let checked = ctx.gate([Slot::New(e), Slot::Existing(less), Slot::Existing(v), Slot::Existing(t)])[0];
+        self.range_check(ctx, checked, bits);
+        less
+    }
+
+    fn max(&self, ctx: &mut Context, a: Cell, b: Cell, bits: usize) -> Cell {
+        let less = self.is_less_than(ctx, a, b, bits);
+        GateChip.select(ctx, b, a, less)
+    }
+
+    fn assert_less_or_equal(&self, ctx: &mut Context, a: Cell, b: Cell, bits: usize) {
+        let diff = GateChip.sub(ctx, b, a);
+        self.range_check(ctx, diff, bits);
+    }
+}
+
+/// `a < b` for field elements read as signed integers (those above (p-1)/2 are negative).
+pub(crate) fn field_lt(a: Fr, b: Fr) -> bool {
+    signed(a) < signed(b)
+}
+
+/// A field element as a signed big integer.
+pub(crate) fn signed(x: Fr) -> num_bigint::BigInt {
+    let magnitude = num_bigint::BigInt::from_bytes_le(num_bigint::Sign::Plus, ff::PrimeField::to_repr(&x).as_ref());
+    let neg = -x;
+    let neg_magnitude = num_bigint::BigInt::from_bytes_le(num_bigint::Sign::Plus, ff::PrimeField::to_repr(&neg).as_ref());
+    if neg_magnitude < magnitude {
+        -neg_magnitude
+    } else {
+        magnitude
+    }
+}

@@ -1,0 +1,131 @@
+//! The risk chips: haircut tiers, position sign split, scenario losses and scanning risk.
+//!
+//! Bit widths of the comparisons follow from the bounds of DESIGN.md: amounts and prices are
+//! below `10^19 < 2^64` (portfolio values are range-checked to 64 bits; policy values are
+//! pinned to a validated policy by its hash), so market values are below `2^128`, scenario losses
+//! below `2^16 * 2^128 = 2^144`.
+
+use crate::context::{Cell, Context, Slot};
+use crate::gate::{GateChip, GateInstructions};
+use crate::range::{RangeChip, RangeInstructions};
+use ff::{Field, PrimeField};
+use halo2_proofs::halo2curves::bn256::Fr;
+
+/// Bits of portfolio amounts and positions' magnitudes.
+pub const AMOUNT_BITS: usize = 64;
+/// Bits of the comparisons of a market value with a tier bound.
+pub const TIER_COMPARE_BITS: usize = 128;
+/// Bits of the comparisons between scenario losses (and with the short option minimum).
+pub const LOSS_COMPARE_BITS: usize = 152;
+
+/// `a - b * c` (one gate: `result + b * c = a`).
+pub fn sub_mul(ctx: &mut Context, a: Cell, b: Cell, c: Cell) -> Cell {
+    let result = a.value - b.value * c.value;
+    ctx.gate([Slot::New(result), Slot::Existing(b), Slot::Existing(c), Slot::Existing(a)])[0]
+}
+
+/// The haircut value of one balance under its tiers.
+pub trait TierInstructions {
+    /// `CV = sum_k w_k * clamp(V - U_{k-1}, 0, U_k - U_{k-1})` for a market value `V` and tier
+    /// bounds `U` (at the same scale as `V`, increasing) with weights `w`; also returns the
+    /// comparison bits `[V < U_k]`.
+    fn haircut_value(&self, ctx: &mut Context, value: Cell, bounds: &[Cell], weights: &[Cell]) -> (Cell, Vec<Cell>);
+}
+
+/// Tier selection by proven comparisons: `below_k = [V < U_k]` is range-checked for every
+/// bound, and the amount counted in tier `k` is
+/// `c_k = (1 - below_k) (U_k - U_{k-1}) + (below_k - below_{k-1}) (V - U_{k-1})`
+/// (with `below_{-1} = 0`, `U_{-1} = 0`): the full width below `V`, the part of `V` inside the
+/// tier that contains it, nothing above.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TierChip;
+
+impl TierInstructions for TierChip {
+    fn haircut_value(&self, ctx: &mut Context, value: Cell, bounds: &[Cell], weights: &[Cell]) -> (Cell, Vec<Cell>) {
+        let gate = GateChip;
+        let zero = ctx.load_constant(Fr::ZERO);
+        let mut previous_bound = zero;
+        let mut previous_below = zero;
+        let mut counted = Vec::with_capacity(bounds.len());
+        let mut below_bits = Vec::with_capacity(bounds.len());
+        for &bound in bounds {
+            let below = RangeChip.is_less_than(ctx, value, bound, TIER_COMPARE_BITS);
+            let width = gate.sub(ctx, bound, previous_bound);
+            let inside = gate.sub(ctx, value, previous_bound);
+            let entered = gate.sub(ctx, below, previous_below);
+            let partial = gate.mul(ctx, entered, inside);
+            let with_width = gate.add(ctx, partial, width);
+            counted.push(sub_mul(ctx, with_width, below, width));
+            previous_bound = bound;
+            previous_below = below;
+            below_bits.push(below);
+        }
+        (gate.inner_product(ctx, weights, &counted), below_bits)
+    }
+}
+
+/// A position split into its long and short parts.
+pub trait SignInstructions {
+    /// Returns `(q, short)` with `q = long - short`, `long * short = 0` and
+    /// `long + short < 2^64`, from the witness `q`.
+    fn split_sign(&self, ctx: &mut Context, position: i128) -> (Cell, Cell);
+}
+
+/// The sign split: since `long * short = 0`, one of the two is zero, so the range check on
+/// their sum bounds both.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SignChip;
+
+impl SignInstructions for SignChip {
+    fn split_sign(&self, ctx: &mut Context, position: i128) -> (Cell, Cell) {
+        let gate = GateChip;
+        let long = ctx.load_witness(Fr::from_u128(position.max(0) as u128));
+        let short = ctx.load_witness(Fr::from_u128(position.min(0).unsigned_abs()));
+        gate.assert_zero_product(ctx, long, short);
+        let magnitude = gate.add(ctx, long, short);
+        RangeChip.range_check(ctx, magnitude, AMOUNT_BITS);
+        (gate.sub(ctx, long, short), short)
+    }
+}
+
+/// Scenario losses and their maximum.
+pub trait ScenarioInstructions {
+    /// `L_s = sum_i q_i * loss[i][s]` for every scenario; returns the sums and the cells that
+    /// hold the losses (`[i][s]`), which the caller must bind to the policy hash.
+    fn scenario_losses(&self, ctx: &mut Context, positions: &[Cell], losses: &[Vec<Fr>]) -> (Vec<Cell>, Vec<Vec<Cell>>);
+    /// `max(0, max_s L_s)`, every scenario compared with the running maximum.
+    fn scanning_risk(&self, ctx: &mut Context, losses: &[Cell]) -> Cell;
+}
+
+/// Scenario sums as running multiply-accumulate chains, and the running maximum.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ScenarioChip;
+
+impl ScenarioInstructions for ScenarioChip {
+    fn scenario_losses(&self, ctx: &mut Context, positions: &[Cell], losses: &[Vec<Fr>]) -> (Vec<Cell>, Vec<Vec<Cell>>) {
+        let scenarios = losses.first().map_or(0, Vec::len);
+        let mut loss_cells: Vec<Vec<Cell>> = losses.iter().map(|row| Vec::with_capacity(row.len())).collect();
+        let mut sums = Vec::with_capacity(scenarios);
+        for s in 0..scenarios {
+            // acc_{i+1} = acc_i + q_i * loss[i][s], the loss written straight into the gate
+            let mut acc = ctx.load_constant(Fr::ZERO);
+            for (i, q) in positions.iter().enumerate() {
+                let loss = losses[i][s];
+                let next = acc.value + q.value * loss;
+                let cells = ctx.gate([Slot::Existing(acc), Slot::Existing(*q), Slot::New(loss), Slot::New(next)]);
+                loss_cells[i].push(cells[2]);
+                acc = cells[3];
+            }
+            sums.push(acc);
+        }
+        (sums, loss_cells)
+    }
+
+    fn scanning_risk(&self, ctx: &mut Context, losses: &[Cell]) -> Cell {
+        let mut worst = ctx.load_constant(Fr::ZERO);
+        for &loss in losses {
+            worst = RangeChip.max(ctx, worst, loss, LOSS_COMPARE_BITS);
+        }
+        worst
+    }
+}

@@ -1,0 +1,59 @@
+//! Shared test fixtures: small policies and portfolios, and MockProver helpers.
+
+use crate::attestation::{AttestationCircuit, Witness};
+use crate::context::Context;
+use halo2_proofs::{dev::MockProver, halo2curves::bn256::Fr};
+use solvent_model::{Policy, Portfolio};
+use std::collections::HashMap;
+
+/// A SPAN-style policy: two assets with tiers, a perpetual and a short call, four scenarios.
+pub const SPAN_POLICY: &str = r#"{"schema": "solvent/policy/v1", "id": "span", "effective_at": 100, "expires_at": 200,
+  "scenarios": ["px -10%", "px +10%", "px 0 vol+", "px +30% x0.35"],
+  "assets": [
+    {"id": "USDC", "price": "1", "haircut_tiers": [{"up_to": null, "weight": "1"}], "debt_margin_rate": "0.1"},
+    {"id": "BTC", "price": "20000", "haircut_tiers": [{"up_to": "100000", "weight": "0.9"}, {"up_to": null, "weight": "0.5"}], "debt_margin_rate": "0.05"}],
+  "instruments": [
+    {"id": "BTC-PERP", "scenario_loss": ["2000", "-2000", "0", "2100"], "short_option_minimum": "0"},
+    {"id": "BTC-C-25000", "scenario_loss": ["-150", "900", "300", "1200"], "short_option_minimum": "200"}],
+  "thresholds": {"margin_ratio": "1.5", "collateral_ratio": "1.25"}}"#;
+
+/// A portfolio JSON with the given map bodies.
+pub fn portfolio_json(balances: &str, debts: &str, positions: &str) -> String {
+    format!(
+        r#"{{"schema": "solvent/portfolio/v1", "account": "0x00000000000000000000000000000000000000aa",
+            "balances": {{{balances}}}, "debts": {{{debts}}}, "positions": {{{positions}}}}}"#
+    )
+}
+
+/// A passing SPAN-style witness.
+pub fn span_witness() -> Witness {
+    let policy = Policy::from_json(SPAN_POLICY).unwrap();
+    let text = portfolio_json(r#""USDC": "50000", "BTC": "6""#, r#""USDC": "10000""#, r#""BTC-PERP": "1", "BTC-C-25000": "-2""#);
+    let (portfolio, _) = Portfolio::from_json(&text, &policy).unwrap();
+    witness(policy, portfolio)
+}
+
+/// A witness at time 150 with a fixed salt.
+pub fn witness(policy: Policy, portfolio: Portfolio) -> Witness {
+    Witness { policy, portfolio, snapshot_time: 150, salt: [7; 31] }
+}
+
+/// Runs MockProver on a circuit against the witness's honest public inputs.
+pub fn mock(circuit: &AttestationCircuit, instances: Vec<Fr>) -> Result<(), Vec<String>> {
+    let prover = MockProver::run(circuit.min_k(), circuit, vec![instances]).expect("synthesis");
+    prover.verify().map_err(|failures| failures.iter().map(|f| f.to_string()).collect())
+}
+
+/// MockProver's verdict on the honest circuit of `w`.
+pub fn mock_honest(w: &Witness) -> Result<(), Vec<String>> {
+    mock(&AttestationCircuit::new(w), w.public_inputs().to_vec())
+}
+
+/// MockProver's verdict when a cheating prover forces `forged` cell values (and recomputes
+/// everything downstream), checked against the honest public inputs.
+pub fn mock_forged(w: &Witness, forged: HashMap<usize, Fr>) -> Result<(), Vec<String>> {
+    let mut ctx = Context::with_forged_cells(forged);
+    crate::attestation::synthesize_attestation(&mut ctx, w);
+    let circuit = AttestationCircuit::from_context(crate::Shape::of(&w.policy), ctx);
+    mock(&circuit, w.public_inputs().to_vec())
+}
