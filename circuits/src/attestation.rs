@@ -10,7 +10,8 @@ use crate::gate::{GateChip, GateInstructions};
 use crate::layout::{assign, Layout, SolventConfig};
 use crate::range::{RangeChip, RangeInstructions};
 use crate::risk::{
-    sub_mul, ScenarioChip, ScenarioInstructions, SignChip, SignInstructions, TierChip, TierInstructions, AMOUNT_BITS,
+    sub_mul, ScenarioChip, ScenarioInstructions, SignChip, SignInstructions, TierChip, TierInstructions, TierSelection,
+    AMOUNT_BITS,
     LOSS_COMPARE_BITS,
 };
 use ff::Field;
@@ -107,8 +108,12 @@ pub struct Figures {
     pub margin_slack: Cell,
     /// `C - collateral_ratio * D`, 22 digits (range-checked: the collateral claim).
     pub collateral_slack: Cell,
-    /// The comparison bits `[V_a < U_{a,k}]` of the tier selection.
-    pub tier_below: Vec<Vec<Cell>>,
+    /// The tier selection of every balance.
+    pub tiers: Vec<TierSelection>,
+    /// The comparison bits of the scanning risk's running maximum.
+    pub scanning_bits: Vec<Cell>,
+    /// The positions `q_i`.
+    pub positions: Vec<Cell>,
     /// The short parts of the positions.
     pub position_shorts: Vec<Cell>,
     /// The loaded balances.
@@ -155,7 +160,7 @@ pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
     let mut haircut_values = Vec::new();
     let mut debt_values = Vec::new();
     let mut debt_margins = Vec::new();
-    let mut tier_below = Vec::new();
+    let mut tiers = Vec::new();
     for a in 0..shape.assets {
         let price = load(ctx, PolicyField::Price(a));
         let rate = load(ctx, PolicyField::DebtMarginRate(a));
@@ -171,9 +176,9 @@ pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
             bounds.push(gate.mul(ctx, up_to, amount_scale));
             weights.push(load(ctx, PolicyField::Weight(a, k)));
         }
-        let (haircut, below) = TierChip.haircut_value(ctx, value, &bounds, &weights);
-        haircut_values.push(haircut);
-        tier_below.push(below);
+        let selection = TierChip.haircut_value(ctx, value, &bounds, &weights);
+        haircut_values.push(selection.haircut_value);
+        tiers.push(selection);
         let debt_value = gate.mul(ctx, debt, price);
         debt_margins.push(gate.mul(ctx, debt_value, rate));
         debt_values.push(debt_value);
@@ -192,7 +197,7 @@ pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
     let losses: Vec<Vec<Fr>> =
         w.policy.instruments.iter().map(|i| i.scenario_loss.iter().map(|l| field_from_i128(*l)).collect()).collect();
     let (scenario_losses, loss_cells) = ScenarioChip.scenario_losses(ctx, &positions, &losses);
-    let scanning_risk = ScenarioChip.scanning_risk(ctx, &scenario_losses);
+    let (scanning_risk, scanning_bits) = ScenarioChip.scanning_risk(ctx, &scenario_losses);
     let soms: Vec<Cell> = (0..shape.instruments).map(|i| load(ctx, PolicyField::ShortOptionMinimum(i))).collect();
     let short_option_minimum = gate.inner_product(ctx, &shorts, &soms);
 
@@ -254,7 +259,9 @@ pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
         margin_requirement,
         margin_slack,
         collateral_slack,
-        tier_below,
+        tiers,
+        scanning_bits,
+        positions,
         position_shorts: shorts,
         balances,
         debts,
@@ -337,13 +344,210 @@ impl Circuit<Fr> for AttestationCircuit {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::context::field_from_bigint;
+    use ff::PrimeField;
     use crate::testing::*;
+    use num_bigint::BigInt;
+    use solvent_model::evaluate;
+
+    fn built(w: &Witness) -> (Context, Figures) {
+        let mut ctx = Context::new();
+        let figures = synthesize_attestation(&mut ctx, w);
+        (ctx, figures)
+    }
+
+    fn forged(w: &Witness, cells: &[(Cell, Fr)]) -> Result<(), Vec<String>> {
+        mock_forged(w, cells.iter().map(|(c, v)| (c.index, *v)).collect(), None)
+    }
+
+    fn collateral_witness(balance: &str, debt: &str) -> Witness {
+        let policy = Policy::from_json(SPAN_POLICY).unwrap();
+        let text = portfolio_json(&format!(r#""USDC": "{balance}""#), &format!(r#""USDC": "{debt}""#), "");
+        witness(policy.clone(), Portfolio::from_json(&text, &policy).unwrap().0)
+    }
 
     #[test]
-    fn honest_span_portfolio_is_accepted() {
+    fn honest_span_portfolio_is_accepted_and_matches_the_model() {
         let w = span_witness();
-        let circuit = super::AttestationCircuit::new(&w);
-        println!("rows {} k {}", circuit.rows(), circuit.min_k());
         mock_honest(&w).unwrap();
+        let (_, f) = built(&w);
+        let r = evaluate(&w.policy, &w.portfolio);
+        let field = |d: &solvent_model::Decimal| field_from_bigint(&d.mantissa);
+        assert_eq!(f.collateral_value.value, field(&r.collateral_value));
+        assert_eq!(f.debt_value.value, field(&r.debt_value));
+        assert_eq!(f.equity.value, field(&r.equity));
+        for (cell, loss) in f.scenario_losses.iter().zip(&r.scenario_losses) {
+            assert_eq!(cell.value, field(loss));
+        }
+        assert_eq!(f.scanning_risk.value, field(&r.scanning_risk));
+        assert_eq!(f.short_option_minimum.value, field(&r.short_option_minimum));
+        assert_eq!(f.margin_requirement.value, field(&r.margin_requirement));
+        assert_eq!(f.margin_slack.value, field(&r.margin_excess));
+        assert_eq!(f.collateral_slack.value, field(&r.collateral_excess));
+    }
+
+    #[test]
+    fn collateral_claim_with_equality_is_accepted_and_one_unit_short_is_rejected() {
+        // C = 12500 (USDC at weight 1) and 1.25 * D with D = 10000: equality.
+        let equal = collateral_witness("12500", "10000");
+        assert!(evaluate(&equal.policy, &equal.portfolio).collateral_ok);
+        mock_honest(&equal).unwrap();
+        let short = collateral_witness("12499.99999999", "10000");
+        let report = evaluate(&short.policy, &short.portfolio);
+        assert!(!report.collateral_ok && report.margin_ok);
+        assert!(mock_honest(&short).is_err());
+    }
+
+    #[test]
+    fn margin_claim_with_equality_is_accepted_and_one_unit_short_is_rejected() {
+        // E = C - D; M = 0.1 * D (USDC debt margin); margin ratio 1.5:
+        // E = 1.5 * 0.1 * D  <=>  C = 1.15 * D. With D = 100000, C = 115000 (collateral ratio 1.25 fails,
+        // so lower it to 1 for this test).
+        let text = SPAN_POLICY.replace(r#""collateral_ratio": "1.25""#, r#""collateral_ratio": "1""#);
+        let policy = Policy::from_json(&text).unwrap();
+        let make = |balance: &str| {
+            let p = portfolio_json(&format!(r#""USDC": "{balance}""#), r#""USDC": "100000""#, "");
+            witness(policy.clone(), Portfolio::from_json(&p, &policy).unwrap().0)
+        };
+        let equal = make("115000");
+        let report = evaluate(&equal.policy, &equal.portfolio);
+        assert!(report.margin_ok && report.margin_excess.mantissa == BigInt::from(0));
+        mock_honest(&equal).unwrap();
+        let short = make("114999.99999999");
+        let report = evaluate(&short.policy, &short.portfolio);
+        assert!(!report.margin_ok && report.collateral_ok);
+        assert!(mock_honest(&short).is_err());
+    }
+
+    #[test]
+    fn wrong_tier_index_is_rejected() {
+        // The BTC balance (120000 of value) is above its first bound: claim it is below.
+        let w = span_witness();
+        let (_, f) = built(&w);
+        let bit = f.tiers[1].below[0];
+        assert_eq!(bit.value, Fr::ZERO);
+        assert!(forged(&w, &[(bit, Fr::ONE)]).is_err());
+        // And the unbounded tier claimed exceeded.
+        let bit = f.tiers[1].below[1];
+        assert_eq!(bit.value, Fr::ONE);
+        assert!(forged(&w, &[(bit, Fr::ZERO)]).is_err());
+    }
+
+    #[test]
+    fn forged_tier_clamp_is_rejected() {
+        let w = span_witness();
+        let (_, f) = built(&w);
+        let counted = f.tiers[1].counted[1];
+        assert!(forged(&w, &[(counted, counted.value + Fr::ONE)]).is_err());
+    }
+
+    #[test]
+    fn forged_scenario_sum_is_rejected() {
+        let w = span_witness();
+        let (_, f) = built(&w);
+        let worst = f.scenario_losses[0];
+        assert!(forged(&w, &[(worst, Fr::ZERO)]).is_err());
+    }
+
+    #[test]
+    fn wrong_maximum_is_rejected() {
+        let w = span_witness();
+        let (_, f) = built(&w);
+        // Claim the running maximum is not below L_0 = 2300, so SR would stay 0.
+        let bit = f.scanning_bits[0];
+        assert_eq!(bit.value, Fr::ONE);
+        assert!(forged(&w, &[(bit, Fr::ZERO)]).is_err());
+        assert!(forged(&w, &[(f.scanning_risk, Fr::ZERO)]).is_err());
+    }
+
+    #[test]
+    fn wrong_sign_split_is_rejected() {
+        let w = span_witness();
+        let (_, f) = built(&w);
+        // Position 1 is -2 (short 2): claim it long -2 and short 0, which would void SOM.
+        let short = f.position_shorts[1];
+        let long_index = short.index - 1;
+        let forged_cells = HashMap::from([(long_index, -short.value), (short.index, Fr::ZERO)]);
+        assert!(mock_forged(&w, forged_cells, None).is_err());
+        // A split whose parts are both non-zero.
+        let forged_cells = HashMap::from([(long_index, Fr::ONE), (short.index, short.value + Fr::ONE)]);
+        assert!(mock_forged(&w, forged_cells, None).is_err());
+    }
+
+    #[test]
+    fn policy_value_changed_after_hashing_is_rejected() {
+        let w = span_witness();
+        let (ctx, f) = built(&w);
+        // Every copy of the BTC price cell (the one hashed) used in a gate.
+        let price_cell = f.balances[1].index - 2;
+        assert_eq!(ctx.cells[price_cell], Fr::from(20000u64 * 100_000_000));
+        let copies: Vec<usize> = ctx.copies.iter().filter(|(a, _)| *a == price_cell).map(|(_, b)| *b).collect();
+        assert!(copies.len() >= 2, "price is used for the value and the debt");
+        for copy in copies {
+            let forged_cells = HashMap::from([(copy, Fr::from(30000u64 * 100_000_000))]);
+            assert!(mock_forged(&w, forged_cells, None).is_err());
+        }
+        // Changing the hashed value itself changes the policy hash.
+        let forged_cells = HashMap::from([(price_cell, Fr::from(30000u64 * 100_000_000))]);
+        assert!(mock_forged(&w, forged_cells, None).is_err());
+    }
+
+    #[test]
+    fn wrong_public_inputs_are_rejected() {
+        let w = span_witness();
+        let circuit = AttestationCircuit::new(&w);
+        let honest = w.public_inputs().to_vec();
+        for row in 0..4 {
+            let mut instances = honest.clone();
+            instances[row] += Fr::ONE;
+            assert!(mock(&circuit, instances).is_err(), "public input {row} was not bound");
+        }
+    }
+
+    #[test]
+    fn values_that_wrap_the_field_are_rejected() {
+        // A debt of -10000 (p - 10000) would raise the equity; the cheating prover also claims
+        // the commitment and other public inputs its forged witness gives.
+        let w = collateral_witness("12500", "10000");
+        let (_, f) = built(&w);
+        let negative = -Fr::from(10000u64 * 100_000_000);
+        let forged_cells = HashMap::from([(f.debts[0].index, negative)]);
+        assert!(mock_forged(&w, forged_cells, Some(Claim::Computed)).is_err());
+        // A balance of 2^64 (one above the range).
+        let forged_cells = HashMap::from([(f.balances[0].index, Fr::from_u128(1u128 << 64))]);
+        assert!(mock_forged(&w, forged_cells, Some(Claim::Computed)).is_err());
+    }
+
+    #[test]
+    fn snapshot_outside_the_policy_window_is_rejected() {
+        let mut w = span_witness();
+        w.snapshot_time = w.policy.expires_at;
+        assert!(mock_honest(&w).is_err());
+        w.snapshot_time = w.policy.effective_at - 1;
+        assert!(mock_honest(&w).is_err());
+        w.snapshot_time = w.policy.expires_at - 1;
+        mock_honest(&w).unwrap();
+        w.snapshot_time = w.policy.effective_at;
+        mock_honest(&w).unwrap();
+    }
+
+    #[test]
+    fn account_above_160_bits_is_rejected() {
+        let w = span_witness();
+        let (ctx, _) = built(&w);
+        let account_cell = ctx.instances.iter().find(|(_, row)| *row == 2).unwrap().0;
+        let forged_cells = HashMap::from([(account_cell, Fr::from_u128(1u128 << 100) * Fr::from_u128(1u128 << 60))]);
+        assert!(mock_forged(&w, forged_cells, Some(Claim::Computed)).is_err());
+    }
+
+    #[test]
+    fn keygen_circuit_has_the_same_layout_as_the_proving_circuit() {
+        let w = span_witness();
+        let honest = AttestationCircuit::new(&w);
+        let blank = AttestationCircuit::for_shape(Shape::of(&w.policy));
+        assert_eq!(honest.rows(), blank.rows());
+        assert_eq!(honest.layout.main.gates, blank.layout.main.gates);
+        assert_eq!(honest.context.copies, blank.context.copies);
     }
 }

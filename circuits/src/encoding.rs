@@ -239,3 +239,60 @@ pub fn field_from_hex(text: &str) -> Option<Fr> {
     Option::from(Fr::from_repr(repr))
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{span_witness, SPAN_POLICY};
+    use ff::Field;
+
+    #[test]
+    fn names_encode_their_length_and_bytes() {
+        assert_eq!(name_to_field(""), Fr::ZERO);
+        assert_eq!(name_to_field("A"), Fr::from(65) + Fr::from(2).pow([248]));
+        assert_ne!(name_to_field("A"), name_to_field("\0A"));
+    }
+
+    #[test]
+    fn field_hex_round_trips_and_refuses_non_canonical_values() {
+        let x = policy_hash(&span_witness().policy);
+        assert_eq!(field_from_hex(&field_to_hex(&x)), Some(x));
+        assert_eq!(field_to_hex(&Fr::from(1)), format!("0x{}1", "0".repeat(63)));
+        let modulus = "0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001";
+        assert_eq!(field_from_hex(modulus), None);
+        assert_eq!(field_from_hex("0x12"), None);
+    }
+
+    #[test]
+    fn pinned_policy_hash_and_commitment_of_the_span_example() {
+        let w = span_witness();
+        assert_eq!(field_to_hex(&policy_hash(&w.policy)), "0x01c6bde9042bf0c67bec2979b22b5c3499afa8e26705d547ede43c5276761dc6");
+        assert_eq!(
+            field_to_hex(&portfolio_commitment(&w.portfolio, w.snapshot_time, &w.salt)),
+            "0x2a199d4425fe4ad858bb618834b353248a0b1fad6f6c3e6427ea03643a4d40fc"
+        );
+    }
+
+    #[test]
+    fn every_policy_value_changes_the_hash() {
+        let base = policy_hash(&span_witness().policy);
+        let edits = [
+            ("\"span\"", "\"spam\""),
+            ("100, \"expires_at\"", "101, \"expires_at\""),
+            ("\"px -10%\"", "\"px -11%\""),
+            ("\"20000\"", "\"20000.00000001\""),
+            ("\"0.05\"", "\"0.050001\""),
+            ("\"100000\"", "\"100001\""),
+            ("\"0.9\"", "\"0.900001\""),
+            ("\"2100\"", "\"2100.00000001\""),
+            ("\"200\"}", "\"201\"}"),
+            ("\"1.5\"", "\"1.500001\""),
+            ("\"BTC-PERP\"", "\"ETH-PERP\""),
+        ];
+        for (from, to) in edits {
+            assert!(SPAN_POLICY.contains(from), "{from}");
+            let policy = Policy::from_json(&SPAN_POLICY.replacen(from, to, 1)).unwrap();
+            assert_ne!(policy_hash(&policy), base, "editing {from} kept the hash");
+        }
+    }
+}

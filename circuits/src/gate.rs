@@ -116,3 +116,78 @@ impl GateInstructions for GateChip {
         acc
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::mock_context;
+    use std::collections::HashMap;
+
+    /// `sum_i i * (i + 1)` as a chain; returns every running sum.
+    fn chain(ctx: &mut Context, steps: u64) -> Vec<Cell> {
+        let mut acc = ctx.load_constant(Fr::ZERO);
+        let mut sums = Vec::new();
+        for i in 0..steps {
+            let x = ctx.load_witness(Fr::from(i));
+            let y = ctx.load_witness(Fr::from(i + 1));
+            acc = GateChip.mul_add(ctx, acc, x, y);
+            sums.push(acc);
+        }
+        sums
+    }
+
+    #[test]
+    fn arithmetic_gives_the_expected_values_and_is_accepted() {
+        let mut ctx = Context::new();
+        let a = ctx.load_witness(Fr::from(7));
+        let b = ctx.load_witness(Fr::from(3));
+        let gate = GateChip;
+        assert_eq!(gate.add(&mut ctx, a, b).value, Fr::from(10));
+        assert_eq!(gate.sub(&mut ctx, b, a).value, -Fr::from(4));
+        assert_eq!(gate.mul(&mut ctx, a, b).value, Fr::from(21));
+        let bit = ctx.load_witness(Fr::ONE);
+        gate.assert_bool(&mut ctx, bit);
+        assert_eq!(gate.select(&mut ctx, a, b, bit).value, Fr::from(7));
+        mock_context(ctx).unwrap();
+    }
+
+    #[test]
+    fn long_chains_cut_across_columns_are_accepted() {
+        let mut ctx = Context::new();
+        let sum = *chain(&mut ctx, 500).last().unwrap();
+        let expected: u64 = (0..500u64).map(|i| i * (i + 1)).sum();
+        assert_eq!(sum.value, Fr::from(expected));
+        let layout = crate::layout::Layout::plan(&ctx);
+        assert!(layout.main.placements.iter().any(|(col, _)| *col == MAIN_COLUMNS - 1), "uses every column");
+        mock_context(ctx).unwrap();
+    }
+
+    #[test]
+    fn a_wrong_gate_output_is_rejected() {
+        let mut probe = Context::new();
+        let sums = chain(&mut probe, 500);
+        // Forge a running sum in the middle of the chain, and the final one.
+        for index in [sums[250].index, sums[499].index] {
+            let mut ctx = Context::with_forged_cells(HashMap::from([(index, Fr::from(12345))]));
+            chain(&mut ctx, 500);
+            assert!(mock_context(ctx).is_err(), "forged cell {index} was accepted");
+        }
+    }
+
+    #[test]
+    fn a_non_boolean_is_rejected() {
+        let mut ctx = Context::new();
+        let two = ctx.load_witness(Fr::from(2));
+        GateChip.assert_bool(&mut ctx, two);
+        assert!(mock_context(ctx).is_err());
+    }
+
+    #[test]
+    fn a_broken_copy_is_rejected() {
+        let mut ctx = Context::new();
+        let a = ctx.load_witness(Fr::from(2));
+        let b = ctx.load_witness(Fr::from(3));
+        ctx.constrain_equal(a, b);
+        assert!(mock_context(ctx).is_err());
+    }
+}

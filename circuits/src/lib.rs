@@ -27,3 +27,5 @@ pub use encoding::{policy_hash, portfolio_commitment, PublicInputs, Shape};
 
 #[cfg(test)]
 pub(crate) mod testing;
+#[cfg(test)]
+mod proptests;

@@ -139,3 +139,72 @@ pub(crate) fn signed(x: Fr) -> num_bigint::BigInt {
         magnitude
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::mock_context;
+    use ff::PrimeField;
+    use std::collections::HashMap;
+
+    fn checked(value: Fr, bits: usize) -> Result<(), Vec<String>> {
+        let mut ctx = Context::new();
+        let x = ctx.load_witness(value);
+        RangeChip.range_check(&mut ctx, x, bits);
+        mock_context(ctx)
+    }
+
+    #[test]
+    fn values_inside_the_range_are_accepted() {
+        checked(Fr::ZERO, 8).unwrap();
+        checked(Fr::from(255), 8).unwrap();
+        checked(Fr::from(u64::MAX), 64).unwrap();
+        checked(Fr::from_u128(u128::MAX), 128).unwrap();
+    }
+
+    #[test]
+    fn values_outside_the_range_are_rejected() {
+        assert!(checked(Fr::from(256), 8).is_err());
+        assert!(checked(Fr::from_u128(1 << 64), 64).is_err());
+        assert!(checked(-Fr::ONE, 64).is_err(), "p - 1 wraps to a huge value");
+        assert!(checked(-Fr::ONE, 240).is_err());
+    }
+
+    #[test]
+    fn comparisons_give_the_right_bit_for_signed_values() {
+        let mut ctx = Context::new();
+        let cases = [(3i64, 5i64, true), (5, 3, false), (4, 4, false), (-7, 2, true), (2, -7, false), (-3, -2, true)];
+        for (a, b, less) in cases {
+            let a = ctx.load_witness(crate::context::field_from_i128(a.into()));
+            let b = ctx.load_witness(crate::context::field_from_i128(b.into()));
+            let bit = RangeChip.is_less_than(&mut ctx, a, b, 64);
+            assert_eq!(bit.value == Fr::ONE, less);
+            let max = RangeChip.max(&mut ctx, a, b, 64);
+            assert_eq!(max.value, if less { b.value } else { a.value });
+        }
+        mock_context(ctx).unwrap();
+    }
+
+    #[test]
+    fn a_wrong_comparison_bit_is_rejected() {
+        let build = |ctx: &mut Context| {
+            let a = ctx.load_witness(Fr::from(3));
+            let b = ctx.load_witness(Fr::from(5));
+            RangeChip.is_less_than(ctx, a, b, 64)
+        };
+        let mut probe = Context::new();
+        let bit = build(&mut probe);
+        let mut ctx = Context::with_forged_cells(HashMap::from([(bit.index, Fr::ZERO)]));
+        build(&mut ctx);
+        assert!(mock_context(ctx).is_err());
+    }
+
+    #[test]
+    fn a_violated_order_is_rejected() {
+        let mut ctx = Context::new();
+        let a = ctx.load_witness(Fr::from(6));
+        let b = ctx.load_witness(Fr::from(5));
+        RangeChip.assert_less_or_equal(&mut ctx, a, b, 64);
+        assert!(mock_context(ctx).is_err());
+    }
+}

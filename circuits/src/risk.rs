@@ -27,9 +27,19 @@ pub fn sub_mul(ctx: &mut Context, a: Cell, b: Cell, c: Cell) -> Cell {
 /// The haircut value of one balance under its tiers.
 pub trait TierInstructions {
     /// `CV = sum_k w_k * clamp(V - U_{k-1}, 0, U_k - U_{k-1})` for a market value `V` and tier
-    /// bounds `U` (at the same scale as `V`, increasing) with weights `w`; also returns the
-    /// comparison bits `[V < U_k]`.
-    fn haircut_value(&self, ctx: &mut Context, value: Cell, bounds: &[Cell], weights: &[Cell]) -> (Cell, Vec<Cell>);
+    /// bounds `U` (at the same scale as `V`, increasing) with weights `w`.
+    fn haircut_value(&self, ctx: &mut Context, value: Cell, bounds: &[Cell], weights: &[Cell]) -> TierSelection;
+}
+
+/// The cells of one balance's tier selection.
+#[derive(Clone, Debug)]
+pub struct TierSelection {
+    /// `CV`.
+    pub haircut_value: Cell,
+    /// `[V < U_k]` for every tier.
+    pub below: Vec<Cell>,
+    /// The amount counted in every tier.
+    pub counted: Vec<Cell>,
 }
 
 /// Tier selection by proven comparisons: `below_k = [V < U_k]` is range-checked for every
@@ -41,7 +51,7 @@ pub trait TierInstructions {
 pub struct TierChip;
 
 impl TierInstructions for TierChip {
-    fn haircut_value(&self, ctx: &mut Context, value: Cell, bounds: &[Cell], weights: &[Cell]) -> (Cell, Vec<Cell>) {
+    fn haircut_value(&self, ctx: &mut Context, value: Cell, bounds: &[Cell], weights: &[Cell]) -> TierSelection {
         let gate = GateChip;
         let zero = ctx.load_constant(Fr::ZERO);
         let mut previous_bound = zero;
@@ -60,7 +70,7 @@ impl TierInstructions for TierChip {
             previous_below = below;
             below_bits.push(below);
         }
-        (gate.inner_product(ctx, weights, &counted), below_bits)
+        TierSelection { haircut_value: gate.inner_product(ctx, weights, &counted), below: below_bits, counted }
     }
 }
 
@@ -93,8 +103,9 @@ pub trait ScenarioInstructions {
     /// `L_s = sum_i q_i * loss[i][s]` for every scenario; returns the sums and the cells that
     /// hold the losses (`[i][s]`), which the caller must bind to the policy hash.
     fn scenario_losses(&self, ctx: &mut Context, positions: &[Cell], losses: &[Vec<Fr>]) -> (Vec<Cell>, Vec<Vec<Cell>>);
-    /// `max(0, max_s L_s)`, every scenario compared with the running maximum.
-    fn scanning_risk(&self, ctx: &mut Context, losses: &[Cell]) -> Cell;
+    /// `max(0, max_s L_s)`, every scenario compared with the running maximum; also returns the
+    /// comparison bits `[running max < L_s]`.
+    fn scanning_risk(&self, ctx: &mut Context, losses: &[Cell]) -> (Cell, Vec<Cell>);
 }
 
 /// Scenario sums as running multiply-accumulate chains, and the running maximum.
@@ -121,11 +132,14 @@ impl ScenarioInstructions for ScenarioChip {
         (sums, loss_cells)
     }
 
-    fn scanning_risk(&self, ctx: &mut Context, losses: &[Cell]) -> Cell {
+    fn scanning_risk(&self, ctx: &mut Context, losses: &[Cell]) -> (Cell, Vec<Cell>) {
         let mut worst = ctx.load_constant(Fr::ZERO);
+        let mut bits = Vec::with_capacity(losses.len());
         for &loss in losses {
-            worst = RangeChip.max(ctx, worst, loss, LOSS_COMPARE_BITS);
+            let less = RangeChip.is_less_than(ctx, worst, loss, LOSS_COMPARE_BITS);
+            worst = GateChip.select(ctx, loss, worst, less);
+            bits.push(less);
         }
-        worst
+        (worst, bits)
     }
 }

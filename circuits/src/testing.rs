@@ -49,11 +49,32 @@ pub fn mock_honest(w: &Witness) -> Result<(), Vec<String>> {
     mock(&AttestationCircuit::new(w), w.public_inputs().to_vec())
 }
 
+/// Which public inputs a cheating prover claims.
+pub enum Claim {
+    /// The ones its forged witness computes (all four exposed cells).
+    Computed,
+}
+
 /// MockProver's verdict when a cheating prover forces `forged` cell values (and recomputes
-/// everything downstream), checked against the honest public inputs.
-pub fn mock_forged(w: &Witness, forged: HashMap<usize, Fr>) -> Result<(), Vec<String>> {
+/// everything downstream); checked against the honest public inputs (`None`) or against the
+/// forged witness's own.
+pub fn mock_forged(w: &Witness, forged: HashMap<usize, Fr>, claim: Option<Claim>) -> Result<(), Vec<String>> {
     let mut ctx = Context::with_forged_cells(forged);
     crate::attestation::synthesize_attestation(&mut ctx, w);
+    let instances = match claim {
+        None => w.public_inputs().to_vec(),
+        Some(Claim::Computed) => {
+            let mut exposed = ctx.instances.clone();
+            exposed.sort_by_key(|(_, row)| *row);
+            exposed.iter().map(|(i, _)| ctx.cells[*i]).collect()
+        }
+    };
     let circuit = AttestationCircuit::from_context(crate::Shape::of(&w.policy), ctx);
-    mock(&circuit, w.public_inputs().to_vec())
+    mock(&circuit, instances)
+}
+
+/// MockProver's verdict on a bare context (no public inputs), laid out as the circuit is.
+pub fn mock_context(ctx: Context) -> Result<(), Vec<String>> {
+    let shape = crate::Shape { assets: 0, tiers: 0, instruments: 0, scenarios: 0 };
+    mock(&AttestationCircuit::from_context(shape, ctx), vec![])
 }

@@ -222,6 +222,88 @@ pub fn sponge_rows_for(domain: Fr, inputs: &[Fr]) -> SpongeRows {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use halo2_proofs::{
+        circuit::{Layouter, SimpleFloorPlanner, Value},
+        dev::MockProver,
+        plonk::{Circuit, Error},
+    };
+
+    /// A sponge laid out alone, with one state cell optionally changed.
+    #[derive(Clone)]
+    struct SpongeCircuit {
+        inputs: Vec<Fr>,
+        tamper: Option<(usize, usize)>,
+    }
+
+    impl Circuit<Fr> for SpongeCircuit {
+        type Config = PoseidonConfig;
+        type FloorPlanner = SimpleFloorPlanner;
+        type Params = ();
+        fn without_witnesses(&self) -> Self {
+            self.clone()
+        }
+        fn configure(meta: &mut ConstraintSystem<Fr>) -> PoseidonConfig {
+            let state = [(); WIDTH].map(|_| meta.advice_column());
+            meta.set_minimum_degree(6);
+            PoseidonConfig::configure(meta, state)
+        }
+        fn synthesize(&self, config: PoseidonConfig, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
+            let rows = sponge_rows_for(Fr::from(9), &self.inputs);
+            layouter.assign_region(
+                || "sponge",
+                |mut region| {
+                    for (r, (advice, fixed)) in rows.advice.iter().zip(&rows.fixed).enumerate() {
+                        for c in 0..WIDTH {
+                            let mut v = advice[c];
+                            if self.tamper == Some((r, c)) {
+                                v += Fr::ONE;
+                            }
+                            region.assign_advice(config.state[c], r, Value::known(v));
+                            region.assign_fixed(config.round_constants[c], r, fixed[c]);
+                        }
+                    }
+                    for &r in &rows.full {
+                        config.q_full.enable(&mut region, r)?;
+                    }
+                    for &r in &rows.partial {
+                        config.q_partial.enable(&mut region, r)?;
+                    }
+                    for &r in &rows.absorb {
+                        config.q_absorb.enable(&mut region, r)?;
+                    }
+                    Ok(())
+                },
+            )
+        }
+    }
+
+    fn verdict(tamper: Option<(usize, usize)>) -> bool {
+        let circuit = SpongeCircuit { inputs: (1..=10).map(Fr::from).collect(), tamper };
+        MockProver::run(7, &circuit, vec![]).unwrap().verify().is_ok()
+    }
+
+    #[test]
+    fn an_honest_sponge_is_accepted() {
+        assert!(verdict(None));
+    }
+
+    #[test]
+    fn a_changed_cell_in_any_kind_of_row_is_rejected() {
+        let rows = sponge_rows_for(Fr::from(9), &(1..=10).map(Fr::from).collect::<Vec<_>>());
+        let second_block = rows.input_rows[1];
+        let cases = [
+            (rows.full[1], 3, "state after a full round"),
+            (rows.partial[2], 0, "state entering a partial chunk"),
+            (rows.partial[2] + 1, 5, "an S-box output of a partial chunk"),
+            (rows.partial[7] + 2, 7, "the state after the last chunk"),
+            (second_block, 2, "an absorbed input"),
+            (second_block + 1, 0, "the capacity word after absorbing"),
+            (rows.advice.len() - 1, 1, "the digest"),
+        ];
+        for (row, col, what) in cases {
+            assert!(!verdict(Some((row, col))), "{what} (row {row}, column {col}) was accepted");
+        }
+    }
 
     #[test]
     fn sponge_rows_match_the_native_sponge_and_the_row_count() {
