@@ -79,13 +79,13 @@ pub fn plan_main(ctx: &Context, height: usize) -> Option<MainPlan> {
     }
     let mut plan = MainPlan { height, placements: vec![(0, 0); n], duplicates: Vec::new(), gates: Vec::new() };
     let (mut col, mut row, mut covered_until) = (0usize, 0usize, 0usize);
-    for i in 0..n {
+    for (i, &starts_gate) in gate_at.iter().enumerate() {
         if row == height {
             debug_assert!(i >= covered_until, "a gate was cut");
             col += 1;
             row = 0;
         }
-        if gate_at[i] && row + 4 > height {
+        if starts_gate && row + 4 > height {
             if i < covered_until {
                 // `i` ends the previous gate here and starts the next one in a new column.
                 plan.placements[i] = (col, row);
@@ -107,7 +107,7 @@ pub fn plan_main(ctx: &Context, height: usize) -> Option<MainPlan> {
             return None;
         }
         plan.placements[i] = (col, row);
-        if gate_at[i] {
+        if starts_gate {
             plan.gates.push((col, row));
             covered_until = i + 4;
         }
@@ -246,8 +246,8 @@ pub fn assign(
         }
         // Inputs: copies of main cells, free values, constants, or zero padding.
         for (b, &input_row) in rows.input_rows.iter().enumerate() {
-            for j in 0..RATE {
-                let cell = cells[input_row][j];
+            for (j, cell) in cells[input_row].iter().take(RATE).enumerate() {
+                let cell = *cell;
                 match call.inputs.get(b * RATE + j) {
                     Some(HashInput::Cell(c)) => region.constrain_equal(cell, main_cells[c.index]),
                     Some(HashInput::Free(_)) => {}

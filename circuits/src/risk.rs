@@ -117,6 +117,7 @@ impl ScenarioInstructions for ScenarioChip {
         let scenarios = losses.first().map_or(0, Vec::len);
         let mut loss_cells: Vec<Vec<Cell>> = losses.iter().map(|row| Vec::with_capacity(row.len())).collect();
         let mut sums = Vec::with_capacity(scenarios);
+        #[allow(clippy::needless_range_loop)] // s indexes the inner vectors, not `losses`
         for s in 0..scenarios {
             // acc_{i+1} = acc_i + q_i * loss[i][s], the loss written straight into the gate
             let mut acc = ctx.load_constant(Fr::ZERO);
