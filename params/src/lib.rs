@@ -1,0 +1,337 @@
+//! Structured reference strings (KZG on BN254, halo2 `SerdeFormat::RawBytes` layout).
+//!
+//! File layout: `u32 k` (little-endian), `2^k` G1 points `[tau^i]G1`, `2^k` G1 points
+//! `[L_i(tau)]G1`, the G2 generator, `[tau]G2`; coordinates 32 bytes little-endian in Montgomery
+//! form. [`load`] never trusts a file: it checks the size, that every point is on its curve, the
+//! generators, a pairing check of consecutive powers on a random combination, and the Lagrange
+//! points against the powers on a random combination.
+//!
+//! A deterministic [`dev_srs`] (public seed, so anyone knows its `tau`) exists for demos and
+//! tests; [`is_dev_srs`] recognises it and attestations made with it are flagged insecure.
+#![deny(missing_docs)]
+#![deny(unsafe_code)]
+
+use ff::Field;
+use group::{prime::PrimeCurveAffine, Curve};
+use halo2_proofs::{
+    arithmetic::best_multiexp,
+    halo2curves::{
+        bn256::{Bn256, Fr, G1Affine, G2Affine, G1},
+        pairing::Engine,
+        serde::SerdeObject,
+    },
+    poly::{
+        commitment::{Params, ParamsProver},
+        kzg::commitment::ParamsKZG,
+        EvaluationDomain,
+    },
+    SerdeFormat,
+};
+use rand::RngCore;
+use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// KZG parameters on BN254.
+pub type Srs = ParamsKZG<Bn256>;
+
+const G1_BYTES: usize = 64;
+const G2_BYTES: usize = 128;
+/// The largest `k` accepted (BN254's two-adicity allows 28).
+pub const MAX_K: u32 = 28;
+/// The public seed of the development SRS (anyone can compute its `tau`).
+pub const DEV_SEED: [u8; 32] = *b"solvent development SRS INSECURE";
+
+/// Why an SRS file was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum SrsError {
+    /// The file could not be read or written.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The file is not as long as its `k` says.
+    #[error("file is {actual} bytes; k = {k} needs {expected} (4 + 2^(k+7) + 256)")]
+    Size {
+        /// The declared `k`.
+        k: u32,
+        /// Expected size.
+        expected: u64,
+        /// Actual size.
+        actual: u64,
+    },
+    /// `k` is out of range.
+    #[error("k = {0} is out of range (1..={MAX_K})")]
+    BadK(u32),
+    /// A point does not decode or is not on its curve.
+    #[error("{0} is not a valid curve point")]
+    BadPoint(String),
+    /// A generator is not the standard one.
+    #[error("{0} is not the standard generator")]
+    NotGenerator(&'static str),
+    /// The powers are not consecutive powers of one `tau`.
+    #[error("the G1 powers are not consecutive powers of the tau of [tau]G2 (pairing check failed)")]
+    PowersMismatch,
+    /// The Lagrange points do not match the powers.
+    #[error("the Lagrange points do not match the G1 powers")]
+    LagrangeMismatch,
+    /// A smaller file was asked to grow.
+    #[error("cannot downsize k = {have} to k = {want}")]
+    CannotDownsize {
+        /// The file's `k`.
+        have: u32,
+        /// The requested `k`.
+        want: u32,
+    },
+}
+
+/// The identity of an SRS: SHA-256 of the raw bytes of `g[0]`, `g2` and `[tau]G2`. Downsizing
+/// keeps it (the same ceremony).
+pub fn identity(srs: &Srs) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(srs.get_g()[0].to_raw_bytes());
+    hasher.update(srs.g2().to_raw_bytes());
+    hasher.update(srs.s_g2().to_raw_bytes());
+    hasher.finalize().into()
+}
+
+/// Hex of an identity, `0x`-prefixed.
+pub fn identity_hex(srs: &Srs) -> String {
+    let mut out = String::from("0x");
+    for b in identity(srs) {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// The development SRS's `tau` (public: the SRS is insecure by construction).
+fn dev_tau() -> Fr {
+    Fr::random(ChaCha20Rng::from_seed(DEV_SEED))
+}
+
+/// A deterministic development SRS of size `2^k`. INSECURE: its `tau` is public.
+pub fn dev_srs(k: u32) -> Srs {
+    ParamsKZG::<Bn256>::setup(k, ChaCha20Rng::from_seed(DEV_SEED))
+}
+
+/// Whether `srs` is the development SRS (its `[tau]G2` is that of the public seed).
+pub fn is_dev_srs(srs: &Srs) -> bool {
+    srs.s_g2() == (G2Affine::generator() * dev_tau()).to_affine()
+}
+
+fn g1_at(bytes: &[u8], index: usize, what: &str) -> Result<G1Affine, SrsError> {
+    G1Affine::from_raw_bytes(&bytes[index..index + G1_BYTES]).ok_or_else(|| SrsError::BadPoint(what.to_string()))
+}
+
+/// The points of a raw SRS file, decoded and checked for being on their curves.
+struct RawPoints {
+    k: u32,
+    g: Vec<G1Affine>,
+    lagrange: Vec<G1Affine>,
+    g2: G2Affine,
+    s_g2: G2Affine,
+}
+
+fn decode(bytes: &[u8]) -> Result<RawPoints, SrsError> {
+    if bytes.len() < 4 {
+        return Err(SrsError::Size { k: 0, expected: 4, actual: bytes.len() as u64 });
+    }
+    let k = u32::from_le_bytes(bytes[..4].try_into().unwrap());
+    if k == 0 || k > MAX_K {
+        return Err(SrsError::BadK(k));
+    }
+    let n = 1usize << k;
+    let expected = 4 + 2 * n * G1_BYTES + 2 * G2_BYTES;
+    if bytes.len() != expected {
+        return Err(SrsError::Size { k, expected: expected as u64, actual: bytes.len() as u64 });
+    }
+    let mut g = Vec::with_capacity(n);
+    let mut lagrange = Vec::with_capacity(n);
+    for i in 0..n {
+        g.push(g1_at(bytes, 4 + i * G1_BYTES, &format!("g[{i}]"))?);
+    }
+    for i in 0..n {
+        lagrange.push(g1_at(bytes, 4 + (n + i) * G1_BYTES, &format!("g_lagrange[{i}]"))?);
+    }
+    let g2_at = |offset: usize, what: &str| {
+        G2Affine::from_raw_bytes(&bytes[offset..offset + G2_BYTES]).ok_or_else(|| SrsError::BadPoint(what.to_string()))
+    };
+    let g2 = g2_at(4 + 2 * n * G1_BYTES, "g2")?;
+    let s_g2 = g2_at(4 + 2 * n * G1_BYTES + G2_BYTES, "[tau]G2")?;
+    Ok(RawPoints { k, g, lagrange, g2, s_g2 })
+}
+
+fn random_scalars(n: usize, rng: &mut impl RngCore) -> Vec<Fr> {
+    (0..n).map(|_| Fr::random(&mut *rng)).collect()
+}
+
+/// Checks the generators, the powers and the Lagrange points (see the crate docs).
+fn check(points: &RawPoints) -> Result<(), SrsError> {
+    let n = points.g.len();
+    if points.g[0] != G1Affine::generator() {
+        return Err(SrsError::NotGenerator("g[0]"));
+    }
+    if points.g2 != G2Affine::generator() {
+        return Err(SrsError::NotGenerator("g2"));
+    }
+    let mut rng = rand::thread_rng();
+    // e(sum r_i g[i+1], G2) = e(sum r_i g[i], [tau]G2): every g[i+1] is tau times g[i].
+    let r = random_scalars(n - 1, &mut rng);
+    let shifted = best_multiexp(&r, &points.g[1..]).to_affine();
+    let base = best_multiexp(&r, &points.g[..n - 1]).to_affine();
+    if Bn256::pairing(&shifted, &points.g2) != Bn256::pairing(&base, &points.s_g2) {
+        return Err(SrsError::PowersMismatch);
+    }
+    // sum c_i [L_i(tau)] = sum_j ifft(c)_j [tau^j]: the Lagrange points interpolate the powers.
+    let c = random_scalars(n, &mut rng);
+    let domain = EvaluationDomain::<Fr>::new(1, points.k);
+    let coefficients = domain.lagrange_to_coeff(domain.lagrange_from_vec(c.clone()));
+    let lhs: G1 = best_multiexp(&c, &points.lagrange);
+    let rhs: G1 = best_multiexp(&coefficients[..], &points.g);
+    if lhs != rhs {
+        return Err(SrsError::LagrangeMismatch);
+    }
+    Ok(())
+}
+
+/// Reads and checks an SRS from raw bytes.
+pub fn from_bytes(bytes: &[u8]) -> Result<Srs, SrsError> {
+    let points = decode(bytes)?;
+    check(&points)?;
+    Ok(Srs::read_custom(&mut &bytes[..], SerdeFormat::RawBytesUnchecked)?)
+}
+
+/// Reads and checks an SRS file.
+pub fn load(path: &Path) -> Result<Srs, SrsError> {
+    from_bytes(&std::fs::read(path)?)
+}
+
+/// The SRS for `2^k` rows from a larger one.
+pub fn downsize(srs: &Srs, k: u32) -> Result<Srs, SrsError> {
+    if k > srs.k() || k == 0 {
+        return Err(SrsError::CannotDownsize { have: srs.k(), want: k });
+    }
+    let mut smaller = srs.clone();
+    if k < srs.k() {
+        smaller.downsize(k);
+    }
+    Ok(smaller)
+}
+
+/// The raw bytes of an SRS.
+pub fn to_bytes(srs: &Srs) -> Vec<u8> {
+    let mut out = Vec::new();
+    srs.write_custom(&mut out, SerdeFormat::RawBytes).expect("writing to memory");
+    out
+}
+
+/// Writes `bytes` to `path` atomically (a temporary file in the same folder, then a rename), so
+/// no partial file is ever left at `path`.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared(name: &str) -> Option<Vec<u8>> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/params").join(name);
+        match std::fs::read(&path) {
+            Ok(bytes) => Some(bytes),
+            Err(_) => {
+                eprintln!("skipped: {} is absent", path.display());
+                None
+            }
+        }
+    }
+
+    #[test]
+    fn real_ceremony_files_pass_every_check() {
+        for (name, k) in [("hermez-raw-11", 11), ("kzg_bn254_12.srs", 12)] {
+            let Some(bytes) = shared(name) else { continue };
+            let srs = from_bytes(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(srs.k(), k);
+            assert!(!is_dev_srs(&srs));
+            assert_eq!(to_bytes(&srs), bytes, "{name} round-trips");
+        }
+    }
+
+    #[test]
+    fn the_two_ceremonies_have_different_identities() {
+        let (Some(a), Some(b)) = (shared("hermez-raw-11"), shared("kzg_bn254_12.srs")) else { return };
+        assert_ne!(identity(&from_bytes(&a).unwrap()), identity(&from_bytes(&b).unwrap()));
+    }
+
+    #[test]
+    fn corrupted_copies_are_refused() {
+        let Some(bytes) = shared("hermez-raw-11") else { return };
+        let n = 1usize << 11;
+        // A truncated file.
+        assert!(matches!(from_bytes(&bytes[..bytes.len() - 1]), Err(SrsError::Size { .. })));
+        // A point moved off its curve.
+        let mut bad = bytes.clone();
+        bad[4 + 100 * G1_BYTES + 5] ^= 1;
+        assert!(matches!(from_bytes(&bad), Err(SrsError::BadPoint(_))));
+        // A valid point in the wrong place: g[7] replaced by g[8].
+        let mut swapped = bytes.clone();
+        let (a, b) = (4 + 7 * G1_BYTES, 4 + 8 * G1_BYTES);
+        let g8 = bytes[b..b + G1_BYTES].to_vec();
+        swapped[a..a + G1_BYTES].copy_from_slice(&g8);
+        assert!(matches!(from_bytes(&swapped), Err(SrsError::PowersMismatch)));
+        // A Lagrange point replaced by a power.
+        let mut lagrange = bytes.clone();
+        let l = 4 + (n + 3) * G1_BYTES;
+        lagrange[l..l + G1_BYTES].copy_from_slice(&g8);
+        assert!(matches!(from_bytes(&lagrange), Err(SrsError::LagrangeMismatch)));
+        // Another [tau]G2 (the development one).
+        let mut other_tau = bytes.clone();
+        let dev = dev_srs(1);
+        let at = 4 + 2 * n * G1_BYTES + G2_BYTES;
+        other_tau[at..at + G2_BYTES].copy_from_slice(&dev.s_g2().to_raw_bytes());
+        assert!(matches!(from_bytes(&other_tau), Err(SrsError::PowersMismatch)));
+    }
+
+    #[test]
+    fn downsized_ceremony_keeps_its_identity_and_passes_checks() {
+        let Some(bytes) = shared("kzg_bn254_12.srs") else { return };
+        let srs = from_bytes(&bytes).unwrap();
+        let small = downsize(&srs, 10).unwrap();
+        assert_eq!(small.k(), 10);
+        let reread = from_bytes(&to_bytes(&small)).unwrap();
+        assert_eq!(identity(&reread), identity(&srs));
+        assert!(downsize(&srs, 13).is_err());
+    }
+
+    #[test]
+    fn development_srs_is_deterministic_valid_and_recognised() {
+        let a = dev_srs(5);
+        assert_eq!(to_bytes(&a), to_bytes(&dev_srs(5)));
+        assert!(is_dev_srs(&a));
+        let checked = from_bytes(&to_bytes(&a)).unwrap();
+        assert!(is_dev_srs(&checked));
+        assert_eq!(identity(&checked), identity(&downsize(&dev_srs(6), 5).unwrap()));
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_temporary_file() {
+        let dir = std::env::temp_dir().join(format!("solvent-params-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("x.srs");
+        write_atomically(&path, b"abc").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"abc");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
