@@ -12,7 +12,7 @@
 #![deny(unsafe_code)]
 
 use ff::Field;
-use group::{prime::PrimeCurveAffine, Curve};
+use group::Curve;
 use halo2_proofs::{
     arithmetic::best_multiexp,
     halo2curves::{
