@@ -31,7 +31,7 @@ impl fmt::Display for InputError {
 impl std::error::Error for InputError {}
 
 /// Parses `text` as JSON into `T`, reporting the path of the field where it failed.
-pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, InputError> {
+pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, InputError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

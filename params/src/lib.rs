@@ -83,23 +83,85 @@ pub enum SrsError {
     },
 }
 
-/// The identity of an SRS: SHA-256 of the raw bytes of `g[0]`, `g2` and `[tau]G2`. Downsizing
-/// keeps it (the same ceremony).
-pub fn identity(srs: &Srs) -> [u8; 32] {
-    let mut hasher = Sha256::new();
-    hasher.update(srs.get_g()[0].to_raw_bytes());
-    hasher.update(srs.g2().to_raw_bytes());
-    hasher.update(srs.s_g2().to_raw_bytes());
-    hasher.finalize().into()
+/// The part of an SRS a KZG verifier uses: `k`, `g[0]`, `g2` and `[tau]G2`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifierSrs {
+    /// `log2` of the SRS size the proofs were made with.
+    pub k: u32,
+    /// `[1]G1`.
+    pub g0: G1Affine,
+    /// `[1]G2`.
+    pub g2: G2Affine,
+    /// `[tau]G2`.
+    pub s_g2: G2Affine,
 }
 
-/// Hex of an identity, `0x`-prefixed.
-pub fn identity_hex(srs: &Srs) -> String {
-    let mut out = String::from("0x");
-    for b in identity(srs) {
-        out.push_str(&format!("{b:02x}"));
+/// Bytes of a serialised [`VerifierSrs`].
+pub const VERIFIER_SRS_BYTES: usize = 4 + G1_BYTES + 2 * G2_BYTES;
+
+impl VerifierSrs {
+    /// The verifier's part of `srs`.
+    pub fn of(srs: &Srs) -> Self {
+        VerifierSrs { k: srs.k(), g0: srs.get_g()[0], g2: srs.g2(), s_g2: srs.s_g2() }
     }
-    out
+
+    /// The identity of the SRS: SHA-256 of the raw bytes of `g[0]`, `g2` and `[tau]G2`.
+    /// Downsizing keeps it (the same ceremony).
+    pub fn identity(&self) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        hasher.update(self.g0.to_raw_bytes());
+        hasher.update(self.g2.to_raw_bytes());
+        hasher.update(self.s_g2.to_raw_bytes());
+        hasher.finalize().into()
+    }
+
+    /// Whether this is the development SRS (its `[tau]G2` is that of the public seed).
+    pub fn is_dev(&self) -> bool {
+        self.s_g2 == (G2Affine::generator() * dev_tau()).to_affine()
+    }
+
+    /// KZG parameters holding just these points: enough for `verify_proof`, not for proving.
+    pub fn to_params(&self) -> Srs {
+        dev_srs(1).from_parts(self.k, vec![self.g0], Some(Vec::new()), self.g2, self.s_g2)
+    }
+
+    /// Raw bytes: `k` (u32 little-endian), `g[0]`, `g2`, `[tau]G2`.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = self.k.to_le_bytes().to_vec();
+        out.extend(self.g0.to_raw_bytes());
+        out.extend(self.g2.to_raw_bytes());
+        out.extend(self.s_g2.to_raw_bytes());
+        out
+    }
+
+    /// Reads [`Self::to_bytes`]'s output, checking the points and the generators.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, SrsError> {
+        if bytes.len() != VERIFIER_SRS_BYTES {
+            return Err(SrsError::Size { k: 0, expected: VERIFIER_SRS_BYTES as u64, actual: bytes.len() as u64 });
+        }
+        let k = u32::from_le_bytes(bytes[..4].try_into().unwrap());
+        if k == 0 || k > MAX_K {
+            return Err(SrsError::BadK(k));
+        }
+        let g0 = g1_at(bytes, 4, "g[0]")?;
+        let g2_at = |offset: usize, what: &str| {
+            G2Affine::from_raw_bytes(&bytes[offset..offset + G2_BYTES]).ok_or_else(|| SrsError::BadPoint(what.to_string()))
+        };
+        let g2 = g2_at(4 + G1_BYTES, "g2")?;
+        let s_g2 = g2_at(4 + G1_BYTES + G2_BYTES, "[tau]G2")?;
+        if g0 != G1Affine::generator() {
+            return Err(SrsError::NotGenerator("g[0]"));
+        }
+        if g2 != G2Affine::generator() {
+            return Err(SrsError::NotGenerator("g2"));
+        }
+        Ok(VerifierSrs { k, g0, g2, s_g2 })
+    }
+}
+
+/// The identity of an SRS (see [`VerifierSrs::identity`]).
+pub fn identity(srs: &Srs) -> [u8; 32] {
+    VerifierSrs::of(srs).identity()
 }
 
 /// The development SRS's `tau` (public: the SRS is insecure by construction).
@@ -114,7 +176,7 @@ pub fn dev_srs(k: u32) -> Srs {
 
 /// Whether `srs` is the development SRS (its `[tau]G2` is that of the public seed).
 pub fn is_dev_srs(srs: &Srs) -> bool {
-    srs.s_g2() == (G2Affine::generator() * dev_tau()).to_affine()
+    VerifierSrs::of(srs).is_dev()
 }
 
 fn g1_at(bytes: &[u8], index: usize, what: &str) -> Result<G1Affine, SrsError> {

@@ -1,1 +1,17 @@
-//! placeholder
+//! Lightweight verification of solvent attestations.
+//!
+//! - [`attestation`]: the attestation file format;
+//! - [`transcript`]: snark-verifier's EVM (Keccak-256) transcript, reading and writing, so one
+//!   proof verifies natively, in wasm and on-chain;
+//! - [`verify`]: the checks a protocol or auditor runs.
+//!
+//! Key generation and proving live in `solvent-prover`; this crate only reads keys.
+#![deny(missing_docs)]
+#![deny(unsafe_code)]
+
+pub mod attestation;
+pub mod transcript;
+pub mod verify;
+
+pub use attestation::Attestation;
+pub use verify::{check_statement, verify, verify_proof, Checks, Verdict};
