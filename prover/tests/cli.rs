@@ -1,0 +1,291 @@
+//! End-to-end tests of the `solvent` binary: real proofs on a small shape.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const POLICY: &str = r#"{"schema": "solvent/policy/v1", "id": "span", "effective_at": 100, "expires_at": 200,
+  "scenarios": ["px -10%", "px +10%", "px 0 vol+", "px +30% x0.35"],
+  "assets": [
+    {"id": "USDC", "price": "1", "haircut_tiers": [{"up_to": null, "weight": "1"}], "debt_margin_rate": "0.1"},
+    {"id": "BTC", "price": "20000", "haircut_tiers": [{"up_to": "100000", "weight": "0.9"}, {"up_to": null, "weight": "0.5"}], "debt_margin_rate": "0.05"}],
+  "instruments": [
+    {"id": "BTC-PERP", "scenario_loss": ["2000", "-2000", "0", "2100"], "short_option_minimum": "0"},
+    {"id": "BTC-C-25000", "scenario_loss": ["-150", "900", "300", "1200"], "short_option_minimum": "200"}],
+  "thresholds": {"margin_ratio": "1.5", "collateral_ratio": "1.25"}}"#;
+
+const PORTFOLIO: &str = r#"{"schema": "solvent/portfolio/v1", "account": "0x00000000000000000000000000000000000000aa",
+  "balances": {"USDC": "50000", "BTC": "6"}, "debts": {"USDC": "10000"}, "positions": {"BTC-PERP": "1", "BTC-C-25000": "-2"}}"#;
+
+const OTHER_ACCOUNT: &str = "0x00000000000000000000000000000000000000bb";
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        let env = Env { dir: tempfile::tempdir().unwrap() };
+        env.write("policy.json", POLICY);
+        env.write("portfolio.json", PORTFOLIO);
+        env
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(name)).unwrap()
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_solvent"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("SOLVENT_KEYS", self.path("keys"))
+            .output()
+            .unwrap()
+    }
+
+    /// Proves the standard portfolio with the real SRS when present; returns the SRS arguments.
+    fn prove(&self, extra: &[&str]) -> Vec<String> {
+        let srs = real_srs().map(|p| vec!["--srs".to_string(), p.display().to_string()]).unwrap_or_default();
+        let mut args = vec!["prove", "--policy", "policy.json", "--portfolio", "portfolio.json", "--out", "a.json", "--time", "150"];
+        args.extend(srs.iter().map(String::as_str));
+        args.extend(extra);
+        let out = self.run(&args);
+        assert!(out.status.success(), "prove failed: {}", String::from_utf8_lossy(&out.stderr));
+        srs
+    }
+
+    fn verify(&self, attestation: &str, extra: &[&str], srs: &[String]) -> (i32, String) {
+        let mut args = vec!["verify", "--attestation", attestation, "--policy", "policy.json"];
+        if !extra.contains(&"--now") {
+            args.extend(["--now", "150"]);
+        }
+        args.extend(srs.iter().map(String::as_str));
+        if srs.is_empty() {
+            args.push("--allow-insecure-srs");
+        }
+        args.extend(extra);
+        let out = self.run(&args);
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status.code().unwrap(), text)
+    }
+
+    /// Writes a copy of `a.json` edited by `edit` and verifies it.
+    fn verify_edited(&self, srs: &[String], edit: impl Fn(&mut serde_json::Value)) -> (i32, String) {
+        let mut value: serde_json::Value = serde_json::from_str(&self.read("a.json")).unwrap();
+        edit(&mut value);
+        self.write("edited.json", &value.to_string());
+        self.verify("edited.json", &[], srs)
+    }
+}
+
+fn real_srs() -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/params/kzg_bn254_12.srs");
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("note: {} is absent; using the development SRS", path.display());
+        None
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+#[test]
+fn prove_then_verify_passes_and_the_opening_matches() {
+    let env = Env::new();
+    let srs = env.prove(&["--opening", "o.json"]);
+    let (code, text) = env.verify("a.json", &[], &srs);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("VALID"));
+    let attestation = env.read("a.json");
+    assert!(!attestation.contains("50000") && !attestation.contains("BTC-PERP"), "the portfolio leaked");
+    let out = env.run(&["open", "--attestation", "a.json", "--opening", "o.json", "--policy", "policy.json", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let figures: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(figures["opening_matches"], true);
+    assert_eq!(figures["collateral_value"], "150000");
+    // With the account it is bound to, and an upper-case spelling of it.
+    let (code, _) = env.verify("a.json", &["--account", "0x00000000000000000000000000000000000000AA"], &srs);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn verify_names_the_reason_for_each_tampering() {
+    let env = Env::new();
+    let srs = env.prove(&[]);
+    type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<(&str, Edit, &str)> = vec![
+        (
+            "changed commitment",
+            Box::new(|a| a["public_inputs"]["portfolio_commitment"] = format!("0x{}", "1".repeat(64)).into()),
+            "proof does not verify",
+        ),
+        ("changed snapshot time", Box::new(|a| a["public_inputs"]["snapshot_time"] = 151.into()), "proof does not verify"),
+        (
+            "changed account",
+            Box::new(|a| a["public_inputs"]["account"] = OTHER_ACCOUNT.into()),
+            "proof does not verify",
+        ),
+        (
+            "one flipped proof bit",
+            Box::new(|a| {
+                let proof = a["proof"].as_str().unwrap().to_string();
+                let flipped = if &proof[100..101] == "0" { "1" } else { "0" };
+                a["proof"] = format!("{}{}{}", &proof[..100], flipped, &proof[101..]).into();
+            }),
+            "proof does not verify",
+        ),
+        (
+            "truncated proof",
+            Box::new(|a| {
+                let proof = a["proof"].as_str().unwrap().to_string();
+                a["proof"] = proof[..proof.len() - 64].to_string().into();
+            }),
+            "proof does not verify",
+        ),
+        ("snapshot outside the window", Box::new(|a| a["public_inputs"]["snapshot_time"] = 250.into()), "outside the policy's window"),
+        ("another shape", Box::new(|a| a["circuit"]["instruments"] = 3.into()), "shape"),
+        ("another key", Box::new(|a| a["vk_hash"] = format!("0x{}", "ab".repeat(32)).into()), "verifying key mismatch"),
+    ];
+    for (what, edit, reason) in cases {
+        let (code, text) = env.verify_edited(&srs, edit);
+        assert_eq!(code, 1, "{what}: {text}");
+        assert!(text.contains("INVALID") && text.contains(reason), "{what}: {text}");
+    }
+}
+
+#[test]
+fn verify_rejects_another_account_policy_and_an_expired_policy() {
+    let env = Env::new();
+    let srs = env.prove(&[]);
+    let (code, text) = env.verify("a.json", &["--account", OTHER_ACCOUNT], &srs);
+    assert_eq!(code, 1);
+    assert!(text.contains("account mismatch"), "{text}");
+    env.write("other.json", &POLICY.replace("\"20000\"", "\"21000\""));
+    let mut args = vec!["verify", "--attestation", "a.json", "--policy", "other.json", "--now", "150", "--allow-insecure-srs"];
+    args.extend(srs.iter().map(String::as_str));
+    let out = env.run(&args);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("policy hash mismatch"));
+    let (code, text) = env.verify("a.json", &["--now", "200"], &srs);
+    assert_eq!(code, 1);
+    assert!(text.contains("EXPIRED"), "{text}");
+}
+
+#[test]
+fn a_development_srs_attestation_is_refused_without_the_flag() {
+    let env = Env::new();
+    let out = env.run(&["prove", "--policy", "policy.json", "--portfolio", "portfolio.json", "--out", "dev.json", "--time", "150"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("INSECURE"));
+    let attestation: serde_json::Value = serde_json::from_str(&env.read("dev.json")).unwrap();
+    assert_eq!(attestation["srs"]["insecure"], true);
+    let out = env.run(&["verify", "--attestation", "dev.json", "--policy", "policy.json", "--now", "150"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("development SRS"));
+    let (code, text) = env.verify("dev.json", &[], &[]);
+    assert_eq!(code, 0, "{text}");
+}
+
+#[test]
+fn a_failing_portfolio_is_refused_and_no_attestation_is_written() {
+    let env = Env::new();
+    env.write("poor.json", &PORTFOLIO.replace("\"USDC\": \"50000\"", "\"USDC\": \"1\"").replace("\"BTC\": \"6\"", "\"BTC\": \"0\""));
+    let out = env.run(&["prove", "--policy", "policy.json", "--portfolio", "poor.json", "--out", "a.json", "--time", "150"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("FAILS"), "{}", stderr(&out));
+    assert!(!env.path("a.json").exists());
+    let out = env.run(&["check", "--policy", "policy.json", "--portfolio", "poor.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("short by"));
+}
+
+#[test]
+fn check_prints_the_design_fields_and_exit_codes() {
+    let env = Env::new();
+    let out = env.run(&["check", "--policy", "policy.json", "--portfolio", "portfolio.json", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for field in [
+        "collateral_value",
+        "debt_value",
+        "equity",
+        "scanning_risk",
+        "worst_scenario",
+        "short_option_minimum",
+        "margin_requirement",
+        "margin_ok",
+        "collateral_ok",
+    ] {
+        assert!(v.get(field).is_some(), "missing {field}");
+    }
+    assert_eq!(v["scanning_risk"], "2300");
+    assert_eq!(v["worst_scenario"], 0);
+}
+
+#[test]
+fn bad_inputs_get_a_clear_error_naming_the_field_and_exit_2() {
+    let env = Env::new();
+    let cases = [
+        ("{ \"schema\": ", "policy.json", "EOF"),
+        (&PORTFOLIO.replace("\"BTC\": \"6\"", "\"DOGE\": \"6\""), "portfolio.json", "balances.DOGE"),
+        (&PORTFOLIO.replace("\"BTC\": \"6\"", "\"BTC\": \"6\", \"BTC\": \"7\""), "portfolio.json", "duplicate key"),
+        (&PORTFOLIO.replace("\"BTC\": \"6\"", "\"BTC\": \"-6\""), "portfolio.json", "balances.BTC"),
+        (&PORTFOLIO.replace("\"BTC\": \"6\"", "\"BTC\": \"100000000000\""), "portfolio.json", "balances.BTC"),
+        (&POLICY.replace("\"0.9\"", "\"0.9000001\""), "policy.json", "assets[1].haircut_tiers[0].weight"),
+    ];
+    for (text, which, expected) in cases {
+        let dir = Env::new();
+        dir.write(which, text);
+        let out = dir.run(&["prove", "--policy", "policy.json", "--portfolio", "portfolio.json", "--out", "a.json", "--time", "150"]);
+        assert_eq!(out.status.code(), Some(2), "{expected}");
+        let err = stderr(&out);
+        assert!(err.contains(which) && err.contains(expected), "expected {expected} in: {err}");
+        assert!(!dir.path("a.json").exists());
+    }
+    // A malformed attestation.
+    env.write("bad.json", r#"{"schema": "solvent/attestation/v1"}"#);
+    let out = env.run(&["verify", "--attestation", "bad.json", "--policy", "policy.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("missing field"), "{}", stderr(&out));
+    // A time outside the window.
+    let out = env.run(&["prove", "--policy", "policy.json", "--portfolio", "portfolio.json", "--out", "a.json", "--time", "99"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("outside the policy's window"));
+}
+
+#[test]
+fn an_interrupted_prove_leaves_no_partial_attestation() {
+    let env = Env::new();
+    env.prove(&[]); // keys cached
+    std::fs::remove_file(env.path("a.json")).unwrap();
+    for delay_ms in [5u64, 50, 150, 300, 600] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_solvent"))
+            .args(["prove", "--policy", "policy.json", "--portfolio", "portfolio.json", "--out", "a.json", "--time", "150"])
+            .current_dir(env.dir.path())
+            .env("SOLVENT_KEYS", env.path("keys"))
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        if let Ok(text) = std::fs::read_to_string(env.path("a.json")) {
+            let parsed: Result<serde_json::Value, _> = serde_json::from_str(&text);
+            assert!(parsed.is_ok(), "a partial attestation was left after {delay_ms} ms");
+            std::fs::remove_file(env.path("a.json")).unwrap();
+        }
+    }
+}
