@@ -1,0 +1,67 @@
+//! One-shot measurement of a shape: witness, keygen, prove and verify times, rows, k, columns,
+//! proof and key sizes, and peak memory; one JSON line.
+//!
+//! Usage: `measure SHAPE [--threads N]` with SHAPE desk, fund, book or `AxTxIxS`.
+
+use halo2_proofs::plonk::Circuit;
+use solvent_benches::{shape_named, synthetic};
+use solvent_circuits::AttestationCircuit;
+use std::time::Instant;
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let shape = shape_named(args.get(1).map(String::as_str).unwrap_or("desk")).expect("shape: desk, fund, book or AxTxIxS");
+    if let Some(n) = args.iter().position(|a| a == "--threads").and_then(|i| args.get(i + 1)).and_then(|n| n.parse().ok()) {
+        rayon_threads(n);
+    }
+    let witness = synthetic(shape, 1);
+    let report = solvent_model::evaluate(&witness.policy, &witness.portfolio);
+    assert!(report.margin_ok && report.collateral_ok, "the synthetic book must pass");
+
+    let t = Instant::now();
+    let circuit = AttestationCircuit::new(&witness);
+    let witness_s = t.elapsed().as_secs_f64();
+    let k = circuit.min_k();
+    let t = Instant::now();
+    let srs = solvent_params::dev_srs(k);
+    let srs_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let keys = solvent_prover::keys::generate(shape, &srs).expect("keygen");
+    let keygen_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let proof = solvent_prover::prove::prove(&keys, &srs, &circuit, &witness).expect("prove");
+    let prove_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    assert!(solvent_verifier::verify_proof(&keys.srs, keys.vk(), &witness.public_inputs(), &proof));
+    let verify_ms = t.elapsed().as_secs_f64() * 1e3;
+    let mut cs = halo2_proofs::plonk::ConstraintSystem::default();
+    AttestationCircuit::configure(&mut cs);
+    let pk_bytes = keys.pk.to_bytes(halo2_proofs::SerdeFormat::RawBytesUnchecked).len();
+    let vk_bytes = keys.vk().to_bytes(halo2_proofs::SerdeFormat::RawBytes).len();
+    println!(
+        "{}",
+        serde_json::json!({
+            "shape": shape.to_string(), "k": k, "rows": circuit.rows(),
+            "advice_columns": cs.num_advice_columns(), "fixed_columns": keys.vk().fixed_commitments().len(),
+            "lookups": cs.lookups().len(), "degree": cs.degree(),
+            "threads": rayon::current_num_threads(),
+            "witness_s": witness_s, "dev_srs_s": srs_s, "keygen_s": keygen_s, "prove_s": prove_s, "verify_ms": verify_ms,
+            "proof_bytes": proof.len(), "pk_bytes": pk_bytes, "vk_bytes": vk_bytes,
+            "peak_rss_mib": peak_rss_mib(),
+        })
+    );
+}
+
+fn rayon_threads(n: usize) {
+    rayon::ThreadPoolBuilder::new().num_threads(n).build_global().expect("thread pool");
+}
