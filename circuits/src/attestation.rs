@@ -227,9 +227,7 @@ pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
             | PolicyField::TierCount
             | PolicyField::InstrumentCount
             | PolicyField::ScenarioCount => HashInput::Constant(*value),
-            PolicyField::Id | PolicyField::ScenarioName(_) | PolicyField::AssetId(_) | PolicyField::InstrumentId(_) => {
-                HashInput::Free(*value)
-            }
+            PolicyField::NamesDigest => HashInput::Free(*value),
             PolicyField::ScenarioLoss(i, s) => HashInput::Cell(loss_cells[*i][*s]),
             other => HashInput::Cell(policy_cells[&format!("{other:?}")]),
         })

@@ -18,6 +18,8 @@ pub const ENCODING_VERSION: u64 = 1;
 pub const POLICY_DOMAIN: &str = "solvent/policy/v1";
 /// Domain tag of portfolio commitments (as a name).
 pub const PORTFOLIO_DOMAIN: &str = "solvent/portfolio/v1";
+/// Domain tag of the digest of a policy's names (as a name).
+pub const NAMES_DOMAIN: &str = "solvent/names/v1";
 /// The bound that stands for an unbounded (`null`) last tier, at 8 fractional digits.
 pub const UNBOUNDED_UP_TO: i128 = 1 << 100;
 /// Bytes of randomness in a portfolio commitment's salt.
@@ -95,8 +97,8 @@ pub enum PolicyField {
     InstrumentCount,
     /// Number of scenarios.
     ScenarioCount,
-    /// The policy id (a name).
-    Id,
+    /// The digest of the policy's names (see [`names_digest`]).
+    NamesDigest,
     /// `effective_at`.
     EffectiveAt,
     /// `expires_at`.
@@ -105,10 +107,6 @@ pub enum PolicyField {
     MarginRatio,
     /// `collateral_ratio` (6 digits).
     CollateralRatio,
-    /// A scenario's name.
-    ScenarioName(usize),
-    /// An asset's id.
-    AssetId(usize),
     /// An asset's price (8 digits).
     Price(usize),
     /// An asset's debt margin rate (6 digits).
@@ -117,8 +115,6 @@ pub enum PolicyField {
     UpTo(usize, usize),
     /// A tier's weight (6 digits; padded tiers weigh 0).
     Weight(usize, usize),
-    /// An instrument's id.
-    InstrumentId(usize),
     /// An instrument's short option minimum (8 digits).
     ShortOptionMinimum(usize),
     /// An instrument's loss in a scenario (8 digits, signed).
@@ -135,6 +131,18 @@ pub fn padded_tiers(policy: &Policy, asset: usize, tiers: usize) -> Vec<(i128, i
     out
 }
 
+/// The digest of everything in a policy that only names things (the claims never use it):
+/// `H("solvent/names/v1", [policy id, scenario names, asset ids, instrument ids])`. Hashing the
+/// names outside the circuit keeps them out of the prover's work; the circuit binds the digest.
+pub fn names_digest(policy: &Policy) -> Fr {
+    let names = std::iter::once(policy.id.as_str())
+        .chain(policy.scenarios.iter().map(String::as_str))
+        .chain(policy.assets.iter().map(|a| a.id.as_str()))
+        .chain(policy.instruments.iter().map(|i| i.id.as_str()));
+    let values: Vec<Fr> = names.map(name_to_field).collect();
+    sponge(name_to_field(NAMES_DOMAIN), &values)
+}
+
 /// The policy's canonical sequence: each element with what it is, in hashing order.
 pub fn policy_fields(policy: &Policy) -> Vec<(PolicyField, Fr)> {
     use PolicyField::*;
@@ -145,17 +153,13 @@ pub fn policy_fields(policy: &Policy) -> Vec<(PolicyField, Fr)> {
         (TierCount, Fr::from(shape.tiers as u64)),
         (InstrumentCount, Fr::from(shape.instruments as u64)),
         (ScenarioCount, Fr::from(shape.scenarios as u64)),
-        (Id, name_to_field(&policy.id)),
+        (NamesDigest, names_digest(policy)),
         (EffectiveAt, Fr::from(policy.effective_at)),
         (ExpiresAt, Fr::from(policy.expires_at)),
         (MarginRatio, field_from_i128(policy.margin_ratio)),
         (CollateralRatio, field_from_i128(policy.collateral_ratio)),
     ];
-    for (s, name) in policy.scenarios.iter().enumerate() {
-        out.push((ScenarioName(s), name_to_field(name)));
-    }
     for (a, asset) in policy.assets.iter().enumerate() {
-        out.push((AssetId(a), name_to_field(&asset.id)));
         out.push((Price(a), field_from_i128(asset.price)));
         out.push((DebtMarginRate(a), field_from_i128(asset.debt_margin_rate)));
         for (k, (up_to, weight)) in padded_tiers(policy, a, shape.tiers).into_iter().enumerate() {
@@ -164,7 +168,6 @@ pub fn policy_fields(policy: &Policy) -> Vec<(PolicyField, Fr)> {
         }
     }
     for (i, inst) in policy.instruments.iter().enumerate() {
-        out.push((InstrumentId(i), name_to_field(&inst.id)));
         out.push((ShortOptionMinimum(i), field_from_i128(inst.short_option_minimum)));
         for (s, loss) in inst.scenario_loss.iter().enumerate() {
             out.push((ScenarioLoss(i, s), field_from_i128(*loss)));
@@ -266,7 +269,7 @@ mod tests {
     #[test]
     fn pinned_policy_hash_and_commitment_of_the_span_example() {
         let w = span_witness();
-        assert_eq!(field_to_hex(&policy_hash(&w.policy)), "0x01c6bde9042bf0c67bec2979b22b5c3499afa8e26705d547ede43c5276761dc6");
+        assert_eq!(field_to_hex(&policy_hash(&w.policy)), "0x18164be417dddfef5d383636b5cf0686d5f01f07a626da088dce64fce1ef9e09");
         assert_eq!(
             field_to_hex(&portfolio_commitment(&w.portfolio, w.snapshot_time, &w.salt)),
             "0x2a199d4425fe4ad858bb618834b353248a0b1fad6f6c3e6427ea03643a4d40fc"

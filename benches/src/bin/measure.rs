@@ -1,7 +1,8 @@
 //! One-shot measurement of a shape: witness, keygen, prove and verify times, rows, k, columns,
 //! proof and key sizes, and peak memory; one JSON line.
 //!
-//! Usage: `measure SHAPE [--threads N]` with SHAPE desk, fund, book or `AxTxIxS`.
+//! Usage: `measure SHAPE [--threads N] [--layout-only]` with SHAPE desk, fund, book or `AxTxIxS`;
+//! `--layout-only` prints the rows and `k` without proving.
 
 use halo2_proofs::plonk::Circuit;
 use solvent_benches::{shape_named, synthetic};
@@ -32,6 +33,10 @@ fn main() {
     let circuit = AttestationCircuit::new(&witness);
     let witness_s = t.elapsed().as_secs_f64();
     let k = circuit.min_k();
+    if args.iter().any(|a| a == "--layout-only") {
+        println!("{}", serde_json::json!({"shape": shape.to_string(), "k": k, "rows": circuit.rows(), "witness_s": witness_s}));
+        return;
+    }
     let t = Instant::now();
     let srs = solvent_params::dev_srs(k);
     let srs_s = t.elapsed().as_secs_f64();

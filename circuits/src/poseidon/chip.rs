@@ -1,23 +1,24 @@
-//! The Poseidon chip: proves a sponge on the eight state columns.
+//! The Poseidon chip: proves a sponge on the eight state columns with gates of degree at most 4
+//! (selector included), so that the circuit's degree stays 5 (set by the range lookup) and the
+//! prover's quotient works on a 4x rather than an 8x extended domain. Each S-box `s = u^5`
+//! takes one extra cell, the square `w = u^2`: `w = u^2` and `s = w^2 u`.
 //!
 //! Rows of one sponge (`m` blocks of seven inputs):
 //!
 //! ```text
-//! row 0            initial state [domain, 0, ..., 0]          (cells fixed to constants)
+//! row 0            initial state [domain, 0, ..., 0]             (cells fixed to constants)
 //! per block:
-//!   absorb row     the state so far                              q_absorb
+//!   absorb row     the state so far                               q_absorb
 //!   input row      7 inputs in columns 0..7 (column 7 unused)
-//!   P0             state + inputs (words 1..8)                   q_full  (round 1)
-//!   P1..P3                                                       q_full  (rounds 2..4)
-//!   P4             state entering the partial rounds             q_partial (chunk 0)
-//!   P4+1           S-box outputs of chunk 0, output constants
-//!   ...            8 chunks of 8 partial rounds, 2 rows each
-//!   P20..P23                                                     q_full  (rounds 5..8)
-//!   P24            state after the permutation (= next absorb row)
+//!   full round     x (+ its round constants), w = (x + rc)^2      q_full on the x row
+//!                  (x 4: rounds 1..4)
+//!   partial chunk  x (+ f), w = u^2 (+ g), s = w^2 u              q_partial on the x row
+//!                  (x 8: eight partial rounds each)
+//!   full round     (x 4: rounds 5..8)
+//!   output         the state after the permutation (= next absorb row)
 //! ```
 //!
-//! The absorb row of a block is the previous block's `P24` (or row 0), so a sponge of `m`
-//! blocks takes `26 m + 1` rows. The digest is column 1 of the last `P24`.
+//! A block takes `1 + 41` rows, a sponge `42 m + 1`. The digest is column 1 of the last output.
 
 use super::native::{full_round, partial_chunk};
 use ff::Field;
@@ -29,7 +30,7 @@ use halo2_proofs::{
 };
 
 /// Rows of one permutation, from its input state to its output state inclusive.
-pub const PERMUTATION_ROWS: usize = 1 + FULL_ROUNDS / 2 + 2 * CHUNKS + FULL_ROUNDS / 2;
+pub const PERMUTATION_ROWS: usize = 1 + 2 * FULL_ROUNDS + 3 * CHUNKS;
 
 /// Rows a sponge over `inputs` elements occupies.
 pub fn sponge_rows(inputs: usize) -> usize {
@@ -44,17 +45,12 @@ pub struct PoseidonConfig {
     pub state: [Column<Advice>; WIDTH],
     /// Round constants (full rounds), or the chunk constants (partial rounds).
     pub round_constants: [Column<Fixed>; WIDTH],
-    /// A full round from this row to the next.
+    /// A full round from this row over the next two.
     pub q_full: Selector,
-    /// A chunk of eight partial rounds from this row over the next two.
+    /// A chunk of eight partial rounds from this row over the next three.
     pub q_partial: Selector,
     /// Absorption of the next row's inputs into this row's state, two rows down.
     pub q_absorb: Selector,
-}
-
-fn pow5(x: Expression<Fr>) -> Expression<Fr> {
-    let x2 = x.clone() * x.clone();
-    x2.clone() * x2 * x
 }
 
 fn affine(
@@ -84,42 +80,47 @@ impl PoseidonConfig {
         let q_absorb = meta.selector();
         let k = constants();
 
-        // next_i = sum_j MDS[i][j] * (x_j + rc_j)^5
+        // With x on this row, w on the next and y two rows down:
+        //   w_j = (x_j + rc_j)^2        y_i = sum_j MDS[i][j] * w_j^2 * (x_j + rc_j)
         meta.create_gate("poseidon: full round", |meta| {
             let q = meta.query_selector(q_full);
-            let sboxes: Vec<_> = (0..WIDTH)
-                .map(|j| {
-                    let x = meta.query_advice(state[j], Rotation::cur());
-                    pow5(x + meta.query_fixed(round_constants[j], Rotation::cur()))
-                })
-                .collect();
-            (0..WIDTH)
-                .map(|i| {
-                    let next = meta.query_advice(state[i], Rotation::next());
-                    let mixed = sboxes
-                        .iter()
-                        .zip(&k.mds[i])
-                        .fold(Expression::Constant(Fr::ZERO), |acc, (s, m)| acc + s.clone() * *m);
-                    q.clone() * (next - mixed)
-                })
-                .collect::<Vec<_>>()
+            let mut constraints = Vec::with_capacity(2 * WIDTH);
+            let mut sboxes = Vec::with_capacity(WIDTH);
+            for j in 0..WIDTH {
+                let u = meta.query_advice(state[j], Rotation::cur()) + meta.query_fixed(round_constants[j], Rotation::cur());
+                let w = meta.query_advice(state[j], Rotation::next());
+                constraints.push(q.clone() * (w.clone() - u.clone() * u.clone()));
+                sboxes.push(w.clone() * w * u);
+            }
+            for i in 0..WIDTH {
+                let next = meta.query_advice(state[i], Rotation(2));
+                let mixed = sboxes
+                    .iter()
+                    .zip(&k.mds[i])
+                    .fold(Expression::Constant(Fr::ZERO), |acc, (s, m)| acc + s.clone() * *m);
+                constraints.push(q.clone() * (next - mixed));
+            }
+            constraints
         });
 
-        // With x on this row, s on the next and y two rows down (f, g the chunk's constants on
-        // this and the next row of the round-constant columns):
-        //   s_j = (A_j x + B_j s_{<j} + f_j)^5      y_i = C_i x + D_i s + g_i
+        // With x on this row, w on the next, s two rows down and y three rows down (f, g the
+        // chunk's constants on this and the next row of the round-constant columns), and the
+        // S-box inputs u_j = A_j x + B_j s_{<j} + f_j:
+        //   w_j = u_j^2      s_j = w_j^2 u_j      y_i = C_i x + D_i s + g_i
         meta.create_gate("poseidon: 8 partial rounds", |meta| {
             let q = meta.query_selector(q_partial);
             let x: Vec<_> = state.iter().map(|c| meta.query_advice(*c, Rotation::cur())).collect();
-            let s: Vec<_> = state.iter().map(|c| meta.query_advice(*c, Rotation::next())).collect();
-            let y: Vec<_> = state.iter().map(|c| meta.query_advice(*c, Rotation(2))).collect();
+            let w: Vec<_> = state.iter().map(|c| meta.query_advice(*c, Rotation::next())).collect();
+            let s: Vec<_> = state.iter().map(|c| meta.query_advice(*c, Rotation(2))).collect();
+            let y: Vec<_> = state.iter().map(|c| meta.query_advice(*c, Rotation(3))).collect();
             let f: Vec<_> = round_constants.iter().map(|c| meta.query_fixed(*c, Rotation::cur())).collect();
             let g: Vec<_> = round_constants.iter().map(|c| meta.query_fixed(*c, Rotation::next())).collect();
             let forms = &k.chunks[0];
-            let mut constraints = Vec::with_capacity(2 * WIDTH);
+            let mut constraints = Vec::with_capacity(3 * WIDTH);
             for j in 0..CHUNK {
-                let input = affine(&forms.sbox_input[j], &x, &s[..j], f[j].clone());
-                constraints.push(q.clone() * (s[j].clone() - pow5(input)));
+                let u = affine(&forms.sbox_input[j], &x, &s[..j], f[j].clone());
+                constraints.push(q.clone() * (w[j].clone() - u.clone() * u.clone()));
+                constraints.push(q.clone() * (s[j].clone() - w[j].clone() * w[j].clone() * u));
             }
             for i in 0..WIDTH {
                 let output = affine(&forms.output[i], &x, &s, g[i].clone());
@@ -189,30 +190,28 @@ pub fn sponge_rows_for(domain: Fr, inputs: &[Fr]) -> SpongeRows {
         rows.input_rows.push(r);
         let half = FULL_ROUNDS / 2;
         let rc = &k.round_constants;
-        let full_rounds = (0..half).chain(rc.len() - half..rc.len());
-        let mut full_rounds = full_rounds.peekable();
-        // first half of the full rounds
-        for _ in 0..half {
-            let r = full_rounds.next().unwrap();
-            let row = push(&mut rows, state, rc[r]);
+        let full = |rows: &mut SpongeRows, state: &mut [Fr; WIDTH], r: usize| {
+            let row = push(rows, *state, rc[r]);
             rows.full.push(row);
-            state = full_round(&state, &rc[r]);
+            push(rows, std::array::from_fn(|j| (state[j] + rc[r][j]).square()), [zero; WIDTH]);
+            *state = full_round(state, &rc[r]);
+        };
+        for r in 0..half {
+            full(&mut rows, &mut state, r);
         }
         for c in 0..CHUNKS {
-            let (sbox, out) = partial_chunk(&state, c);
+            let (inputs, sbox, out) = partial_chunk(&state, c);
             let forms = &k.chunks[c];
             let f = std::array::from_fn(|j| forms.sbox_input[j].constant);
             let g = std::array::from_fn(|i| forms.output[i].constant);
             let row = push(&mut rows, state, f);
             rows.partial.push(row);
-            push(&mut rows, sbox, g);
+            push(&mut rows, inputs.map(|u| u.square()), g);
+            push(&mut rows, sbox, [zero; WIDTH]);
             state = out;
         }
-        for _ in 0..half {
-            let r = full_rounds.next().unwrap();
-            let row = push(&mut rows, state, rc[r]);
-            rows.full.push(row);
-            state = full_round(&state, &rc[r]);
+        for r in rc.len() - half..rc.len() {
+            full(&mut rows, &mut state, r);
         }
         push(&mut rows, state, [zero; WIDTH]);
     }
@@ -244,7 +243,7 @@ mod tests {
         }
         fn configure(meta: &mut ConstraintSystem<Fr>) -> PoseidonConfig {
             let state = [(); WIDTH].map(|_| meta.advice_column());
-            meta.set_minimum_degree(6);
+            meta.set_minimum_degree(5);
             PoseidonConfig::configure(meta, state)
         }
         fn synthesize(&self, config: PoseidonConfig, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
@@ -293,9 +292,11 @@ mod tests {
         let second_block = rows.input_rows[1];
         let cases = [
             (rows.full[1], 3, "state after a full round"),
+            (rows.full[6] + 1, 4, "a square of a full round"),
             (rows.partial[2], 0, "state entering a partial chunk"),
-            (rows.partial[2] + 1, 5, "an S-box output of a partial chunk"),
-            (rows.partial[7] + 2, 7, "the state after the last chunk"),
+            (rows.partial[2] + 1, 6, "a square of a partial chunk"),
+            (rows.partial[2] + 2, 5, "an S-box output of a partial chunk"),
+            (rows.partial[7] + 3, 7, "the state after the last chunk"),
             (second_block, 2, "an absorbed input"),
             (second_block + 1, 0, "the capacity word after absorbing"),
             (rows.advice.len() - 1, 1, "the digest"),

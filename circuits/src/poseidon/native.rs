@@ -15,15 +15,18 @@ pub(crate) fn full_round(state: &[Fr; WIDTH], rc: &[Fr; WIDTH]) -> [Fr; WIDTH] {
     mix(&std::array::from_fn(|i| pow5(state[i] + rc[i])))
 }
 
-/// One chunk of eight partial rounds: returns the S-box outputs and the state after the chunk.
-pub(crate) fn partial_chunk(state: &[Fr; WIDTH], chunk: usize) -> ([Fr; CHUNK], [Fr; WIDTH]) {
+/// One chunk of eight partial rounds: returns the S-box inputs, the S-box outputs and the state
+/// after the chunk.
+pub(crate) fn partial_chunk(state: &[Fr; WIDTH], chunk: usize) -> ([Fr; CHUNK], [Fr; CHUNK], [Fr; WIDTH]) {
     let forms = &constants().chunks[chunk];
+    let mut inputs = [Fr::ZERO; CHUNK];
     let mut sbox = [Fr::ZERO; CHUNK];
     for j in 0..CHUNK {
-        sbox[j] = pow5(forms.sbox_input[j].eval(state, &sbox[..j]));
+        inputs[j] = forms.sbox_input[j].eval(state, &sbox[..j]);
+        sbox[j] = pow5(inputs[j]);
     }
     let out = std::array::from_fn(|m| forms.output[m].eval(state, &sbox));
-    (sbox, out)
+    (inputs, sbox, out)
 }
 
 /// The Poseidon permutation (computed chunk-wise exactly as the circuit proves it).
@@ -34,7 +37,7 @@ pub fn permute(state: &mut [Fr; WIDTH]) {
         *state = full_round(state, r);
     }
     for c in 0..constants().chunks.len() {
-        *state = partial_chunk(state, c).1;
+        *state = partial_chunk(state, c).2;
     }
     for r in rc.iter().skip(rc.len() - half) {
         *state = full_round(state, r);
