@@ -86,17 +86,17 @@ impl PoseidonConfig {
             let q = meta.query_selector(q_full);
             let mut constraints = Vec::with_capacity(2 * WIDTH);
             let mut sboxes = Vec::with_capacity(WIDTH);
-            for j in 0..WIDTH {
-                let u = meta.query_advice(state[j], Rotation::cur()) + meta.query_fixed(round_constants[j], Rotation::cur());
-                let w = meta.query_advice(state[j], Rotation::next());
+            for (column, rc) in state.iter().zip(&round_constants) {
+                let u = meta.query_advice(*column, Rotation::cur()) + meta.query_fixed(*rc, Rotation::cur());
+                let w = meta.query_advice(*column, Rotation::next());
                 constraints.push(q.clone() * (w.clone() - u.clone() * u.clone()));
                 sboxes.push(w.clone() * w * u);
             }
-            for i in 0..WIDTH {
-                let next = meta.query_advice(state[i], Rotation(2));
+            for (column, mds_row) in state.iter().zip(&k.mds) {
+                let next = meta.query_advice(*column, Rotation(2));
                 let mixed = sboxes
                     .iter()
-                    .zip(&k.mds[i])
+                    .zip(mds_row)
                     .fold(Expression::Constant(Fr::ZERO), |acc, (s, m)| acc + s.clone() * *m);
                 constraints.push(q.clone() * (next - mixed));
             }
