@@ -7,15 +7,7 @@ use solvent_model::{Policy, Portfolio};
 use std::collections::HashMap;
 
 /// A SPAN-style policy: two assets with tiers, a perpetual and a short call, four scenarios.
-pub const SPAN_POLICY: &str = r#"{"schema": "solvent/policy/v1", "id": "span", "effective_at": 100, "expires_at": 200,
-  "scenarios": ["px -10%", "px +10%", "px 0 vol+", "px +30% x0.35"],
-  "assets": [
-    {"id": "USDC", "price": "1", "haircut_tiers": [{"up_to": null, "weight": "1"}], "debt_margin_rate": "0.1"},
-    {"id": "BTC", "price": "20000", "haircut_tiers": [{"up_to": "100000", "weight": "0.9"}, {"up_to": null, "weight": "0.5"}], "debt_margin_rate": "0.05"}],
-  "instruments": [
-    {"id": "BTC-PERP", "scenario_loss": ["2000", "-2000", "0", "2100"], "short_option_minimum": "0"},
-    {"id": "BTC-C-25000", "scenario_loss": ["-150", "900", "300", "1200"], "short_option_minimum": "200"}],
-  "thresholds": {"margin_ratio": "1.5", "collateral_ratio": "1.25"}}"#;
+pub const SPAN_POLICY: &str = include_str!("../../examples/span-policy.json");
 
 /// A portfolio JSON with the given map bodies.
 pub fn portfolio_json(balances: &str, debts: &str, positions: &str) -> String {

@@ -79,15 +79,7 @@ fn deribit_futures_initial_margin_examples_hold_exactly() {
 }
 
 /// A SPAN-style book: a perpetual and a short call under four scenarios.
-const SPAN_POLICY: &str = r#"{"schema": "solvent/policy/v1", "id": "span", "effective_at": 0, "expires_at": 10,
-  "scenarios": ["px -10%", "px +10%", "px 0 vol+", "px +30% x0.35"],
-  "assets": [
-    {"id": "USDC", "price": "1", "haircut_tiers": [{"up_to": null, "weight": "1"}], "debt_margin_rate": "0.1"},
-    {"id": "BTC", "price": "20000", "haircut_tiers": [{"up_to": "100000", "weight": "0.9"}, {"up_to": null, "weight": "0.5"}], "debt_margin_rate": "0.05"}],
-  "instruments": [
-    {"id": "BTC-PERP", "scenario_loss": ["2000", "-2000", "0", "2100"], "short_option_minimum": "0"},
-    {"id": "BTC-C-25000", "scenario_loss": ["-150", "900", "300", "1200"], "short_option_minimum": "200"}],
-  "thresholds": {"margin_ratio": "1.5", "collateral_ratio": "1.25"}}"#;
+const SPAN_POLICY: &str = include_str!("../../examples/span-policy.json");
 
 #[test]
 fn span_style_book_figures_match_hand_computation() {

@@ -3,15 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const POLICY: &str = r#"{"schema": "solvent/policy/v1", "id": "span", "effective_at": 100, "expires_at": 200,
-  "scenarios": ["px -10%", "px +10%", "px 0 vol+", "px +30% x0.35"],
-  "assets": [
-    {"id": "USDC", "price": "1", "haircut_tiers": [{"up_to": null, "weight": "1"}], "debt_margin_rate": "0.1"},
-    {"id": "BTC", "price": "20000", "haircut_tiers": [{"up_to": "100000", "weight": "0.9"}, {"up_to": null, "weight": "0.5"}], "debt_margin_rate": "0.05"}],
-  "instruments": [
-    {"id": "BTC-PERP", "scenario_loss": ["2000", "-2000", "0", "2100"], "short_option_minimum": "0"},
-    {"id": "BTC-C-25000", "scenario_loss": ["-150", "900", "300", "1200"], "short_option_minimum": "200"}],
-  "thresholds": {"margin_ratio": "1.5", "collateral_ratio": "1.25"}}"#;
+const POLICY: &str = include_str!("../../examples/span-policy.json");
 
 const PORTFOLIO: &str = r#"{"schema": "solvent/portfolio/v1", "account": "0x00000000000000000000000000000000000000aa",
   "balances": {"USDC": "50000", "BTC": "6"}, "debts": {"USDC": "10000"}, "positions": {"BTC-PERP": "1", "BTC-C-25000": "-2"}}"#;

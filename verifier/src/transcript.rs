@@ -95,19 +95,27 @@ pub struct EvmTranscriptRead<R: Read> {
     state: Absorbed,
 }
 
-impl<R: Read> Transcript<G1Affine, ChallengeEvm> for EvmTranscriptRead<R> {
-    fn squeeze_challenge(&mut self) -> ChallengeEvm {
-        self.state.squeeze()
-    }
-    fn common_point(&mut self, point: G1Affine) -> io::Result<()> {
-        self.state.point(&point);
-        Ok(())
-    }
-    fn common_scalar(&mut self, scalar: Fr) -> io::Result<()> {
-        self.state.scalar(&scalar);
-        Ok(())
-    }
+/// The absorbing side of the transcript, the same for the reader and the writer.
+macro_rules! absorbing_transcript {
+    ($io:ident: $bound:path, $transcript:ident) => {
+        impl<$io: $bound> Transcript<G1Affine, ChallengeEvm> for $transcript<$io> {
+            fn squeeze_challenge(&mut self) -> ChallengeEvm {
+                self.state.squeeze()
+            }
+            fn common_point(&mut self, point: G1Affine) -> io::Result<()> {
+                self.state.point(&point);
+                Ok(())
+            }
+            fn common_scalar(&mut self, scalar: Fr) -> io::Result<()> {
+                self.state.scalar(&scalar);
+                Ok(())
+            }
+        }
+    };
 }
+
+absorbing_transcript!(R: Read, EvmTranscriptRead);
+absorbing_transcript!(W: Write, EvmTranscriptWrite);
 
 impl<R: Read> TranscriptRead<G1Affine, ChallengeEvm> for EvmTranscriptRead<R> {
     fn read_point(&mut self) -> io::Result<G1Affine> {
@@ -150,19 +158,6 @@ pub struct EvmTranscriptWrite<W: Write> {
     state: Absorbed,
 }
 
-impl<W: Write> Transcript<G1Affine, ChallengeEvm> for EvmTranscriptWrite<W> {
-    fn squeeze_challenge(&mut self) -> ChallengeEvm {
-        self.state.squeeze()
-    }
-    fn common_point(&mut self, point: G1Affine) -> io::Result<()> {
-        self.state.point(&point);
-        Ok(())
-    }
-    fn common_scalar(&mut self, scalar: Fr) -> io::Result<()> {
-        self.state.scalar(&scalar);
-        Ok(())
-    }
-}
 
 impl<W: Write> TranscriptWrite<G1Affine, ChallengeEvm> for EvmTranscriptWrite<W> {
     fn write_point(&mut self, point: G1Affine) -> io::Result<()> {
