@@ -178,11 +178,6 @@ impl Context {
     pub fn expose(&mut self, cell: Cell, row: usize) {
         self.instances.push((cell.index, row));
     }
-
-    /// Number of main cells so far.
-    pub fn main_cells(&self) -> usize {
-        self.cells.len()
-    }
 }
 
 /// The field element of a signed integer (`p - |x|` for negative `x`).

@@ -324,12 +324,8 @@ fn verify_file(a: &Attestation, p: &Policy, checks: &Checks, keys: &KeyArgs) -> 
     let verdict = match check_statement(a, p, checks) {
         Err(verdict) => verdict,
         Ok(()) => {
-            if a.srs.insecure && !checks.allow_insecure_srs {
-                Verdict::Invalid("made with the insecure development SRS (pass --allow-insecure-srs to accept it for testing)".into())
-            } else {
-                let (vk, srs) = verifying_key(a, keys)?;
-                step("verifying", || Ok(verify(a, p, &vk, &srs, checks)))?
-            }
+            let (vk, srs) = verifying_key(a, keys)?;
+            step("verifying", || Ok(verify(a, p, &vk, &srs, checks)))?
         }
     };
     Ok(print_verdict(&verdict))

@@ -64,7 +64,10 @@ pub fn verify_proof(srs: &VerifierSrs, vk: &VerifyingKey<G1Affine>, inputs: &Pub
     verified && reader.position() == proof.len() as u64
 }
 
-/// The checks that need no key: the policy hash, the shape, the time window and the account.
+const DEV_SRS_REFUSED: &str = "made with the insecure development SRS (pass --allow-insecure-srs to accept it for testing)";
+
+/// The checks that need no key: the policy hash, the shape, the time window, the account, and
+/// the refusal of attestations that declare the development SRS (unless allowed).
 pub fn check_statement(attestation: &Attestation, policy: &Policy, checks: &Checks) -> Result<(), Verdict> {
     let invalid = |reason: String| Err(Verdict::Invalid(reason));
     let inputs = match attestation.public_inputs() {
@@ -95,6 +98,9 @@ pub fn check_statement(attestation: &Attestation, policy: &Policy, checks: &Chec
             return invalid(format!("account mismatch: attested for {}, expected {expected}", attestation.public_inputs.account));
         }
     }
+    if attestation.srs.insecure && !checks.allow_insecure_srs {
+        return invalid(DEV_SRS_REFUSED.into());
+    }
     Ok(())
 }
 
@@ -119,7 +125,7 @@ pub fn verify(
         return invalid(format!("SRS mismatch: proof made with SRS {}, verifier has {identity}", attestation.srs.identity));
     }
     if srs.is_dev() && !checks.allow_insecure_srs {
-        return invalid("made with the insecure development SRS (pass --allow-insecure-srs to accept it for testing)".into());
+        return invalid(DEV_SRS_REFUSED.into());
     }
     if attestation.srs.insecure != srs.is_dev() {
         return invalid("the attestation's `srs.insecure` flag does not match its SRS".into());
