@@ -35,6 +35,9 @@ pub enum CliError {
     /// The proof system failed (exit 2).
     #[error("proof system: {0}")]
     Proof(String),
+    /// Generating or compiling contracts failed (exit 2).
+    #[error(transparent)]
+    Evm(#[from] solvent_evm::EvmError),
 }
 
 impl CliError {

@@ -8,6 +8,7 @@ use solvent_model::{evaluate, policy::Policy, portfolio::parse_account, Portfoli
 use solvent_prover::{
     demo,
     error::{read_text, write_file},
+    export,
     keys::{default_dir, KeyStore},
     opening::Opening,
     prove, report,
@@ -105,6 +106,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write the Solidity verifier for the policy's circuit shape (source, bytecode, ABI) and the
+    /// SolvencyGate registry contract into a folder (needs Node.js and `npm ci --prefix contracts`).
+    ExportVerifier {
+        #[arg(long)]
+        policy: PathBuf,
+        /// The folder to write.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
+    /// Print the calldata (hex) that submits an attestation on-chain.
+    Calldata {
+        #[arg(long)]
+        attestation: PathBuf,
+        /// `gate`: SolvencyGate.attest(...), sent from the attested account; `verifier`: the
+        /// verifier contract's raw input (public inputs, then the proof).
+        #[arg(long, value_enum, default_value_t = CalldataTarget::Gate)]
+        r#for: CalldataTarget,
+    },
     /// Print a policy's hash.
     PolicyHash {
         /// The policy file.
@@ -123,6 +144,12 @@ enum Command {
         #[command(flatten)]
         keys: KeyArgs,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CalldataTarget {
+    Gate,
+    Verifier,
 }
 
 #[derive(Subcommand)]
@@ -261,6 +288,37 @@ fn run(cli: Cli) -> Result<i32, CliError> {
             let o = Opening::from_json(&read_text(&opening)?).map_err(|e| CliError::input(&opening, e))?;
             let p = load_policy(&policy)?;
             open(&a, &o, &p, &opening, json)
+        }
+        Command::ExportVerifier { policy, out, keys } => {
+            set_threads(&keys);
+            let p = load_policy(&policy)?;
+            let circuit = AttestationCircuit::for_shape(Shape::of(&p));
+            let (k, _) = keys_for(&circuit, &keys)?;
+            let e = step("generate and compile", || export::export_verifier(&k, circuit.shape(), &out))?;
+            println!("wrote {} (verifier for shape {}, k = {})", out.display(), circuit.shape(), e.k);
+            println!("policy hash {}", field_to_hex(&solvent_circuits::policy_hash(&p)));
+            println!("Halo2Verifier runtime {} bytes; SolvencyGate runtime {} bytes", e.verifier_runtime_bytes, e.gate_runtime_bytes);
+            if !e.verifier_fits_eip170 {
+                eprintln!(
+                    "warning: the verifier's runtime code exceeds EIP-170's 24,576 bytes: it deploys only on chains with a larger limit"
+                );
+            }
+            if e.srs_insecure {
+                eprintln!("warning: made with the INSECURE development SRS: proofs against this verifier prove nothing");
+            }
+            Ok(0)
+        }
+        Command::Calldata { attestation, r#for } => {
+            let a = Attestation::from_json(&read_text(&attestation)?).map_err(|e| CliError::input(&attestation, e))?;
+            let data = match r#for {
+                CalldataTarget::Gate => solvent_evm::gate::attest(&a),
+                CalldataTarget::Verifier => a.public_inputs().and_then(|inputs| {
+                    a.proof_bytes().map(|proof| solvent_evm::abi::verifier_calldata(&inputs, &proof))
+                }),
+            }
+            .map_err(|e| CliError::input(&attestation, e))?;
+            println!("0x{}", hex::encode(data));
+            Ok(0)
         }
         Command::PolicyHash { policy } => {
             println!("{}", field_to_hex(&solvent_circuits::policy_hash(&load_policy(&policy)?)));

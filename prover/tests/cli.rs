@@ -281,3 +281,50 @@ fn an_interrupted_prove_leaves_no_partial_attestation() {
         }
     }
 }
+
+#[test]
+fn exported_contracts_accept_the_attestation_with_the_printed_calldata() {
+    use solvent_evm::{chain::LocalChain, gate};
+    let env = Env::new();
+    let srs = env.prove(&[]);
+    let mut args = vec!["export-verifier", "--policy", "policy.json", "--out", "contracts"];
+    args.extend(srs.iter().map(String::as_str));
+    let out = env.run(&args);
+    assert!(out.status.success(), "export-verifier failed: {}", stderr(&out));
+    let summary: serde_json::Value = serde_json::from_str(&env.read("contracts/verifier.json")).unwrap();
+    for name in ["Halo2Verifier", "SolvencyGate"] {
+        assert!(env.read(&format!("contracts/{name}.sol")).contains(&format!("contract {name}")));
+        let _: serde_json::Value = serde_json::from_str(&env.read(&format!("contracts/{name}.abi.json"))).unwrap();
+    }
+    let bin = |name: &str| hex::decode(env.read(&format!("contracts/{name}.bin")).trim()).unwrap();
+    let calldata = |target: &str| {
+        let out = env.run(&["calldata", "--attestation", "a.json", "--for", target]);
+        assert!(out.status.success(), "calldata failed: {}", stderr(&out));
+        hex::decode(String::from_utf8_lossy(&out.stdout).trim().trim_start_matches("0x")).unwrap()
+    };
+
+    let owner = [0x0f; 20];
+    let account: [u8; 20] = hex::decode("00000000000000000000000000000000000000aa").unwrap().try_into().unwrap();
+    let mut chain = LocalChain::with_code_size_limit(64 * 1024);
+    chain.set_time(160);
+    let (verifier, _) = chain.deploy(owner, bin("Halo2Verifier")).unwrap();
+    assert_eq!(summary["verifier_runtime_bytes"], chain.code_size(verifier));
+
+    let raw = calldata("verifier");
+    assert!(chain.call(owner, verifier, raw.clone()).unwrap().success, "the verifier rejects the printed calldata");
+    let mut tampered = raw;
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    assert!(!chain.call(owner, verifier, tampered).unwrap().success);
+
+    let (gate_address, _) = chain.deploy(owner, [bin("SolvencyGate"), gate::constructor_args(3600)].concat()).unwrap();
+    let attestation = solvent_verifier::Attestation::from_json(&env.read("a.json")).unwrap();
+    let policy_hash = attestation.public_inputs().unwrap().policy_hash;
+    let shape = attestation.shape();
+    assert!(chain.call(owner, gate_address, gate::accept_policy(&policy_hash, 100, 200, shape)).unwrap().success);
+    assert!(chain.call(owner, gate_address, gate::set_verifier(shape, &verifier)).unwrap().success);
+    let attest = chain.call(account, gate_address, calldata("gate")).unwrap();
+    assert!(attest.success, "attest reverted: {:?}", gate::revert_reason(&attest.output));
+    let attested = chain.call(owner, gate_address, gate::is_attested(&account, &policy_hash)).unwrap();
+    assert_eq!(attested.output.last(), Some(&1));
+}

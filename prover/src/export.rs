@@ -1,0 +1,83 @@
+//! `solvent export-verifier`: the on-chain verifier of a circuit shape and the `SolvencyGate`
+//! registry, as sources, bytecode and ABIs, ready to deploy.
+
+use crate::error::{write_file, CliError};
+use crate::keys::Keys;
+use serde::Serialize;
+use solvent_circuits::Shape;
+use solvent_evm::{
+    chain::EIP170_CODE_SIZE_LIMIT,
+    gate,
+    solc::{Compiled, Optimizer, Solc, SOLC_VERSION},
+    solidity::{verifier_source, VERIFIER_CONTRACT},
+};
+use solvent_verifier::{attestation::encode_hex, verify::vk_hash};
+use std::path::Path;
+
+/// What was exported, also written as `verifier.json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Export {
+    /// The circuit shape the verifier checks: assets.
+    pub assets: usize,
+    /// Tiers per asset.
+    pub tiers: usize,
+    /// Instruments.
+    pub instruments: usize,
+    /// Scenarios.
+    pub scenarios: usize,
+    /// The circuit's `k`.
+    pub k: u32,
+    /// SHA-256 of the verifying key.
+    pub vk_hash: String,
+    /// The SRS identity.
+    pub srs_identity: String,
+    /// Whether the SRS is the INSECURE development one.
+    pub srs_insecure: bool,
+    /// The compiler.
+    pub solc: String,
+    /// Runtime code of the verifier, in bytes.
+    pub verifier_runtime_bytes: usize,
+    /// Whether it fits Ethereum mainnet's EIP-170 limit (24,576 bytes).
+    pub verifier_fits_eip170: bool,
+    /// Runtime code of `SolvencyGate`, in bytes.
+    pub gate_runtime_bytes: usize,
+}
+
+/// Generates and compiles the verifier for `keys` and the gate; writes into `dir`:
+/// `Halo2Verifier.{sol,bin,abi.json}`, `SolvencyGate.{sol,bin,abi.json}` (`.bin`: hex creation
+/// code) and `verifier.json`.
+pub fn export_verifier(keys: &Keys, shape: Shape, dir: &Path) -> Result<Export, CliError> {
+    let solc = Solc::locate()?;
+    let source = verifier_source(&keys.srs, keys.vk());
+    // The generated assembly is too deep for solc's optimizer (stack too deep); it is compiled
+    // as generated.
+    let verifier = solc.compile_contract(&source, VERIFIER_CONTRACT, Optimizer::Off)?;
+    let gate_contract = solc.compile_contract(gate::SOURCE, gate::CONTRACT, Optimizer::Runs(200))?;
+    std::fs::create_dir_all(dir).map_err(|error| CliError::Io { file: dir.display().to_string(), error })?;
+    write_contract(dir, VERIFIER_CONTRACT, &source, &verifier)?;
+    write_contract(dir, gate::CONTRACT, gate::SOURCE, &gate_contract)?;
+    let export = Export {
+        assets: shape.assets,
+        tiers: shape.tiers,
+        instruments: shape.instruments,
+        scenarios: shape.scenarios,
+        k: keys.srs.k,
+        vk_hash: encode_hex(&vk_hash(keys.vk())),
+        srs_identity: encode_hex(&keys.srs.identity()),
+        srs_insecure: keys.srs.is_dev(),
+        solc: SOLC_VERSION.to_string(),
+        verifier_runtime_bytes: verifier.runtime.len(),
+        verifier_fits_eip170: verifier.runtime.len() <= EIP170_CODE_SIZE_LIMIT,
+        gate_runtime_bytes: gate_contract.runtime.len(),
+    };
+    let json = serde_json::to_string_pretty(&export).expect("serialisable") + "\n";
+    write_file(&dir.join("verifier.json"), json.as_bytes())?;
+    Ok(export)
+}
+
+fn write_contract(dir: &Path, name: &str, source: &str, compiled: &Compiled) -> Result<(), CliError> {
+    write_file(&dir.join(format!("{name}.sol")), source.as_bytes())?;
+    write_file(&dir.join(format!("{name}.bin")), format!("{}\n", hex::encode(&compiled.bytecode)).as_bytes())?;
+    let abi = serde_json::to_string_pretty(&compiled.abi).expect("serialisable") + "\n";
+    write_file(&dir.join(format!("{name}.abi.json")), abi.as_bytes())
+}

@@ -1,0 +1,331 @@
+//! On-chain verification end to end: a real attestation of the demo portfolio, the generated
+//! Solidity verifier and `SolvencyGate`, compiled with the pinned solcjs and run in revm.
+
+use halo2_proofs::halo2curves::bn256::Fr;
+use solvent_circuits::{encoding::PublicInputs, AttestationCircuit, Shape, Witness};
+use solvent_evm::{
+    abi::verifier_calldata,
+    chain::{LocalChain, Outcome, EIP170_CODE_SIZE_LIMIT},
+    gate,
+    solc::{Compiled, Optimizer, Solc},
+    solidity::{verifier_source, VERIFIER_CONTRACT},
+};
+use solvent_model::{policy::Policy, Portfolio};
+use solvent_prover::{demo, keys, prove};
+use solvent_verifier::Attestation;
+use std::path::Path;
+use std::sync::OnceLock;
+
+const OWNER: [u8; 20] = [0x0f; 20];
+const MAX_AGE: u64 = 3_600;
+const RAISED_CODE_SIZE_LIMIT: usize = 64 * 1024;
+/// Ten minutes after the demo's snapshot.
+const NOW: u64 = demo::SNAPSHOT_TIME + 600;
+
+struct Fixture {
+    policy: Policy,
+    account: [u8; 20],
+    inputs: PublicInputs,
+    attestation: Attestation,
+    verifier: Compiled,
+    gate: Compiled,
+}
+
+/// Proves the demo once (real ceremony SRS when present) and compiles both contracts.
+fn fixture() -> &'static Fixture {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let policy = Policy::from_json(demo::POLICY).unwrap();
+        let portfolio = Portfolio::from_json(demo::PORTFOLIO, &policy).unwrap().0;
+        let account = portfolio.account;
+        let witness = Witness { policy: policy.clone(), portfolio, snapshot_time: demo::SNAPSHOT_TIME, salt: prove::random_salt() };
+        let circuit = AttestationCircuit::new(&witness);
+        let k = circuit.min_k();
+        let ceremony = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/params/kzg_bn254_12.srs");
+        let srs = match solvent_params::load(&ceremony) {
+            Ok(srs) => solvent_params::downsize(&srs, k).unwrap(),
+            Err(_) => solvent_params::dev_srs(k),
+        };
+        let keys = keys::generate(circuit.shape(), &srs).unwrap();
+        let proof = prove::prove(&keys, &srs, &circuit, &witness).unwrap();
+        let attestation = prove::attestation(&witness, &keys, &proof);
+        let solc = Solc::locate().unwrap();
+        let verifier = solc.compile_contract(&verifier_source(&keys.srs, keys.vk()), VERIFIER_CONTRACT, Optimizer::Off).unwrap();
+        let gate = solc.compile_contract(gate::SOURCE, gate::CONTRACT, Optimizer::Runs(200)).unwrap();
+        Fixture { policy, account, inputs: witness.public_inputs(), attestation, verifier, gate }
+    })
+}
+
+/// A chain at [`NOW`] with the verifier and the gate deployed, the demo policy accepted and the
+/// verifier set for its shape.
+///
+/// The generated verifier's runtime code is larger than mainnet's EIP-170 limit (about 41 KB for
+/// this circuit), so the chain allows larger code, as some rollups do.
+struct Deployment {
+    chain: LocalChain,
+    verifier: [u8; 20],
+    gate: [u8; 20],
+}
+
+impl Deployment {
+    fn new() -> Deployment {
+        let f = fixture();
+        let mut chain = LocalChain::with_code_size_limit(RAISED_CODE_SIZE_LIMIT);
+        chain.set_time(NOW);
+        let (verifier, _) = chain.deploy(OWNER, f.verifier.bytecode.clone()).unwrap();
+        let (gate, _) = chain.deploy(OWNER, [f.gate.bytecode.clone(), gate::constructor_args(MAX_AGE)].concat()).unwrap();
+        let mut deployment = Deployment { chain, verifier, gate };
+        let shape = Shape::of(&f.policy);
+        let accept = gate::accept_policy(&f.inputs.policy_hash, f.policy.effective_at, f.policy.expires_at, shape);
+        assert!(deployment.owner_call(accept).success);
+        assert!(deployment.owner_call(gate::set_verifier(shape, &verifier)).success);
+        deployment
+    }
+
+    fn owner_call(&mut self, data: Vec<u8>) -> Outcome {
+        self.chain.call(OWNER, self.gate, data).unwrap()
+    }
+
+    fn attest_from(&mut self, sender: [u8; 20], attestation: &Attestation) -> Outcome {
+        self.chain.call(sender, self.gate, gate::attest(attestation).unwrap()).unwrap()
+    }
+
+    fn is_attested(&mut self, account: &[u8; 20]) -> bool {
+        let out = self.chain.call(OWNER, self.gate, gate::is_attested(account, &fixture().inputs.policy_hash)).unwrap();
+        assert!(out.success);
+        out.output.last() == Some(&1)
+    }
+}
+
+fn reason(outcome: &Outcome) -> &'static str {
+    assert!(!outcome.success, "expected a revert");
+    gate::revert_reason(&outcome.output).unwrap_or("(unnamed revert)")
+}
+
+fn flip_proof_byte(attestation: &Attestation, index: usize) -> Attestation {
+    let mut proof = attestation.proof_bytes().unwrap();
+    proof[index] ^= 0x01;
+    Attestation { proof: solvent_verifier::attestation::encode_hex(&proof), ..attestation.clone() }
+}
+
+#[test]
+fn gate_fits_eip170_and_deploys_on_a_mainnet_chain() {
+    let f = fixture();
+    assert!(f.gate.runtime.len() <= EIP170_CODE_SIZE_LIMIT, "gate runtime {} bytes", f.gate.runtime.len());
+    let mut chain = LocalChain::new();
+    let (gate, out) = chain.deploy(OWNER, [f.gate.bytecode.clone(), gate::constructor_args(MAX_AGE)].concat()).unwrap();
+    assert_eq!(chain.code_size(gate), f.gate.runtime.len());
+    eprintln!("SolvencyGate: runtime {} bytes, deployment {} gas", f.gate.runtime.len(), out.gas_used);
+}
+
+#[test]
+fn mainnet_chain_refuses_code_over_eip170() {
+    // The limit the gate test relies on is really enforced: 24,577 bytes of STOP as runtime code.
+    let runtime_len = EIP170_CODE_SIZE_LIMIT + 1;
+    // PUSH2 len, PUSH1 0, PUSH1 0, CODECOPY (copies zeros from beyond the code), PUSH2 len, PUSH1 0, RETURN
+    let [hi, lo] = (runtime_len as u16).to_be_bytes();
+    let init = vec![0x61, hi, lo, 0x60, 0x00, 0x60, 0x00, 0x39, 0x61, hi, lo, 0x60, 0x00, 0xf3];
+    assert!(LocalChain::new().deploy(OWNER, init.clone()).is_err());
+    assert!(LocalChain::with_code_size_limit(RAISED_CODE_SIZE_LIMIT).deploy(OWNER, init).is_ok());
+}
+
+#[test]
+fn generated_verifier_accepts_the_native_proof() {
+    let f = fixture();
+    let mut d = Deployment::new();
+    let runtime = d.chain.code_size(d.verifier);
+    let proof = f.attestation.proof_bytes().unwrap();
+    let out = d.chain.call(OWNER, d.verifier, verifier_calldata(&f.inputs, &proof)).unwrap();
+    assert!(out.success, "verifier reverted: {out:?}");
+    eprintln!("verifier: runtime {runtime} bytes, proof {} bytes, verification transaction {} gas", proof.len(), out.gas_used);
+}
+
+#[test]
+fn generated_verifier_rejects_flipped_proof_bytes() {
+    let f = fixture();
+    let mut d = Deployment::new();
+    let proof = f.attestation.proof_bytes().unwrap();
+    // A commitment's coordinate, an evaluation, and the last opening proof's byte.
+    for index in [5, 64 * 8 + 3, proof.len() / 2, proof.len() - 1] {
+        let mut tampered = proof.clone();
+        tampered[index] ^= 0x01;
+        let out = d.chain.call(OWNER, d.verifier, verifier_calldata(&f.inputs, &tampered)).unwrap();
+        assert!(!out.success, "accepted a proof with byte {index} flipped");
+    }
+    let out = d.chain.call(OWNER, d.verifier, verifier_calldata(&f.inputs, &proof[..proof.len() - 32])).unwrap();
+    assert!(!out.success, "accepted a truncated proof");
+}
+
+#[test]
+fn generated_verifier_rejects_each_changed_public_input() {
+    let f = fixture();
+    let mut d = Deployment::new();
+    let proof = f.attestation.proof_bytes().unwrap();
+    let one = Fr::from(1);
+    let changed = [
+        PublicInputs { policy_hash: f.inputs.policy_hash + one, ..f.inputs },
+        PublicInputs { portfolio_commitment: f.inputs.portfolio_commitment + one, ..f.inputs },
+        PublicInputs { account: f.inputs.account + one, ..f.inputs },
+        PublicInputs { snapshot_time: f.inputs.snapshot_time + one, ..f.inputs },
+    ];
+    for (i, inputs) in changed.iter().enumerate() {
+        let out = d.chain.call(OWNER, d.verifier, verifier_calldata(inputs, &proof)).unwrap();
+        assert!(!out.success, "accepted public input {} changed", i + 1);
+    }
+}
+
+#[test]
+fn gate_records_a_valid_attestation_and_reports_it() {
+    let f = fixture();
+    let mut d = Deployment::new();
+    assert!(!d.is_attested(&f.account));
+    let out = d.attest_from(f.account, &f.attestation);
+    assert!(out.success, "attest reverted: {:?}", gate::revert_reason(&out.output));
+    assert_eq!(out.logs, 1, "one Attested event");
+    eprintln!("SolvencyGate.attest: {} gas", out.gas_used);
+    assert!(d.is_attested(&f.account));
+    assert!(!d.is_attested(&[0x22; 20]), "another account is not attested");
+}
+
+#[test]
+fn gate_rejects_a_flipped_proof_byte() {
+    let f = fixture();
+    let mut d = Deployment::new();
+    let out = d.attest_from(f.account, &flip_proof_byte(&f.attestation, 100));
+    assert_eq!(reason(&out), "ProofRejected()");
+    assert!(!d.is_attested(&f.account));
+}
+
+#[test]
+fn gate_rejects_a_changed_commitment() {
+    let f = fixture();
+    let mut d = Deployment::new();
+    let mut a = f.attestation.clone();
+    let changed = f.inputs.portfolio_commitment + Fr::from(1);
+    a.public_inputs.portfolio_commitment = solvent_circuits::encoding::field_to_hex(&changed);
+    assert_eq!(reason(&d.attest_from(f.account, &a)), "ProofRejected()");
+}
+
+#[test]
+fn gate_rejects_the_proof_sent_from_another_account() {
+    let f = fixture();
+    let mut d = Deployment::new();
+    let thief = [0x77; 20];
+    // As is: the attestation names its own account, not the sender.
+    assert_eq!(reason(&d.attest_from(thief, &f.attestation)), "NotTheAccount(address,address)");
+    // Claiming it for the sender's account: the proof is bound to the original account.
+    let mut a = f.attestation.clone();
+    a.public_inputs.account = solvent_model::portfolio::format_account(&thief);
+    assert_eq!(reason(&d.attest_from(thief, &a)), "ProofRejected()");
+    assert!(!d.is_attested(&thief));
+}
+
+#[test]
+fn gate_rejects_an_unknown_policy() {
+    let f = fixture();
+    let mut d = Deployment::new();
+    assert!(d.owner_call(gate::revoke_policy(&f.inputs.policy_hash)).success);
+    assert_eq!(reason(&d.attest_from(f.account, &f.attestation)), "UnknownPolicy(uint256)");
+}
+
+#[test]
+fn gate_rejects_an_expired_policy() {
+    let f = fixture();
+    let mut d = Deployment::new();
+    // Registered with a window that has ended by now (the snapshot still inside it).
+    let accept = gate::accept_policy(&f.inputs.policy_hash, f.policy.effective_at, NOW, Shape::of(&f.policy));
+    assert!(d.owner_call(accept).success);
+    assert_eq!(reason(&d.attest_from(f.account, &f.attestation)), "PolicyExpired(uint256,uint64)");
+}
+
+#[test]
+fn gate_rejects_a_snapshot_outside_the_registered_window() {
+    let f = fixture();
+    let mut d = Deployment::new();
+    let accept = gate::accept_policy(&f.inputs.policy_hash, demo::SNAPSHOT_TIME + 1, f.policy.expires_at, Shape::of(&f.policy));
+    assert!(d.owner_call(accept).success);
+    assert_eq!(reason(&d.attest_from(f.account, &f.attestation)), "SnapshotOutsideWindow(uint64,uint64,uint64)");
+}
+
+#[test]
+fn gate_rejects_a_stale_snapshot_and_stops_counting_old_ones() {
+    let f = fixture();
+    let mut d = Deployment::new();
+    assert!(d.attest_from(f.account, &f.attestation).success);
+    d.chain.set_time(demo::SNAPSHOT_TIME + MAX_AGE);
+    assert!(d.is_attested(&f.account), "exactly max age old still counts");
+    d.chain.set_time(demo::SNAPSHOT_TIME + MAX_AGE + 1);
+    assert!(!d.is_attested(&f.account), "older than max age no longer counts");
+    assert_eq!(reason(&d.attest_from(f.account, &f.attestation)), "SnapshotTooOld(uint64,uint64)");
+}
+
+#[test]
+fn gate_rejects_a_snapshot_from_the_future() {
+    let f = fixture();
+    let mut d = Deployment::new();
+    d.chain.set_time(demo::SNAPSHOT_TIME - 1);
+    assert_eq!(reason(&d.attest_from(f.account, &f.attestation)), "SnapshotInFuture(uint64)");
+}
+
+#[test]
+fn gate_revocation_withdraws_recorded_attestations() {
+    let f = fixture();
+    let mut d = Deployment::new();
+    assert!(d.attest_from(f.account, &f.attestation).success);
+    assert!(d.owner_call(gate::revoke_policy(&f.inputs.policy_hash)).success);
+    assert!(!d.is_attested(&f.account));
+}
+
+#[test]
+fn gate_refuses_a_shape_without_a_deployed_verifier() {
+    let f = fixture();
+    let mut d = Deployment::new();
+    // An address without code would "verify" anything: the gate must refuse it.
+    assert!(d.owner_call(gate::set_verifier(Shape::of(&f.policy), &[0x33; 20])).success);
+    assert_eq!(reason(&d.attest_from(f.account, &f.attestation)), "NoVerifier(bytes32)");
+}
+
+#[test]
+fn gate_registry_is_owner_only() {
+    let f = fixture();
+    let mut d = Deployment::new();
+    let shape = Shape::of(&f.policy);
+    let stranger = [0x44; 20];
+    for data in [
+        gate::accept_policy(&Fr::from(5), 1, 2, shape),
+        gate::revoke_policy(&f.inputs.policy_hash),
+        gate::set_verifier(shape, &stranger),
+        gate::set_max_snapshot_age(u64::MAX),
+    ] {
+        let out = d.chain.call(stranger, d.gate, data).unwrap();
+        assert_eq!(reason(&out), "NotOwner(address)");
+    }
+    assert!(d.attest_from(f.account, &f.attestation).success, "the registry is unchanged");
+}
+
+#[test]
+fn gate_refuses_public_inputs_that_are_not_field_elements() {
+    let f = fixture();
+    let mut d = Deployment::new();
+    // policy hash + r: the same field element, another transcript, an unregistered key.
+    let mut data = gate::attest(&f.attestation).unwrap();
+    let modulus = hex_word("30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001");
+    add_words(&mut data[4 + 32..4 + 64], &modulus);
+    let out = d.chain.call(f.account, d.gate, data).unwrap();
+    assert_eq!(reason(&out), "NotAFieldElement(uint256)");
+}
+
+fn hex_word(text: &str) -> [u8; 32] {
+    hex::decode(text).unwrap().try_into().unwrap()
+}
+
+/// `word += other` (big-endian, no overflow expected).
+fn add_words(word: &mut [u8], other: &[u8; 32]) {
+    let mut carry = 0u16;
+    for i in (0..32).rev() {
+        let sum = word[i] as u16 + other[i] as u16 + carry;
+        word[i] = sum as u8;
+        carry = sum >> 8;
+    }
+    assert_eq!(carry, 0);
+}
