@@ -7,6 +7,8 @@
 //! - [`abi`]: calldata for the verifier and for [`gate`]'s functions.
 //! - [`gate`]: the `SolvencyGate` registry contract (`contracts/SolvencyGate.sol`).
 //! - [`chain`]: a local revm chain to deploy and call contracts, for tests and gas figures.
+//! - [`wasm_key`]: the key of the small wasm verifier (`solvent-verifier-wasm`), from the same
+//!   compiled protocol.
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
@@ -16,5 +18,6 @@ pub mod error;
 pub mod gate;
 pub mod solc;
 pub mod solidity;
+pub mod wasm_key;
 
 pub use error::EvmError;

@@ -41,3 +41,4 @@ pub fn verifier_source(srs: &VerifierSrs, vk: &VerifyingKey<G1Affine>) -> String
     PlonkVerifier::<Shplonk>::verify(&deciding_key, &protocol, &instances, &proof).expect("the EVM loader records checks");
     loader.solidity_code()
 }
+

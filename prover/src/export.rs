@@ -1,5 +1,6 @@
 //! `solvent export-verifier`: the on-chain verifier of a circuit shape and the `SolvencyGate`
-//! registry, as sources, bytecode and ABIs, ready to deploy.
+//! registry, as sources, bytecode and ABIs, ready to deploy; and the key of the small wasm
+//! verifier (`solvent-verifier-wasm`) for the same shape.
 
 use crate::error::{write_file, CliError};
 use crate::keys::Keys;
@@ -41,11 +42,13 @@ pub struct Export {
     pub verifier_fits_eip170: bool,
     /// Runtime code of `SolvencyGate`, in bytes.
     pub gate_runtime_bytes: usize,
+    /// Size of `verifier.key`, the wasm verifier's key.
+    pub wasm_key_bytes: usize,
 }
 
 /// Generates and compiles the verifier for `keys` and the gate; writes into `dir`:
 /// `Halo2Verifier.{sol,bin,abi.json}`, `SolvencyGate.{sol,bin,abi.json}` (`.bin`: hex creation
-/// code) and `verifier.json`.
+/// code), `verifier.key` (the wasm verifier's key) and `verifier.json`.
 pub fn export_verifier(keys: &Keys, shape: Shape, dir: &Path) -> Result<Export, CliError> {
     let solc = Solc::locate()?;
     let source = verifier_source(&keys.srs, keys.vk());
@@ -56,6 +59,8 @@ pub fn export_verifier(keys: &Keys, shape: Shape, dir: &Path) -> Result<Export, 
     std::fs::create_dir_all(dir).map_err(|error| CliError::Io { file: dir.display().to_string(), error })?;
     write_contract(dir, VERIFIER_CONTRACT, &source, &verifier)?;
     write_contract(dir, gate::CONTRACT, gate::SOURCE, &gate_contract)?;
+    let wasm_key = solvent_evm::wasm_key::verifier_key(&keys.srs, keys.vk()).to_bytes();
+    write_file(&dir.join("verifier.key"), &wasm_key)?;
     let export = Export {
         assets: shape.assets,
         tiers: shape.tiers,
@@ -69,6 +74,7 @@ pub fn export_verifier(keys: &Keys, shape: Shape, dir: &Path) -> Result<Export, 
         verifier_runtime_bytes: verifier.runtime.len(),
         verifier_fits_eip170: verifier.runtime.len() <= EIP170_CODE_SIZE_LIMIT,
         gate_runtime_bytes: gate_contract.runtime.len(),
+        wasm_key_bytes: wasm_key.len(),
     };
     let json = serde_json::to_string_pretty(&export).expect("serialisable") + "\n";
     write_file(&dir.join("verifier.json"), json.as_bytes())?;

@@ -1,6 +1,9 @@
 //! `solvent`: prove in zero knowledge that a portfolio meets a policy's margin and collateral
 //! thresholds; verify and open such attestations.
 
+#[cfg(feature = "cuda")]
+mod gpu_check;
+
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use solvent_circuits::{encoding::field_to_hex, AttestationCircuit, Shape, Witness};
@@ -297,7 +300,7 @@ fn run(cli: Cli) -> Result<i32, CliError> {
             let e = step("generate and compile", || export::export_verifier(&k, circuit.shape(), &out))?;
             println!("wrote {} (verifier for shape {}, k = {})", out.display(), circuit.shape(), e.k);
             println!("policy hash {}", field_to_hex(&solvent_circuits::policy_hash(&p)));
-            println!("Halo2Verifier runtime {} bytes; SolvencyGate runtime {} bytes", e.verifier_runtime_bytes, e.gate_runtime_bytes);
+            println!("Halo2Verifier runtime {} bytes; SolvencyGate runtime {} bytes; wasm verifier key {} bytes", e.verifier_runtime_bytes, e.gate_runtime_bytes, e.wasm_key_bytes);
             if !e.verifier_fits_eip170 {
                 eprintln!(
                     "warning: the verifier's runtime code exceeds EIP-170's 24,576 bytes: it deploys only on chains with a larger limit"

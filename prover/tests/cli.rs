@@ -327,4 +327,17 @@ fn exported_contracts_accept_the_attestation_with_the_printed_calldata() {
     assert!(attest.success, "attest reverted: {:?}", gate::revert_reason(&attest.output));
     let attested = chain.call(owner, gate_address, gate::is_attested(&account, &policy_hash)).unwrap();
     assert_eq!(attested.output.last(), Some(&1));
+
+    // The wasm verifier's key checks the same proof bytes.
+    let key = std::fs::read(env.path("contracts/verifier.key")).unwrap();
+    let (inputs, proof) = raw_calldata_parts(&calldata("verifier"));
+    assert_eq!(solvent_verifier_wasm::verify_bytes(&key, inputs, proof), Ok(()));
+    let mut tampered = proof.to_vec();
+    tampered[40] ^= 1;
+    assert!(solvent_verifier_wasm::verify_bytes(&key, inputs, &tampered).is_err());
+}
+
+/// The verifier calldata's public inputs (four words) and proof.
+fn raw_calldata_parts(data: &[u8]) -> (&[u8], &[u8]) {
+    data.split_at(4 * 32)
 }

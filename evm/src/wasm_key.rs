@@ -1,0 +1,99 @@
+//! The key of the small (wasm) verifier, `solvent_verifier_wasm::key::VerifierKey`: snark-verifier's
+//! compiled PLONK protocol for the circuit (the description the Solidity verifier is generated
+//! from) and the SRS points.
+
+use halo2_proofs::{
+    arithmetic::CurveAffine,
+    halo2curves::{
+        bn256::{Fq, Fr, G1Affine, G2Affine},
+        ff::PrimeField,
+    },
+    plonk::VerifyingKey,
+};
+use serde_json::Value;
+use snark_verifier::system::halo2::{compile, Config};
+use solvent_params::VerifierSrs;
+use solvent_verifier_wasm::key::{Expression, Query, VerifierKey, Word};
+
+use crate::solidity::PUBLIC_INPUTS;
+
+fn fr_word(x: &Fr) -> Word {
+    let mut w = x.to_repr();
+    w.as_mut().reverse();
+    w
+}
+
+fn fq_word(x: &Fq) -> Word {
+    let mut w = x.to_repr();
+    w.as_mut().reverse();
+    w
+}
+
+fn g1_words(p: &G1Affine) -> [Word; 2] {
+    let c = p.coordinates().expect("not the identity");
+    [fq_word(c.x()), fq_word(c.y())]
+}
+
+fn g2_words(p: &G2Affine) -> [Word; 4] {
+    [fq_word(&p.x.c0), fq_word(&p.x.c1), fq_word(&p.y.c0), fq_word(&p.y.c1)]
+}
+
+/// The small verifier's key for proofs under `vk` and the SRS `srs`.
+pub fn verifier_key(srs: &VerifierSrs, vk: &VerifyingKey<G1Affine>) -> VerifierKey {
+    let params = srs.to_params();
+    let protocol = compile(&params, vk, Config::kzg().with_num_instance(vec![PUBLIC_INPUTS]));
+    let query = |poly: usize, rotation: i32| Query { poly: poly as u32, rotation };
+    // The expression type is private to snark-verifier; its serde form is public.
+    let numerator = serde_json::to_value(&protocol.quotient.numerator).expect("serialisable");
+    VerifierKey {
+        k: protocol.domain.k as u32,
+        omega: fr_word(&protocol.domain.gen),
+        g1: g1_words(&srs.g0),
+        g2: g2_words(&srs.g2),
+        s_g2: g2_words(&srs.s_g2),
+        transcript_initial_state: fr_word(&protocol.transcript_initial_state.expect("halo2 keys have one")),
+        num_instance: protocol.num_instance.iter().map(|&n| n as u32).collect(),
+        num_witness: protocol.num_witness.iter().map(|&n| n as u32).collect(),
+        num_challenge: protocol.num_challenge.iter().map(|&n| n as u32).collect(),
+        preprocessed: protocol.preprocessed.iter().map(g1_words).collect(),
+        evaluations: protocol.evaluations.iter().map(|q| query(q.poly, q.rotation.0)).collect(),
+        queries: protocol.queries.iter().map(|q| query(q.poly, q.rotation.0)).collect(),
+        chunk_degree: protocol.quotient.chunk_degree as u32,
+        numerator: expression(&numerator),
+    }
+}
+
+/// A serde scalar: hex of the little-endian representation.
+fn scalar(value: &Value) -> Word {
+    let bytes = hex::decode(value.as_str().expect("hex scalar")).expect("hex");
+    let mut w: Word = bytes.try_into().expect("32 bytes");
+    w.reverse();
+    w
+}
+
+fn query_of(value: &Value) -> Query {
+    Query { poly: value["poly"].as_u64().expect("poly") as u32, rotation: value["rotation"].as_i64().expect("rotation") as i32 }
+}
+
+fn expression(value: &Value) -> Expression {
+    let boxed = |v: &Value| Box::new(expression(v));
+    if value == "Identity" || value.get("CommonPolynomial").is_some_and(|c| c == "Identity") {
+        return Expression::Identity;
+    }
+    let (tag, body) = value.as_object().and_then(|o| o.iter().next()).expect("an expression variant");
+    match tag.as_str() {
+        "Constant" => Expression::Constant(scalar(body)),
+        "CommonPolynomial" => Expression::Lagrange(body["Lagrange"].as_i64().expect("Lagrange index") as i32),
+        "Polynomial" => Expression::Polynomial(query_of(body)),
+        "Challenge" => Expression::Challenge(body.as_u64().expect("challenge index") as u32),
+        "Negated" => Expression::Negated(boxed(body)),
+        "Sum" => Expression::Sum(boxed(&body[0]), boxed(&body[1])),
+        "Product" => Expression::Product(boxed(&body[0]), boxed(&body[1])),
+        "Scaled" => Expression::Scaled(boxed(&body[0]), scalar(&body[1])),
+        "DistributePowers" => Expression::DistributePowers(
+            body[0].as_array().expect("expressions").iter().map(expression).collect(),
+            boxed(&body[1]),
+        ),
+        other => panic!("unknown expression variant {other}"),
+    }
+}

@@ -1,0 +1,80 @@
+//! The reading side of the EVM (Keccak-256) transcript the proofs are made with, as in
+//! snark-verifier's `EvmTranscript`: absorbed values are appended to a buffer as 32-byte
+//! big-endian words (points as x then y); a challenge is the Keccak-256 of the buffer (with a
+//! byte 1 appended when the buffer is exactly one previous challenge) reduced modulo r, and
+//! becomes the new buffer.
+
+use crate::arith::{fq_from_be, fr_from_be, fr_to_be};
+use crate::VerifyError;
+use alloc::vec::Vec;
+use ark_bn254::{Fr, G1Affine};
+use ark_ec::AffineRepr;
+use ark_ff::{BigInteger, PrimeField};
+use sha3::{Digest, Keccak256};
+
+/// A proof being read.
+pub struct TranscriptRead<'a> {
+    proof: &'a [u8],
+    at: usize,
+    buf: Vec<u8>,
+}
+
+impl<'a> TranscriptRead<'a> {
+    /// Starts reading `proof`.
+    pub fn new(proof: &'a [u8]) -> Self {
+        TranscriptRead { proof, at: 0, buf: Vec::new() }
+    }
+
+    /// Absorbs a scalar known to both sides.
+    pub fn common_scalar(&mut self, scalar: &Fr) {
+        self.buf.extend(fr_to_be(scalar));
+    }
+
+    fn common_point(&mut self, point: &G1Affine) {
+        let (x, y) = point.xy().expect("points read are never the identity");
+        self.buf.extend(x.into_bigint().to_bytes_be());
+        self.buf.extend(y.into_bigint().to_bytes_be());
+    }
+
+    /// Squeezes a challenge.
+    pub fn squeeze_challenge(&mut self) -> Fr {
+        let mut hasher = Keccak256::new();
+        hasher.update(&self.buf);
+        if self.buf.len() == 32 {
+            hasher.update([1u8]);
+        }
+        let hash: [u8; 32] = hasher.finalize().into();
+        self.buf = hash.to_vec();
+        Fr::from_be_bytes_mod_order(&hash)
+    }
+
+    fn word(&mut self) -> Result<[u8; 32], VerifyError> {
+        let word = self.proof.get(self.at..self.at + 32).ok_or(VerifyError::Truncated)?;
+        self.at += 32;
+        Ok(word.try_into().expect("32 bytes"))
+    }
+
+    /// Reads a scalar (canonical, below r) and absorbs it.
+    pub fn read_scalar(&mut self) -> Result<Fr, VerifyError> {
+        let scalar = fr_from_be(&self.word()?).ok_or(VerifyError::Encoding)?;
+        self.common_scalar(&scalar);
+        Ok(scalar)
+    }
+
+    /// Reads a G1 point (canonical coordinates, on the curve, not the identity) and absorbs it.
+    pub fn read_point(&mut self) -> Result<G1Affine, VerifyError> {
+        let x = fq_from_be(&self.word()?).ok_or(VerifyError::Encoding)?;
+        let y = fq_from_be(&self.word()?).ok_or(VerifyError::Encoding)?;
+        let point = G1Affine::new_unchecked(x, y);
+        if !point.is_on_curve() {
+            return Err(VerifyError::Encoding);
+        }
+        self.common_point(&point);
+        Ok(point)
+    }
+
+    /// Whether every byte of the proof has been read.
+    pub fn is_finished(&self) -> bool {
+        self.at == self.proof.len()
+    }
+}
