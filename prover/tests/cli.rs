@@ -330,7 +330,8 @@ fn exported_contracts_accept_the_attestation_with_the_printed_calldata() {
 
     // The wasm verifier's key checks the same proof bytes.
     let key = std::fs::read(env.path("contracts/verifier.key")).unwrap();
-    let (inputs, proof) = raw_calldata_parts(&calldata("verifier"));
+    let raw = calldata("verifier");
+    let (inputs, proof) = raw_calldata_parts(&raw);
     assert_eq!(solvent_verifier_wasm::verify_bytes(&key, inputs, proof), Ok(()));
     let mut tampered = proof.to_vec();
     tampered[40] ^= 1;

@@ -36,7 +36,7 @@ fn fixture() -> &'static Fixture {
         let keys = keys::generate(circuit.shape(), &srs).unwrap();
         let proof = prove::prove(&keys, &srs, &circuit, &witness).unwrap();
         let key = verifier_key(&keys.srs, keys.vk()).to_bytes();
-        Fixture { srs: keys.srs.clone(), vk: keys.vk().clone(), key, inputs: witness.public_inputs(), proof }
+        Fixture { srs: keys.srs, vk: keys.vk().clone(), key, inputs: witness.public_inputs(), proof }
     })
 }
 

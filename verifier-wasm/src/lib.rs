@@ -51,7 +51,7 @@ pub enum VerifyError {
 /// order) under the key's bytes.
 pub fn verify_bytes(key: &[u8], inputs: &[u8], proof: &[u8]) -> Result<(), VerifyError> {
     let key = key::VerifierKey::from_bytes(key).map_err(|_| VerifyError::Key)?;
-    if inputs.len() % 32 != 0 {
+    if !inputs.len().is_multiple_of(32) {
         return Err(VerifyError::Instances);
     }
     let instances = inputs

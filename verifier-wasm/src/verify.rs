@@ -142,9 +142,12 @@ struct QuerySet {
     evals: Vec<Vec<Fr>>,
 }
 
+/// A polynomial's distinct rotations (with `omega^rotation`) and evaluations there.
+type PolyShifts = (usize, Vec<(i32, Fr)>, Vec<Fr>);
+
 /// Groups openings as snark-verifier's BDFG21 does (order of first appearance).
 fn query_sets(openings: &[Opening]) -> Vec<QuerySet> {
-    let mut poly_shifts: Vec<(usize, Vec<(i32, Fr)>, Vec<Fr>)> = Vec::new();
+    let mut poly_shifts: Vec<PolyShifts> = Vec::new();
     for o in openings {
         if let Some(entry) = poly_shifts.iter_mut().find(|(poly, _, _)| *poly == o.poly) {
             if !entry.1.iter().any(|(r, _)| *r == o.rotation) {
