@@ -3,6 +3,7 @@
 //! - [`solidity`]: the Solidity verifier for a circuit shape, generated from its verifying key by
 //!   snark-verifier's EVM loader (SHPLONK, Keccak transcript: the very proof bytes the native and
 //!   wasm verifiers check).
+//! - [`split`]: the verifier as two contracts that each fit EIP-170.
 //! - [`solc`]: compiling Solidity with the pinned solcjs from npm (`contracts/package.json`).
 //! - [`abi`]: calldata for the verifier and for [`gate`]'s functions.
 //! - [`gate`]: the `SolvencyGate` registry contract (`contracts/SolvencyGate.sol`).
@@ -18,6 +19,7 @@ pub mod error;
 pub mod gate;
 pub mod solc;
 pub mod solidity;
+pub mod split;
 pub mod wasm_key;
 
 pub use error::EvmError;

@@ -32,8 +32,6 @@ pub enum Optimizer {
     Off,
     /// The optimizer, tuned for this many runs.
     Runs(u32),
-    /// The optimizer through the IR pipeline (`viaIR`), for this many runs.
-    ViaIr(u32),
 }
 
 /// A located solcjs.
@@ -66,14 +64,13 @@ impl Solc {
             sources.iter().map(|(name, content)| (name.to_string(), json!({ "content": content }))).collect();
         let runs = match optimizer {
             Optimizer::Off => 200,
-            Optimizer::Runs(runs) | Optimizer::ViaIr(runs) => runs,
+            Optimizer::Runs(runs) => runs,
         };
         let input = json!({
             "language": "Solidity",
             "sources": sources,
             "settings": {
                 "optimizer": { "enabled": optimizer != Optimizer::Off, "runs": runs },
-                "viaIR": matches!(optimizer, Optimizer::ViaIr(_)),
                 "outputSelection": { "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] } }
             }
         });

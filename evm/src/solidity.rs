@@ -16,13 +16,11 @@ use std::rc::Rc;
 /// The number of public inputs: policy hash, portfolio commitment, account, snapshot time.
 pub const PUBLIC_INPUTS: usize = 4;
 
-/// The name of the generated contract.
-pub const VERIFIER_CONTRACT: &str = "Halo2Verifier";
-
 /// SHPLONK (BDFG21) over KZG on BN254, as the prover opens.
 type Shplonk = KzgAs<Bn256, Bdfg21>;
 
-/// Generates the Solidity source of a verifier for proofs under `vk` and the SRS `srs`.
+/// Generates the Solidity source of a verifier (contract `Halo2Verifier`) for proofs under `vk`
+/// and the SRS `srs`; [`crate::split`] cuts it in two deployable contracts.
 ///
 /// The contract's fallback takes the public inputs as 32-byte big-endian words followed by the
 /// proof, and reverts unless the proof verifies.

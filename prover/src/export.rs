@@ -7,10 +7,10 @@ use crate::keys::Keys;
 use serde::Serialize;
 use solvent_circuits::Shape;
 use solvent_evm::{
-    chain::EIP170_CODE_SIZE_LIMIT,
     gate,
     solc::{Compiled, Optimizer, Solc, SOLC_VERSION},
-    solidity::{verifier_source, VERIFIER_CONTRACT},
+    solidity::verifier_source,
+    split::{split_verifier, MAIN_CONTRACT, PART1_CONTRACT},
 };
 use solvent_verifier::{attestation::encode_hex, verify::vk_hash};
 use std::path::Path;
@@ -36,28 +36,30 @@ pub struct Export {
     pub srs_insecure: bool,
     /// The compiler.
     pub solc: String,
-    /// Runtime code of the verifier, in bytes.
+    /// Runtime code of `Halo2VerifierPart1`, in bytes (at most 24,576: EIP-170).
+    pub verifier_part1_runtime_bytes: usize,
+    /// Runtime code of `Halo2Verifier`, in bytes (at most 24,576: EIP-170).
     pub verifier_runtime_bytes: usize,
-    /// Whether it fits Ethereum mainnet's EIP-170 limit (24,576 bytes).
-    pub verifier_fits_eip170: bool,
     /// Runtime code of `SolvencyGate`, in bytes.
     pub gate_runtime_bytes: usize,
     /// Size of `verifier.key`, the wasm verifier's key.
     pub wasm_key_bytes: usize,
 }
 
-/// Generates and compiles the verifier for `keys` and the gate; writes into `dir`:
-/// `Halo2Verifier.{sol,bin,abi.json}`, `SolvencyGate.{sol,bin,abi.json}` (`.bin`: hex creation
-/// code), `verifier.key` (the wasm verifier's key) and `verifier.json`.
+/// Generates and compiles the verifier for `keys` (as two contracts that each fit EIP-170) and the
+/// gate; writes into `dir`: `Halo2VerifierPart1.{sol,bin,abi.json}`,
+/// `Halo2Verifier.{sol,bin,abi.json}` (its constructor takes the first part's address),
+/// `SolvencyGate.{sol,bin,abi.json}` (`.bin`: hex creation code without constructor arguments),
+/// `verifier.key` (the wasm verifier's key) and `verifier.json`.
 pub fn export_verifier(keys: &Keys, shape: Shape, dir: &Path) -> Result<Export, CliError> {
     let solc = Solc::locate()?;
-    let source = verifier_source(&keys.srs, keys.vk());
     // The generated assembly is too deep for solc's optimizer (stack too deep); it is compiled
-    // as generated.
-    let verifier = solc.compile_contract(&source, VERIFIER_CONTRACT, Optimizer::Off)?;
+    // as generated, in two parts.
+    let verifier = split_verifier(&solc, &verifier_source(&keys.srs, keys.vk()))?;
     let gate_contract = solc.compile_contract(gate::SOURCE, gate::CONTRACT, Optimizer::Runs(200))?;
     std::fs::create_dir_all(dir).map_err(|error| CliError::Io { file: dir.display().to_string(), error })?;
-    write_contract(dir, VERIFIER_CONTRACT, &source, &verifier)?;
+    write_contract(dir, PART1_CONTRACT, &verifier.part1_source, &verifier.part1)?;
+    write_contract(dir, MAIN_CONTRACT, &verifier.main_source, &verifier.main)?;
     write_contract(dir, gate::CONTRACT, gate::SOURCE, &gate_contract)?;
     let wasm_key = solvent_evm::wasm_key::verifier_key(&keys.srs, keys.vk()).to_bytes();
     write_file(&dir.join("verifier.key"), &wasm_key)?;
@@ -71,8 +73,8 @@ pub fn export_verifier(keys: &Keys, shape: Shape, dir: &Path) -> Result<Export, 
         srs_identity: encode_hex(&keys.srs.identity()),
         srs_insecure: keys.srs.is_dev(),
         solc: SOLC_VERSION.to_string(),
-        verifier_runtime_bytes: verifier.runtime.len(),
-        verifier_fits_eip170: verifier.runtime.len() <= EIP170_CODE_SIZE_LIMIT,
+        verifier_part1_runtime_bytes: verifier.part1.runtime.len(),
+        verifier_runtime_bytes: verifier.main.runtime.len(),
         gate_runtime_bytes: gate_contract.runtime.len(),
         wasm_key_bytes: wasm_key.len(),
     };

@@ -109,8 +109,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write the Solidity verifier for the policy's circuit shape (source, bytecode, ABI) and the
-    /// SolvencyGate registry contract into a folder (needs Node.js and `npm ci --prefix contracts`).
+    /// Write the Solidity verifier for the policy's circuit shape (two contracts: source, bytecode,
+    /// ABI), the SolvencyGate registry contract and the wasm verifier's key into a folder (needs
+    /// Node.js and `npm ci --prefix contracts`).
     ExportVerifier {
         #[arg(long)]
         policy: PathBuf,
@@ -300,12 +301,11 @@ fn run(cli: Cli) -> Result<i32, CliError> {
             let e = step("generate and compile", || export::export_verifier(&k, circuit.shape(), &out))?;
             println!("wrote {} (verifier for shape {}, k = {})", out.display(), circuit.shape(), e.k);
             println!("policy hash {}", field_to_hex(&solvent_circuits::policy_hash(&p)));
-            println!("Halo2Verifier runtime {} bytes; SolvencyGate runtime {} bytes; wasm verifier key {} bytes", e.verifier_runtime_bytes, e.gate_runtime_bytes, e.wasm_key_bytes);
-            if !e.verifier_fits_eip170 {
-                eprintln!(
-                    "warning: the verifier's runtime code exceeds EIP-170's 24,576 bytes: it deploys only on chains with a larger limit"
-                );
-            }
+            println!(
+                "runtime code: Halo2VerifierPart1 {} bytes, Halo2Verifier {} bytes, SolvencyGate {} bytes; wasm verifier key {} bytes",
+                e.verifier_part1_runtime_bytes, e.verifier_runtime_bytes, e.gate_runtime_bytes, e.wasm_key_bytes
+            );
+            println!("deploy Halo2VerifierPart1, then Halo2Verifier(part1), then SolvencyGate(maxSnapshotAge)");
             if e.srs_insecure {
                 eprintln!("warning: made with the INSECURE development SRS: proofs against this verifier prove nothing");
             }

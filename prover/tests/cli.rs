@@ -292,7 +292,7 @@ fn exported_contracts_accept_the_attestation_with_the_printed_calldata() {
     let out = env.run(&args);
     assert!(out.status.success(), "export-verifier failed: {}", stderr(&out));
     let summary: serde_json::Value = serde_json::from_str(&env.read("contracts/verifier.json")).unwrap();
-    for name in ["Halo2Verifier", "SolvencyGate"] {
+    for name in ["Halo2VerifierPart1", "Halo2Verifier", "SolvencyGate"] {
         assert!(env.read(&format!("contracts/{name}.sol")).contains(&format!("contract {name}")));
         let _: serde_json::Value = serde_json::from_str(&env.read(&format!("contracts/{name}.abi.json"))).unwrap();
     }
@@ -305,9 +305,12 @@ fn exported_contracts_accept_the_attestation_with_the_printed_calldata() {
 
     let owner = [0x0f; 20];
     let account: [u8; 20] = hex::decode("00000000000000000000000000000000000000aa").unwrap().try_into().unwrap();
-    let mut chain = LocalChain::with_code_size_limit(64 * 1024);
+    let mut chain = LocalChain::new();
     chain.set_time(160);
-    let (verifier, _) = chain.deploy(owner, bin("Halo2Verifier")).unwrap();
+    let (part1, _) = chain.deploy(owner, bin("Halo2VerifierPart1")).unwrap();
+    let part1_word = solvent_evm::abi::encode(&[solvent_evm::abi::Token::address(&part1)]);
+    let (verifier, _) = chain.deploy(owner, [bin("Halo2Verifier"), part1_word].concat()).unwrap();
+    assert_eq!(summary["verifier_part1_runtime_bytes"], chain.code_size(part1));
     assert_eq!(summary["verifier_runtime_bytes"], chain.code_size(verifier));
 
     let raw = calldata("verifier");

@@ -8,7 +8,8 @@ use solvent_evm::{
     chain::{LocalChain, Outcome, EIP170_CODE_SIZE_LIMIT},
     gate,
     solc::{Compiled, Optimizer, Solc},
-    solidity::{verifier_source, VERIFIER_CONTRACT},
+    solidity::verifier_source,
+    split::{main_creation_code, split_verifier, SplitVerifier},
 };
 use solvent_model::{policy::Policy, Portfolio};
 use solvent_prover::{demo, keys, prove};
@@ -27,7 +28,7 @@ struct Fixture {
     account: [u8; 20],
     inputs: PublicInputs,
     attestation: Attestation,
-    verifier: Compiled,
+    verifier: SplitVerifier,
     gate: Compiled,
 }
 
@@ -50,17 +51,14 @@ fn fixture() -> &'static Fixture {
         let proof = prove::prove(&keys, &srs, &circuit, &witness).unwrap();
         let attestation = prove::attestation(&witness, &keys, &proof);
         let solc = Solc::locate().unwrap();
-        let verifier = solc.compile_contract(&verifier_source(&keys.srs, keys.vk()), VERIFIER_CONTRACT, Optimizer::Off).unwrap();
+        let verifier = split_verifier(&solc, &verifier_source(&keys.srs, keys.vk())).unwrap();
         let gate = solc.compile_contract(gate::SOURCE, gate::CONTRACT, Optimizer::Runs(200)).unwrap();
         Fixture { policy, account, inputs: witness.public_inputs(), attestation, verifier, gate }
     })
 }
 
-/// A chain at [`NOW`] with the verifier and the gate deployed, the demo policy accepted and the
-/// verifier set for its shape.
-///
-/// The generated verifier's runtime code is larger than mainnet's EIP-170 limit (about 41 KB for
-/// this circuit), so the chain allows larger code, as some rollups do.
+/// A mainnet-rules chain at [`NOW`] with the verifier (both parts) and the gate deployed, the demo
+/// policy accepted and the verifier set for its shape.
 struct Deployment {
     chain: LocalChain,
     verifier: [u8; 20],
@@ -70,9 +68,10 @@ struct Deployment {
 impl Deployment {
     fn new() -> Deployment {
         let f = fixture();
-        let mut chain = LocalChain::with_code_size_limit(RAISED_CODE_SIZE_LIMIT);
+        let mut chain = LocalChain::new();
         chain.set_time(NOW);
-        let (verifier, _) = chain.deploy(OWNER, f.verifier.bytecode.clone()).unwrap();
+        let (part1, _) = chain.deploy(OWNER, f.verifier.part1.bytecode.clone()).unwrap();
+        let (verifier, _) = chain.deploy(OWNER, main_creation_code(&f.verifier.main, &part1)).unwrap();
         let (gate, _) = chain.deploy(OWNER, [f.gate.bytecode.clone(), gate::constructor_args(MAX_AGE)].concat()).unwrap();
         let mut deployment = Deployment { chain, verifier, gate };
         let shape = Shape::of(&f.policy);
@@ -130,6 +129,14 @@ fn mainnet_chain_refuses_code_over_eip170() {
 }
 
 #[test]
+fn both_verifier_parts_fit_eip170() {
+    let f = fixture();
+    for (name, part) in [("part 1", &f.verifier.part1), ("part 2", &f.verifier.main)] {
+        assert!(part.runtime.len() <= EIP170_CODE_SIZE_LIMIT, "{name}: {} bytes", part.runtime.len());
+    }
+}
+
+#[test]
 fn generated_verifier_accepts_the_native_proof() {
     let f = fixture();
     let mut d = Deployment::new();
@@ -137,7 +144,12 @@ fn generated_verifier_accepts_the_native_proof() {
     let proof = f.attestation.proof_bytes().unwrap();
     let out = d.chain.call(OWNER, d.verifier, verifier_calldata(&f.inputs, &proof)).unwrap();
     assert!(out.success, "verifier reverted: {out:?}");
-    eprintln!("verifier: runtime {runtime} bytes, proof {} bytes, verification transaction {} gas", proof.len(), out.gas_used);
+    eprintln!(
+        "verifier: runtime {runtime} + {} bytes, proof {} bytes, verification transaction {} gas",
+        f.verifier.part1.runtime.len(),
+        proof.len(),
+        out.gas_used
+    );
 }
 
 #[test]

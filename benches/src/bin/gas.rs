@@ -1,5 +1,6 @@
-//! On-chain cost of a shape: the generated verifier's runtime size and the gas of a verification
-//! transaction (direct, and through `SolvencyGate.attest`), in revm; one JSON line.
+//! On-chain cost of a shape: the verifier's runtime sizes (two contracts) and the gas of a
+//! verification transaction (direct, and through `SolvencyGate.attest`), in revm under mainnet
+//! rules; one JSON line.
 //!
 //! Usage: `gas SHAPE` with SHAPE desk, fund, book or `AxTxIxS` (development SRS; needs Node.js
 //! and `npm ci --prefix contracts`).
@@ -11,7 +12,8 @@ use solvent_evm::{
     chain::LocalChain,
     gate,
     solc::{Optimizer, Solc},
-    solidity::{verifier_source, VERIFIER_CONTRACT},
+    solidity::verifier_source,
+    split::{main_creation_code, split_verifier},
 };
 
 fn main() {
@@ -25,14 +27,15 @@ fn main() {
     let attestation = solvent_prover::prove::attestation(&witness, &keys, &proof);
 
     let solc = Solc::locate().expect("solcjs");
-    let verifier = solc.compile_contract(&verifier_source(&keys.srs, keys.vk()), VERIFIER_CONTRACT, Optimizer::Off).expect("verifier");
+    let verifier = split_verifier(&solc, &verifier_source(&keys.srs, keys.vk())).expect("verifier");
     let gate_code = solc.compile_contract(gate::SOURCE, gate::CONTRACT, Optimizer::Runs(200)).expect("gate");
 
     let owner = [0x0f; 20];
     let account = witness.portfolio.account;
-    let mut chain = LocalChain::with_code_size_limit(1 << 20);
+    let mut chain = LocalChain::new();
     chain.set_time(witness.snapshot_time + 60);
-    let (verifier_address, verifier_deploy) = chain.deploy(owner, verifier.bytecode.clone()).expect("deploy verifier");
+    let (part1, part1_deploy) = chain.deploy(owner, verifier.part1.bytecode.clone()).expect("deploy part 1");
+    let (verifier_address, verifier_deploy) = chain.deploy(owner, main_creation_code(&verifier.main, &part1)).expect("deploy verifier");
     let direct = chain.call(owner, verifier_address, verifier_calldata(&witness.public_inputs(), &proof)).expect("call");
     assert!(direct.success, "the verifier rejects the proof");
     let (gate_address, _) = chain.deploy(owner, [gate_code.bytecode, gate::constructor_args(3600)].concat()).expect("deploy gate");
@@ -46,7 +49,8 @@ fn main() {
         "{}",
         serde_json::json!({
             "shape": shape.to_string(), "k": keys.srs.k, "proof_bytes": proof.len(),
-            "verifier_runtime_bytes": verifier.runtime.len(), "verifier_deploy_gas": verifier_deploy.gas_used,
+            "verifier_part1_runtime_bytes": verifier.part1.runtime.len(), "verifier_runtime_bytes": verifier.main.runtime.len(),
+            "verifier_deploy_gas": part1_deploy.gas_used + verifier_deploy.gas_used,
             "verify_tx_gas": direct.gas_used, "attest_tx_gas": attest.gas_used,
         })
     );
