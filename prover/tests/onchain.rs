@@ -1,8 +1,10 @@
 //! On-chain verification end to end: a real attestation of the demo portfolio, the generated
 //! Solidity verifier and `SolvencyGate`, compiled with the pinned solcjs and run in revm.
 
+mod common;
+
 use halo2_proofs::halo2curves::bn256::Fr;
-use solvent_circuits::{encoding::PublicInputs, AttestationCircuit, Shape, Witness};
+use solvent_circuits::{encoding::PublicInputs, Shape};
 use solvent_evm::{
     abi::verifier_calldata,
     chain::{LocalChain, Outcome, EIP170_CODE_SIZE_LIMIT},
@@ -11,10 +13,9 @@ use solvent_evm::{
     solidity::verifier_source,
     split::{main_creation_code, split_verifier, SplitVerifier},
 };
-use solvent_model::{policy::Policy, Portfolio};
-use solvent_prover::{demo, keys, prove};
+use solvent_model::policy::Policy;
+use solvent_prover::{demo, prove};
 use solvent_verifier::Attestation;
-use std::path::Path;
 use std::sync::OnceLock;
 
 const OWNER: [u8; 20] = [0x0f; 20];
@@ -36,19 +37,8 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let policy = Policy::from_json(demo::POLICY).unwrap();
-        let portfolio = Portfolio::from_json(demo::PORTFOLIO, &policy).unwrap().0;
-        let account = portfolio.account;
-        let witness = Witness { policy: policy.clone(), portfolio, snapshot_time: demo::SNAPSHOT_TIME, salt: prove::random_salt() };
-        let circuit = AttestationCircuit::new(&witness);
-        let k = circuit.min_k();
-        let ceremony = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/params/kzg_bn254_12.srs");
-        let srs = match solvent_params::load(&ceremony) {
-            Ok(srs) => solvent_params::downsize(&srs, k).unwrap(),
-            Err(_) => solvent_params::dev_srs(k),
-        };
-        let keys = keys::generate(circuit.shape(), &srs).unwrap();
-        let proof = prove::prove(&keys, &srs, &circuit, &witness).unwrap();
+        let (witness, keys, proof) = common::demo_proof();
+        let (policy, account) = (witness.policy.clone(), witness.portfolio.account);
         let attestation = prove::attestation(&witness, &keys, &proof);
         let solc = Solc::locate().unwrap();
         let verifier = split_verifier(&solc, &verifier_source(&keys.srs, keys.vk())).unwrap();

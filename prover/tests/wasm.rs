@@ -1,12 +1,12 @@
 //! The small verifier (`solvent-verifier-wasm`): differential tests against halo2-axiom's verifier
 //! on real and tampered proofs, and the wasm module itself run in an interpreter (wasmi).
 
+mod common;
+
 use halo2_proofs::halo2curves::bn256::Fr;
-use solvent_circuits::{encoding::PublicInputs, AttestationCircuit, Witness};
+use solvent_circuits::encoding::PublicInputs;
 use solvent_evm::{abi::field_word, wasm_key::verifier_key};
-use solvent_model::{policy::Policy, Portfolio};
 use solvent_params::VerifierSrs;
-use solvent_prover::{demo, keys, prove};
 use solvent_verifier_wasm::{key::VerifierKey, verify_bytes, VerifyError};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,18 +23,7 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let policy = Policy::from_json(demo::POLICY).unwrap();
-        let portfolio = Portfolio::from_json(demo::PORTFOLIO, &policy).unwrap().0;
-        let witness = Witness { policy, portfolio, snapshot_time: demo::SNAPSHOT_TIME, salt: prove::random_salt() };
-        let circuit = AttestationCircuit::new(&witness);
-        let k = circuit.min_k();
-        let ceremony = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/params/kzg_bn254_12.srs");
-        let srs = match solvent_params::load(&ceremony) {
-            Ok(srs) => solvent_params::downsize(&srs, k).unwrap(),
-            Err(_) => solvent_params::dev_srs(k),
-        };
-        let keys = keys::generate(circuit.shape(), &srs).unwrap();
-        let proof = prove::prove(&keys, &srs, &circuit, &witness).unwrap();
+        let (witness, keys, proof) = common::demo_proof();
         let key = verifier_key(&keys.srs, keys.vk()).to_bytes();
         Fixture { srs: keys.srs, vk: keys.vk().clone(), key, inputs: witness.public_inputs(), proof }
     })
