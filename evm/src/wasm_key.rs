@@ -5,7 +5,7 @@
 use halo2_proofs::{
     arithmetic::CurveAffine,
     halo2curves::{
-        bn256::{Fq, Fr, G1Affine, G2Affine},
+        bn256::{Fq, G1Affine, G2Affine},
         ff::PrimeField,
     },
     plonk::VerifyingKey,
@@ -15,13 +15,8 @@ use snark_verifier::system::halo2::{compile, Config};
 use solvent_params::VerifierSrs;
 use solvent_verifier_wasm::key::{Expression, Query, VerifierKey, Word};
 
+use crate::abi::field_word;
 use crate::solidity::PUBLIC_INPUTS;
-
-fn fr_word(x: &Fr) -> Word {
-    let mut w = x.to_repr();
-    w.as_mut().reverse();
-    w
-}
 
 fn fq_word(x: &Fq) -> Word {
     let mut w = x.to_repr();
@@ -47,11 +42,11 @@ pub fn verifier_key(srs: &VerifierSrs, vk: &VerifyingKey<G1Affine>) -> VerifierK
     let numerator = serde_json::to_value(&protocol.quotient.numerator).expect("serialisable");
     VerifierKey {
         k: protocol.domain.k as u32,
-        omega: fr_word(&protocol.domain.gen),
+        omega: field_word(&protocol.domain.gen),
         g1: g1_words(&srs.g0),
         g2: g2_words(&srs.g2),
         s_g2: g2_words(&srs.s_g2),
-        transcript_initial_state: fr_word(&protocol.transcript_initial_state.expect("halo2 keys have one")),
+        transcript_initial_state: field_word(&protocol.transcript_initial_state.expect("halo2 keys have one")),
         num_instance: protocol.num_instance.iter().map(|&n| n as u32).collect(),
         num_witness: protocol.num_witness.iter().map(|&n| n as u32).collect(),
         num_challenge: protocol.num_challenge.iter().map(|&n| n as u32).collect(),
