@@ -1,9 +1,11 @@
 //! Places a built [`Context`] into the circuit's columns.
 //!
-//! Rows `0..P` hold the Poseidon sponges (all eight advice columns). Rows `P..P+H` hold the main
-//! virtual column, cut into the seven main columns, next to the range checks' running sums in
-//! column 0. A gate never straddles two columns: when one would, its first cell is copied to the
-//! top of the next column.
+//! Rows `0..4` hold copies of the four public inputs' cells in column 0, each equal by a gate to
+//! the instance column's value on its row (so the instance column stays out of the permutation
+//! argument, whose nine columns then fill exactly three chunks). The Poseidon sponges follow (all
+//! eight advice columns), then the main virtual column, cut into the seven main columns, next to
+//! the range checks' running sums in column 0. A gate never straddles two columns: when one would,
+//! its first cell is copied to the top of the next column.
 
 use crate::context::{Context, HashInput};
 use crate::gate::{MainGateConfig, MAIN_COLUMNS};
@@ -14,7 +16,8 @@ use ff::Field;
 use halo2_proofs::{
     circuit::{Cell as Halo2Cell, Region, Value},
     halo2curves::bn256::Fr,
-    plonk::{Advice, Column, ConstraintSystem, Error, Fixed, Instance},
+    plonk::{Advice, Column, ConstraintSystem, Error, Fixed, Instance, Selector},
+    poly::Rotation,
 };
 use std::collections::HashMap;
 
@@ -28,6 +31,8 @@ pub struct SolventConfig {
     pub constants: Column<Fixed>,
     /// The public inputs.
     pub instance: Column<Instance>,
+    /// On at the rows of the public inputs' copies.
+    pub q_public: Selector,
     /// The main gate.
     pub main: MainGateConfig,
     /// The range lookup.
@@ -46,14 +51,21 @@ impl SolventConfig {
         let constants = meta.fixed_column();
         meta.enable_equality(constants);
         let instance = meta.instance_column();
-        meta.enable_equality(instance);
+        let q_public = meta.selector();
+        // q_public * (a_0 - instance) = 0
+        meta.create_gate("public input: the cell is the instance value", |meta| {
+            let q = meta.query_selector(q_public);
+            let cell = meta.query_advice(advice[0], Rotation::cur());
+            let value = meta.query_instance(instance, Rotation::cur());
+            vec![q * (cell - value)]
+        });
         let main = MainGateConfig::configure(meta, std::array::from_fn(|i| advice[i + 1]));
         let range = RangeConfig::configure(meta, advice[0]);
         let poseidon = PoseidonConfig::configure(meta, advice);
         // Degree 5 (the range lookup's); set explicitly because halo2-axiom caps the computed
         // degree by the MAX_DEGREE environment variable.
         meta.set_minimum_degree(5);
-        SolventConfig { advice, constants, instance, main, range, poseidon }
+        SolventConfig { advice, constants, instance, q_public, main, range, poseidon }
     }
 }
 
@@ -119,6 +131,8 @@ pub fn plan_main(ctx: &Context, height: usize) -> Option<MainPlan> {
 /// The sizes of a context's layout.
 #[derive(Clone, Debug)]
 pub struct Layout {
+    /// Rows of the public inputs' copies.
+    pub public_rows: usize,
     /// Rows of the Poseidon region.
     pub poseidon_rows: usize,
     /// The main region's plan.
@@ -128,12 +142,13 @@ pub struct Layout {
 impl Layout {
     /// Plans the layout of `ctx` (deterministic in the context's shape).
     pub fn plan(ctx: &Context) -> Layout {
+        let public_rows = ctx.instances.iter().map(|&(_, row)| row + 1).max().unwrap_or(0);
         let poseidon_rows = ctx.sponges.iter().map(|s| sponge_rows(s.inputs.len())).sum();
         let range_rows: usize = ctx.range_checks.iter().map(|r| r.bytes).sum();
         let mut height = range_rows.max(ctx.cells.len().div_ceil(MAIN_COLUMNS) + 4).max(4);
         loop {
             if let Some(main) = plan_main(ctx, height) {
-                return Layout { poseidon_rows, main };
+                return Layout { public_rows, poseidon_rows, main };
             }
             height += height / 64 + 1;
         }
@@ -141,7 +156,7 @@ impl Layout {
 
     /// Rows used in all.
     pub fn rows(&self) -> usize {
-        self.poseidon_rows + self.main.height
+        self.public_rows + self.poseidon_rows + self.main.height
     }
 }
 
@@ -162,15 +177,11 @@ impl ConstantPool {
     }
 }
 
-/// Assigns `ctx` with `layout` into `region`; returns the cells to expose, by instance row.
-pub fn assign(
-    ctx: &Context,
-    layout: &Layout,
-    config: &SolventConfig,
-    region: &mut Region<'_, Fr>,
-) -> Result<Vec<(Halo2Cell, usize)>, Error> {
+/// Assigns `ctx` with `layout` into `region`.
+pub fn assign(ctx: &Context, layout: &Layout, config: &SolventConfig, region: &mut Region<'_, Fr>) -> Result<(), Error> {
     let mut pool = ConstantPool { column: config.constants, cells: HashMap::new() };
-    let main_start = layout.poseidon_rows;
+    let poseidon_start = layout.public_rows;
+    let main_start = poseidon_start + layout.poseidon_rows;
     let plan = &layout.main;
 
     // The main column.
@@ -212,8 +223,15 @@ pub fn assign(
         row += sums.len();
     }
 
+    // Public inputs: copies of the exposed cells, each on its instance row.
+    for &(i, row) in &ctx.instances {
+        let cell = region.assign_advice(config.advice[0], row, Value::known(ctx.cells[i]));
+        region.constrain_equal(cell.cell(), main_cells[i]);
+        config.q_public.enable(region, row)?;
+    }
+
     // Poseidon sponges.
-    let mut start = 0;
+    let mut start = poseidon_start;
     for call in &ctx.sponges {
         let values: Vec<Fr> = call.inputs.iter().map(HashInput::value).collect();
         let rows = sponge_rows_for(call.domain, &values);
@@ -266,5 +284,87 @@ pub fn assign(
         start += rows.advice.len();
     }
 
-    Ok(ctx.instances.iter().map(|&(i, row)| (main_cells[i], row)).collect())
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use halo2_proofs::{
+        circuit::{Layouter, SimpleFloorPlanner},
+        dev::MockProver,
+        plonk::{Any, Circuit},
+    };
+
+    /// A context exposing one cell, laid out as the attestation circuit is; `overwrite` then
+    /// replaces the value of the public row's copy, as a cheating prover would.
+    struct Exposing {
+        ctx: Context,
+        layout: Layout,
+        overwrite: Option<Fr>,
+    }
+
+    impl Circuit<Fr> for Exposing {
+        type Config = SolventConfig;
+        type FloorPlanner = SimpleFloorPlanner;
+        type Params = ();
+
+        fn without_witnesses(&self) -> Self {
+            unimplemented!("MockProver only")
+        }
+
+        fn configure(meta: &mut ConstraintSystem<Fr>) -> SolventConfig {
+            SolventConfig::configure(meta)
+        }
+
+        fn synthesize(&self, config: SolventConfig, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
+            config.range.load_table(&mut layouter)?;
+            layouter.assign_region(
+                || "exposing",
+                |mut region| {
+                    assign(&self.ctx, &self.layout, &config, &mut region)?;
+                    if let Some(value) = self.overwrite {
+                        region.assign_advice(config.advice[0], 0, Value::known(value));
+                    }
+                    Ok(())
+                },
+            )
+        }
+    }
+
+    fn exposing(value: u64, overwrite: Option<Fr>, instance: u64) -> Result<(), Vec<String>> {
+        let mut ctx = Context::new();
+        let cell = ctx.load_witness(Fr::from(value));
+        ctx.expose(cell, 0);
+        let layout = Layout::plan(&ctx);
+        let circuit = Exposing { ctx, layout, overwrite };
+        let prover = MockProver::run(9, &circuit, vec![vec![Fr::from(instance)]]).expect("synthesis");
+        prover.verify().map_err(|failures| failures.iter().map(|f| f.to_string()).collect())
+    }
+
+    #[test]
+    fn an_exposed_cell_must_equal_its_public_input() {
+        exposing(5, None, 5).unwrap();
+        let failures = exposing(5, None, 6).unwrap_err();
+        assert!(failures.iter().any(|f| f.contains("public input")), "{failures:?}");
+    }
+
+    #[test]
+    fn the_public_row_must_be_a_copy_of_the_exposed_cell() {
+        // The public row holds the claimed value, the circuit computed another one.
+        let failures = exposing(5, Some(Fr::from(6)), 6).unwrap_err();
+        assert!(failures.iter().any(|f| f.contains("Equality constraint not satisfied")), "{failures:?}");
+    }
+
+    #[test]
+    fn permutation_argument_fills_three_chunks_of_three_columns() {
+        // halo2 splits the permutation into chunks of `degree - 2` columns, each one more
+        // committed product: nine columns at degree 5 are three full chunks.
+        let mut cs = ConstraintSystem::<Fr>::default();
+        let config = SolventConfig::configure(&mut cs);
+        assert_eq!(cs.degree(), 5);
+        let columns = cs.permutation().get_columns();
+        assert_eq!(columns.len(), 9);
+        assert!(!columns.contains(&Column::<Any>::from(config.instance)), "the instance column is bound by a gate");
+    }
 }

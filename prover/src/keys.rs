@@ -1,4 +1,4 @@
-//! The key cache: proving and verifying keys per circuit shape, `k` and SRS identity.
+//! The key cache: proving and verifying keys per circuit version, shape, `k` and SRS identity.
 
 use crate::error::CliError;
 use halo2_proofs::{
@@ -6,7 +6,7 @@ use halo2_proofs::{
     plonk::{keygen_pk, keygen_vk_custom, ProvingKey, VerifyingKey},
     SerdeFormat,
 };
-use solvent_circuits::{AttestationCircuit, Shape};
+use solvent_circuits::{AttestationCircuit, Shape, CIRCUIT_VERSION};
 use solvent_params::{Srs, VerifierSrs};
 use solvent_verifier::attestation::encode_hex;
 use std::path::{Path, PathBuf};
@@ -64,10 +64,10 @@ impl KeyStore {
         KeyStore { dir }
     }
 
-    /// The folder of one shape's keys.
+    /// The folder of one shape's keys, for this version of the circuit.
     pub fn key_dir(&self, shape: Shape, k: u32, srs_identity: &[u8; 32]) -> PathBuf {
         let id = encode_hex(srs_identity);
-        self.dir.join(format!("{shape}-k{k}-{}", &id[2..18]))
+        self.dir.join(format!("v{CIRCUIT_VERSION}-{shape}-k{k}-{}", &id[2..18]))
     }
 
     /// The cached verifying key and SRS points, if present.
@@ -104,5 +104,35 @@ impl KeyStore {
         let keys = generate(shape, srs)?;
         self.store(shape, &keys)?;
         Ok((keys, false))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The verifying-key hash of the 1x1x1x1 shape on the development SRS, for circuit version
+    /// [`CIRCUIT_VERSION`].
+    const PINNED_VK_HASH: &str = "0x0dfa0bc8d14e1a8a0244f9524cf9e01baf2d41ce27953951e9eb228129c8a96c";
+
+    #[test]
+    fn a_changed_circuit_comes_with_a_new_circuit_version() {
+        let shape = Shape { assets: 1, tiers: 1, instruments: 1, scenarios: 1 };
+        let k = AttestationCircuit::for_shape(shape).min_k();
+        let keys = generate(shape, &solvent_params::dev_srs(k)).unwrap();
+        let hash = encode_hex(&solvent_verifier::verify::vk_hash(keys.vk()));
+        assert_eq!(
+            hash, PINNED_VK_HASH,
+            "the circuit's keys changed: bump CIRCUIT_VERSION (or cached keys of the old circuit are loaded) and pin the new hash"
+        );
+    }
+
+    #[test]
+    fn keys_are_cached_per_circuit_version() {
+        let store = KeyStore::new(PathBuf::from("cache"));
+        let shape = Shape { assets: 1, tiers: 1, instruments: 1, scenarios: 1 };
+        let dir = store.key_dir(shape, 10, &[0xab; 32]);
+        let name = dir.file_name().unwrap().to_str().unwrap();
+        assert!(name.starts_with(&format!("v{CIRCUIT_VERSION}-")), "{name}");
     }
 }

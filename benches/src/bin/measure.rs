@@ -34,7 +34,7 @@ fn main() {
     let witness_s = t.elapsed().as_secs_f64();
     let k = circuit.min_k();
     if args.iter().any(|a| a == "--layout-only") {
-        println!("{}", serde_json::json!({"shape": shape.to_string(), "k": k, "rows": circuit.rows(), "witness_s": witness_s}));
+        println!("{}", serde_json::json!({"shape": shape.to_string(), "k": k, "rows": circuit.rows(), "poseidon_rows": circuit.poseidon_rows(), "witness_s": witness_s}));
         return;
     }
     let t = Instant::now();
@@ -66,7 +66,7 @@ fn main() {
     println!(
         "{}",
         serde_json::json!({
-            "shape": shape.to_string(), "k": k, "rows": circuit.rows(),
+            "shape": shape.to_string(), "k": k, "rows": circuit.rows(), "poseidon_rows": circuit.poseidon_rows(),
             "advice_columns": cs.num_advice_columns(), "fixed_columns": keys.vk().fixed_commitments().len(),
             "lookups": cs.lookups().len(), "degree": cs.degree(),
             "threads": rayon::current_num_threads(),
