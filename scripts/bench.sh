@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Measures solvent and writes BENCHMARKS.md and docs/scaling.png.
 #
-#   scripts/bench.sh            # desk and fund (about 25 minutes on 2 cores)
+#   scripts/bench.sh            # desk and fund, threads, 64 to 4,096 instruments (about 15 minutes on 2 cores)
 #   BENCH_BOOK=1 scripts/bench.sh   # also 16,384 instruments and the book shape, once each
-#                                   # (about 55 minutes more on 2 cores, 20 GiB)
+#                                   # (about 42 minutes more on 2 cores, 19 GiB)
 #
 # Each `measure` run is one process under /usr/bin/time -v (peak RSS); criterion gives the
 # medians and spreads of witness, keygen, prove and verify. Results go to target/bench/.
