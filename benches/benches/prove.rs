@@ -1,6 +1,6 @@
 //! Criterion benchmarks: witness, keygen, prove and verify per shape. `SOLVENT_BENCH_SHAPES`
 //! picks the shapes (comma-separated names or `AxTxIxS`; default `desk,fund`): at 10 samples a
-//! shape costs about 12 times its prove time plus 10 keygens, so the book shape (16 minutes a
+//! shape costs about 12 times its prove time plus 10 keygens, so the book shape (13 minutes a
 //! proof on 2 cores) is measured once by the `measure` binary instead.
 
 use criterion::{criterion_group, criterion_main, Criterion};
