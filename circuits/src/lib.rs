@@ -23,12 +23,12 @@ pub mod range;
 pub mod risk;
 
 pub use attestation::{AttestationCircuit, Witness};
+pub use encoding::{policy_hash, portfolio_commitment, PublicInputs, Shape};
 
 /// The version of the circuit's configuration and layout. Keys are cached under it, so it must
 /// change with every change that changes a key (a pinned verifying-key hash in the prover's key
 /// cache tests fails until it does); keys of another version are then never loaded.
 pub const CIRCUIT_VERSION: u32 = 2;
-pub use encoding::{policy_hash, portfolio_commitment, PublicInputs, Shape};
 
 #[cfg(test)]
 pub(crate) mod testing;
