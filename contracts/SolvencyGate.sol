@@ -5,18 +5,18 @@ pragma solidity 0.8.19;
 /// @notice Accepts solvent attestations (zero-knowledge proofs that an account's portfolio meets a
 /// policy's margin and collateral thresholds) and records them for lending protocols to query.
 ///
-/// The owner registers the policies it accepts (by Poseidon policy hash, with the policy's
-/// `[effectiveAt, expiresAt)` window and circuit shape) and, per circuit shape, the address of the
-/// verifier contract that `solvent export-verifier` generated for it. An account then calls
-/// `attest` with its attestation's public inputs and proof; a protocol calls `isAttested`.
+/// The owner registers the policies it accepts by their *policy commitment*: the KZG commitments
+/// of the policy's public columns (`solvent policy-commitment` prints them), with the policy's
+/// `[effectiveAt, expiresAt)` window and circuit shape. The policy's id is the Keccak-256 hash of
+/// the commitment's words. Per circuit shape the owner sets the verifier contract that `solvent
+/// export-verifier` generated. An account then calls `attest` with its attestation's public
+/// inputs and proof; the gate hands the verifier the *registered* commitment, so an account cannot
+/// bring its own. A protocol calls `isAttested`.
 ///
-/// The verifier contract takes the four public inputs (policy hash, portfolio commitment, account,
-/// snapshot time: 32-byte big-endian words, in that order) followed by the proof, and reverts unless
-/// the proof verifies. The gate builds the account input from `msg.sender`, so a proof copied from
-/// another account's transaction is useless.
+/// A new day's prices are a new policy: one `acceptPolicy` transaction, the same verifier.
 ///
-/// The owner must only register hashes of policies that `solvent policy-hash` accepts: the circuit's
-/// range arguments rely on the policy's values being validated.
+/// The owner must only register commitments of policies that `solvent policy-commitment` accepts:
+/// the circuit's range arguments rely on the policy's values being validated.
 contract SolvencyGate {
     /// The BN254 scalar field's modulus: public inputs are field elements below it.
     uint256 internal constant SCALAR_MODULUS =
@@ -29,6 +29,8 @@ contract SolvencyGate {
         uint64 expiresAt;
         /// Key of the circuit shape whose verifier checks its proofs (see `shapeKey`).
         bytes32 shape;
+        /// The policy commitment: per public column, its point's x and y.
+        uint256[] commitment;
     }
 
     /// A recorded attestation.
@@ -43,17 +45,17 @@ contract SolvencyGate {
     address public owner;
     /// Largest accepted age of a snapshot, in seconds, at `attest` and at `isAttested`.
     uint64 public maxSnapshotAge;
-    /// Registered policies by policy hash; `expiresAt == 0` means not registered.
-    mapping(uint256 => Policy) public policies;
+    /// Registered policies by policy id; `expiresAt == 0` means not registered.
+    mapping(bytes32 => Policy) internal policies;
     /// Verifier contract per circuit shape key.
     mapping(bytes32 => address) public verifiers;
-    /// Latest attestation per account and policy hash; `snapshotTime == 0` means none.
-    mapping(address => mapping(uint256 => Record)) public records;
+    /// Latest attestation per account and policy id; `snapshotTime == 0` means none.
+    mapping(address => mapping(bytes32 => Record)) public records;
 
     /// A policy was registered or its window changed.
-    event PolicyAccepted(uint256 indexed policyHash, bytes32 shape, uint64 effectiveAt, uint64 expiresAt);
+    event PolicyAccepted(bytes32 indexed policyId, bytes32 shape, uint64 effectiveAt, uint64 expiresAt);
     /// A policy was withdrawn.
-    event PolicyRevoked(uint256 indexed policyHash);
+    event PolicyRevoked(bytes32 indexed policyId);
     /// The verifier for a circuit shape was set.
     event VerifierSet(bytes32 indexed shape, address verifier);
     /// The largest accepted snapshot age was set.
@@ -61,16 +63,18 @@ contract SolvencyGate {
     /// Ownership moved.
     event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
     /// An account proved that its portfolio meets a policy.
-    event Attested(address indexed account, uint256 indexed policyHash, uint256 commitment, uint64 snapshotTime);
+    event Attested(address indexed account, bytes32 indexed policyId, uint256 commitment, uint64 snapshotTime);
 
     /// The caller is not the owner.
     error NotOwner(address caller);
     /// The window is empty or starts at time zero.
     error BadWindow(uint64 effectiveAt, uint64 expiresAt);
-    /// The policy hash is not registered.
-    error UnknownPolicy(uint256 policyHash);
+    /// The commitment is not one or more points (two words each).
+    error BadCommitment(uint256 words);
+    /// The policy id is not registered.
+    error UnknownPolicy(bytes32 policyId);
     /// The policy's window has ended.
-    error PolicyExpired(uint256 policyHash, uint64 expiresAt);
+    error PolicyExpired(bytes32 policyId, uint64 expiresAt);
     /// The snapshot time lies outside the policy's window.
     error SnapshotOutsideWindow(uint64 snapshotTime, uint64 effectiveAt, uint64 expiresAt);
     /// The snapshot time lies in the future.
@@ -81,8 +85,7 @@ contract SolvencyGate {
     error NotTheAccount(address account, address caller);
     /// No verifier contract is set for the policy's circuit shape.
     error NoVerifier(bytes32 shape);
-    /// A public input is not a canonical field element (its value plus the modulus would hash
-    /// differently but prove the same statement).
+    /// A public input is not a canonical field element.
     error NotAFieldElement(uint256 value);
     /// The verifier rejected the proof.
     error ProofRejected();
@@ -105,26 +108,44 @@ contract SolvencyGate {
         return keccak256(abi.encodePacked(assets, tiers, instruments, scenarios));
     }
 
-    /// Registers (or re-registers) a policy hash with its window and circuit shape.
+    /// The id of a policy commitment: keccak256 of its words.
+    function policyId(uint256[] calldata commitment) public pure returns (bytes32) {
+        return keccak256(abi.encodePacked(commitment));
+    }
+
+    /// Registers (or re-registers) a policy by its commitment, with its window and circuit
+    /// shape; returns its id.
     function acceptPolicy(
-        uint256 policyHash,
+        uint256[] calldata commitment,
         uint64 effectiveAt,
         uint64 expiresAt,
         uint32 assets,
         uint32 tiers,
         uint32 instruments,
         uint32 scenarios
-    ) external onlyOwner {
+    ) external onlyOwner returns (bytes32 id) {
         if (effectiveAt == 0 || effectiveAt >= expiresAt) revert BadWindow(effectiveAt, expiresAt);
+        if (commitment.length == 0 || commitment.length % 2 != 0) revert BadCommitment(commitment.length);
+        id = policyId(commitment);
         bytes32 shape = shapeKey(assets, tiers, instruments, scenarios);
-        policies[policyHash] = Policy(effectiveAt, expiresAt, shape);
-        emit PolicyAccepted(policyHash, shape, effectiveAt, expiresAt);
+        policies[id] = Policy(effectiveAt, expiresAt, shape, commitment);
+        emit PolicyAccepted(id, shape, effectiveAt, expiresAt);
     }
 
     /// Withdraws a policy: its attestations stop counting at once.
-    function revokePolicy(uint256 policyHash) external onlyOwner {
-        delete policies[policyHash];
-        emit PolicyRevoked(policyHash);
+    function revokePolicy(bytes32 id) external onlyOwner {
+        delete policies[id];
+        emit PolicyRevoked(id);
+    }
+
+    /// The registered window, shape and commitment of a policy.
+    function policy(bytes32 id)
+        external
+        view
+        returns (uint64 effectiveAt, uint64 expiresAt, bytes32 shape, uint256[] memory commitment)
+    {
+        Policy storage p = policies[id];
+        return (p.effectiveAt, p.expiresAt, p.shape, p.commitment);
     }
 
     /// Sets the verifier contract for a circuit shape (the zero address removes it).
@@ -150,46 +171,47 @@ contract SolvencyGate {
     }
 
     /// Checks an attestation made by `account` (which must be the caller) and records it.
-    /// @param policyHash Public input 1: the policy's Poseidon hash.
-    /// @param commitment Public input 2: the portfolio commitment.
-    /// @param account Public input 3: the account the attestation is bound to.
-    /// @param snapshotTime Public input 4: the snapshot's unix time.
+    /// @param id The registered policy's id.
+    /// @param commitment Public input 1: the portfolio commitment.
+    /// @param account Public input 2: the account the attestation is bound to.
+    /// @param snapshotTime Public input 3: the snapshot's unix time.
     /// @param proof The proof bytes of the attestation file.
-    function attest(uint256 policyHash, uint256 commitment, address account, uint64 snapshotTime, bytes calldata proof)
+    function attest(bytes32 id, uint256 commitment, address account, uint64 snapshotTime, bytes calldata proof)
         external
     {
         if (account != msg.sender) revert NotTheAccount(account, msg.sender);
-        if (policyHash >= SCALAR_MODULUS) revert NotAFieldElement(policyHash);
         if (commitment >= SCALAR_MODULUS) revert NotAFieldElement(commitment);
-        Policy memory policy = policies[policyHash];
-        if (policy.expiresAt == 0) revert UnknownPolicy(policyHash);
-        if (block.timestamp >= policy.expiresAt) revert PolicyExpired(policyHash, policy.expiresAt);
-        if (snapshotTime < policy.effectiveAt || snapshotTime >= policy.expiresAt) {
-            revert SnapshotOutsideWindow(snapshotTime, policy.effectiveAt, policy.expiresAt);
+        Policy storage p = policies[id];
+        uint64 expiresAt = p.expiresAt;
+        uint64 effectiveAt = p.effectiveAt;
+        if (expiresAt == 0) revert UnknownPolicy(id);
+        if (block.timestamp >= expiresAt) revert PolicyExpired(id, expiresAt);
+        if (snapshotTime < effectiveAt || snapshotTime >= expiresAt) {
+            revert SnapshotOutsideWindow(snapshotTime, effectiveAt, expiresAt);
         }
         if (snapshotTime > block.timestamp) revert SnapshotInFuture(snapshotTime);
         if (block.timestamp - snapshotTime > maxSnapshotAge) revert SnapshotTooOld(snapshotTime, maxSnapshotAge);
-        address verifier = verifiers[policy.shape];
+        address verifier = verifiers[p.shape];
         // A call to an address without code succeeds: only a deployed contract can verify.
-        if (verifier.code.length == 0) revert NoVerifier(policy.shape);
+        if (verifier.code.length == 0) revert NoVerifier(p.shape);
 
         (bool verified,) = verifier.staticcall(
-            abi.encodePacked(policyHash, commitment, uint256(uint160(msg.sender)), uint256(snapshotTime), proof)
+            abi.encodePacked(p.commitment, commitment, uint256(uint160(msg.sender)), uint256(snapshotTime), proof)
         );
         if (!verified) revert ProofRejected();
 
-        records[msg.sender][policyHash] = Record(commitment, snapshotTime);
-        emit Attested(msg.sender, policyHash, commitment, snapshotTime);
+        records[msg.sender][id] = Record(commitment, snapshotTime);
+        emit Attested(msg.sender, id, commitment, snapshotTime);
     }
 
-    /// Whether `account` holds an attestation under `policyHash` that counts now: the policy is
+    /// Whether `account` holds an attestation under policy `id` that counts now: the policy is
     /// still registered and not expired, and the attested snapshot is at most `maxSnapshotAge` old.
-    function isAttested(address account, uint256 policyHash) external view returns (bool) {
-        Record memory record = records[account][policyHash];
+    function isAttested(address account, bytes32 id) external view returns (bool) {
+        Record memory record = records[account][id];
         if (record.snapshotTime == 0) return false;
-        Policy memory policy = policies[policyHash];
-        if (policy.expiresAt == 0 || block.timestamp >= policy.expiresAt) return false;
-        if (record.snapshotTime < policy.effectiveAt) return false;
+        Policy storage p = policies[id];
+        if (p.expiresAt == 0 || block.timestamp >= p.expiresAt) return false;
+        if (record.snapshotTime < p.effectiveAt) return false;
         return block.timestamp - record.snapshotTime <= maxSnapshotAge;
     }
 }

@@ -15,11 +15,12 @@ pub struct NamedShape {
     pub shape: Shape,
 }
 
-/// The shapes of the issue: desk, fund and book.
-pub const SHAPES: [NamedShape; 3] = [
+/// The standard shapes: desk, fund, book and bank.
+pub const SHAPES: [NamedShape; 4] = [
     NamedShape { name: "desk", shape: Shape { assets: 8, tiers: 4, instruments: 64, scenarios: 16 } },
     NamedShape { name: "fund", shape: Shape { assets: 32, tiers: 4, instruments: 1024, scenarios: 16 } },
     NamedShape { name: "book", shape: Shape { assets: 64, tiers: 4, instruments: 16_384, scenarios: 32 } },
+    NamedShape { name: "bank", shape: Shape { assets: 64, tiers: 4, instruments: 65_536, scenarios: 32 } },
 ];
 
 /// The shape called `name`, or a custom `AxTxIxS` one (e.g. `8x4x64x16`).

@@ -1,17 +1,19 @@
-//! The attestation circuit: both claims of risk model v1 for a private portfolio under a public
-//! policy, bound to the four public inputs of DESIGN.md.
+//! The attestation circuit: both claims of risk model v1 for a private portfolio under the
+//! public policy of the lanes, bound to the three public inputs.
 
-use crate::context::{field_from_i128, Cell, Context, HashInput};
+use crate::blocks::{BlockChip, BlockInstructions};
+use crate::context::{field_from_i128, Cell, Context};
 use crate::encoding::{
-    account_to_field, name_to_field, policy_fields, salt_to_field, PolicyField, PublicInputs, Shape,
-    POLICY_DOMAIN, PORTFOLIO_DOMAIN, SALT_BYTES,
+    account_to_field, portfolio_commitment, portfolio_initial_state, salt_to_field, PublicInputs, Shape, PACKED,
+    SALT_BYTES,
 };
 use crate::gate::{GateChip, GateInstructions};
-use crate::layout::{assign, Layout, SolventConfig};
+use crate::layout::{assign, main_rows, rows, Dims, Regions, SolventConfig};
+use crate::poseidon::chip::{HashInstructions, SpongeChip};
+use crate::public::{header_with, public_columns, Constant, PublicSlot};
 use crate::range::{RangeChip, RangeInstructions};
 use crate::risk::{
-    sub_mul, ScenarioChip, ScenarioInstructions, SignChip, SignInstructions, TierChip, TierInstructions, TierSelection,
-    AMOUNT_BITS,
+    sub_mul, ScenarioChip, ScenarioInstructions, TierChip, TierInstructions, TierSelection, AMOUNT_BITS,
     LOSS_COMPARE_BITS,
 };
 use ff::Field;
@@ -21,13 +23,14 @@ use halo2_proofs::{
     plonk::{Circuit, ConstraintSystem, Error},
 };
 use solvent_model::{Asset, Instrument, Policy, Portfolio, Tier};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Bits of the account (a 160-bit address).
 pub const ACCOUNT_BITS: usize = 160;
 /// Bits of unix times.
 pub const TIME_BITS: usize = 64;
+/// Bits of the salt (31 bytes).
+pub const SALT_BITS: usize = 8 * SALT_BYTES;
 /// Bits of the collateral claim's slack `C - collateral_ratio * D` (honest values are below
 /// `C < 2^160`; a negative slack wraps to above `p - 2^200`).
 pub const COLLATERAL_SLACK_BITS: usize = 160;
@@ -76,11 +79,15 @@ impl Witness {
         Witness { policy, portfolio, snapshot_time: 0, salt: [0; SALT_BYTES] }
     }
 
+    /// The shape.
+    pub fn shape(&self) -> Shape {
+        Shape::of(&self.policy)
+    }
+
     /// The public inputs this witness proves.
     pub fn public_inputs(&self) -> PublicInputs {
         PublicInputs {
-            policy_hash: crate::encoding::policy_hash(&self.policy),
-            portfolio_commitment: crate::encoding::portfolio_commitment(&self.portfolio, self.snapshot_time, &self.salt),
+            portfolio_commitment: portfolio_commitment(self.shape(), &self.portfolio, self.snapshot_time, &self.salt),
             account: account_to_field(&self.portfolio.account),
             snapshot_time: Fr::from(self.snapshot_time),
         }
@@ -112,45 +119,62 @@ pub struct Figures {
     pub tiers: Vec<TierSelection>,
     /// The comparison bits of the scanning risk's running maximum.
     pub scanning_bits: Vec<Cell>,
+    /// The account (private copy of the public value's part).
+    pub account: Cell,
+    /// The snapshot time (likewise).
+    pub time: Cell,
     /// The positions `q_i`.
     pub positions: Vec<Cell>,
     /// The short parts of the positions.
     pub position_shorts: Vec<Cell>,
+    /// The magnitudes of the positions (first cells of their running sums).
+    pub position_magnitudes: Vec<Cell>,
     /// The loaded balances.
     pub balances: Vec<Cell>,
     /// The loaded debts.
     pub debts: Vec<Cell>,
+    /// The salt.
+    pub salt: Cell,
+    /// The elements the portfolio commitment absorbs.
+    pub commitment_inputs: Vec<Cell>,
+    /// The sponge's digest.
+    pub digest: Cell,
 }
 
-/// Records the whole attestation into `ctx`: the claims, the policy hash and the commitment,
-/// exposed as public inputs 0..4.
+/// Packs main-column cells three to an element, `v_0 + v_1 * 2^72 + v_2 * 2^144` (as
+/// [`crate::encoding::pack`]).
+pub fn pack_cells(ctx: &mut Context, values: &[Cell]) -> Vec<Cell> {
+    let gate = GateChip;
+    let shifts = [Constant::PowerOfTwo(72), Constant::PowerOfTwo(144)].map(|c| ctx.load_constant(c.value()));
+    values
+        .chunks(PACKED)
+        .map(|chunk| chunk[1..].iter().zip(shifts).fold(chunk[0], |acc, (v, shift)| gate.mul_add(ctx, acc, *v, shift)))
+        .collect()
+}
+
+/// Records the whole attestation into `ctx`: the claims over the header's policy values and the
+/// lanes' losses, and the portfolio commitment, equal to the first public input.
 pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
     let gate = GateChip;
     let range = RangeChip;
-    let shape = Shape::of(&w.policy);
+    let shape = w.shape();
     let amount_scale = ctx.load_constant(Fr::from(100_000_000));
     let ratio_scale = ctx.load_constant(Fr::from(1_000_000));
+    let one = ctx.load_constant(Fr::ONE);
+    let zero = ctx.load_constant(Fr::ZERO);
 
-    // Policy values the claims use, loaded once and later bound to the policy hash.
-    let fields = policy_fields(&w.policy);
-    let value_of: HashMap<_, Fr> = fields.iter().map(|(f, v)| (format!("{f:?}"), *v)).collect();
-    let mut policy_cells: HashMap<String, Cell> = HashMap::new();
-    let mut load = |ctx: &mut Context, field: PolicyField| -> Cell {
-        let key = format!("{field:?}");
-        let cell = ctx.load_witness(value_of[&key]);
-        policy_cells.insert(key, cell);
-        cell
-    };
-
-    // Time window and account.
+    // Time window and account: one public value, account + 2^160 * time.
     let account = ctx.load_witness(account_to_field(&w.portfolio.account));
     range.range_check(ctx, account, ACCOUNT_BITS);
     let time = ctx.load_witness(Fr::from(w.snapshot_time));
     range.range_check(ctx, time, TIME_BITS);
-    let effective_at = load(ctx, PolicyField::EffectiveAt);
-    let expires_at = load(ctx, PolicyField::ExpiresAt);
+    let shift = ctx.load_constant(Constant::PowerOfTwo(160).value());
+    let packed = gate.mul_add(ctx, account, time, shift);
+    let public = ctx.public(PublicSlot::AccountAndTime);
+    ctx.constrain_equal(packed, public);
+    let effective_at = ctx.public(PublicSlot::EffectiveAt);
+    let expires_at = ctx.public(PublicSlot::ExpiresAt);
     range.assert_less_or_equal(ctx, effective_at, time, TIME_BITS);
-    let one = ctx.load_constant(Fr::ONE);
     let last_second = gate.sub(ctx, expires_at, one);
     range.assert_less_or_equal(ctx, time, last_second, TIME_BITS);
 
@@ -162,8 +186,8 @@ pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
     let mut debt_margins = Vec::new();
     let mut tiers = Vec::new();
     for a in 0..shape.assets {
-        let price = load(ctx, PolicyField::Price(a));
-        let rate = load(ctx, PolicyField::DebtMarginRate(a));
+        let price = ctx.public(PublicSlot::Price(a));
+        let rate = ctx.public(PublicSlot::DebtMarginRate(a));
         let balance = ctx.load_witness(field_from_i128(w.portfolio.balances[a]));
         range.range_check(ctx, balance, AMOUNT_BITS);
         let debt = ctx.load_witness(field_from_i128(w.portfolio.debts[a]));
@@ -172,9 +196,9 @@ pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
         let mut bounds = Vec::new();
         let mut weights = Vec::new();
         for k in 0..shape.tiers {
-            let up_to = load(ctx, PolicyField::UpTo(a, k));
+            let up_to = ctx.public(PublicSlot::UpTo(a, k));
             bounds.push(gate.mul(ctx, up_to, amount_scale));
-            weights.push(load(ctx, PolicyField::Weight(a, k)));
+            weights.push(ctx.public(PublicSlot::Weight(a, k)));
         }
         let selection = TierChip.haircut_value(ctx, value, &bounds, &weights);
         haircut_values.push(selection.haircut_value);
@@ -186,23 +210,12 @@ pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
         debts.push(debt);
     }
 
-    // Positions, scenario losses, scanning risk and short option minimum.
-    let mut positions = Vec::new();
-    let mut shorts = Vec::new();
-    for q in &w.portfolio.positions {
-        let (position, short) = SignChip.split_sign(ctx, *q);
-        positions.push(position);
-        shorts.push(short);
-    }
-    let losses: Vec<Vec<Fr>> =
-        w.policy.instruments.iter().map(|i| i.scenario_loss.iter().map(|l| field_from_i128(*l)).collect()).collect();
-    let (scenario_losses, loss_cells) = ScenarioChip.scenario_losses(ctx, &positions, &losses);
-    let (scanning_risk, scanning_bits) = ScenarioChip.scanning_risk(ctx, &scenario_losses);
-    let soms: Vec<Cell> = (0..shape.instruments).map(|i| load(ctx, PolicyField::ShortOptionMinimum(i))).collect();
-    let short_option_minimum = gate.inner_product(ctx, &shorts, &soms);
+    // Positions, scenario losses and short option minimum (instrument blocks), scanning risk.
+    let blocks = BlockChip.instrument_blocks(ctx, &w.policy, &w.portfolio.positions);
+    let (scanning_risk, scanning_bits) = ScenarioChip.scanning_risk(ctx, &blocks.scenario_losses);
+    let short_option_minimum = blocks.short_option_minimum;
 
     // The claims.
-    let zero = ctx.load_constant(Fr::ZERO);
     let sum = |ctx: &mut Context, cells: &[Cell]| cells.iter().fold(zero, |acc, c| gate.add(ctx, acc, *c));
     let collateral_value = sum(ctx, &haircut_values);
     let debt_value = sum(ctx, &debt_values);
@@ -210,48 +223,32 @@ pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
     let risk = range.max(ctx, scanning_risk, short_option_minimum, LOSS_COMPARE_BITS);
     let margin_requirement = gate.mul_add(ctx, debt_margin, risk, ratio_scale);
     let equity = sub_mul(ctx, collateral_value, debt_value, ratio_scale);
-    let margin_ratio = load(ctx, PolicyField::MarginRatio);
-    let collateral_ratio = load(ctx, PolicyField::CollateralRatio);
+    let margin_ratio = ctx.public(PublicSlot::MarginRatio);
+    let collateral_ratio = ctx.public(PublicSlot::CollateralRatio);
     let scaled_equity = gate.mul(ctx, equity, ratio_scale);
     let margin_slack = sub_mul(ctx, scaled_equity, margin_ratio, margin_requirement);
-    range.range_check(ctx, margin_slack, crate::attestation::MARGIN_SLACK_BITS);
+    range.range_check(ctx, margin_slack, MARGIN_SLACK_BITS);
     let collateral_slack = sub_mul(ctx, collateral_value, collateral_ratio, debt_value);
-    range.range_check(ctx, collateral_slack, COLLATERAL_SLACK_BITS);
+    range.range_check(ctx, collateral_slack, crate::attestation::COLLATERAL_SLACK_BITS);
 
-    // policy_hash over the very cells used above.
-    let inputs: Vec<HashInput> = fields
-        .iter()
-        .map(|(field, value)| match field {
-            PolicyField::Version
-            | PolicyField::AssetCount
-            | PolicyField::TierCount
-            | PolicyField::InstrumentCount
-            | PolicyField::ScenarioCount => HashInput::Constant(*value),
-            PolicyField::NamesDigest => HashInput::Free(*value),
-            PolicyField::ScenarioLoss(i, s) => HashInput::Cell(loss_cells[*i][*s]),
-            other => HashInput::Cell(policy_cells[&format!("{other:?}")]),
-        })
-        .collect();
-    let policy_hash = ctx.hash(name_to_field(POLICY_DOMAIN), inputs);
-
-    // portfolio_commitment over the account, time, balances, debts, positions and salt.
-    let mut inputs = vec![HashInput::Cell(account), HashInput::Cell(time)];
-    inputs.extend(balances.iter().map(|c| HashInput::Cell(*c)));
-    inputs.extend(debts.iter().map(|c| HashInput::Cell(*c)));
-    inputs.extend(positions.iter().map(|c| HashInput::Cell(*c)));
-    inputs.push(HashInput::Free(salt_to_field(&w.salt)));
-    let commitment = ctx.hash(name_to_field(PORTFOLIO_DOMAIN), inputs);
-
-    ctx.expose(policy_hash, 0);
-    ctx.expose(commitment, 1);
-    ctx.expose(account, 2);
-    ctx.expose(time, 3);
+    // The portfolio commitment over the account, time, packed amounts and positions, and salt.
+    let salt = ctx.load_witness(salt_to_field(&w.salt));
+    range.range_check(ctx, salt, SALT_BITS);
+    let mut inputs = vec![account, time];
+    inputs.extend(pack_cells(ctx, &balances));
+    inputs.extend(pack_cells(ctx, &debts));
+    inputs.extend(pack_cells(ctx, &blocks.positions));
+    inputs.push(salt);
+    let (start, lanes) = (ctx.regions().sponge_start, ctx.regions().dims.lanes);
+    let digest = SpongeChip.hash(ctx, start, 3usize.saturating_sub(lanes), portfolio_initial_state(shape), &inputs);
+    let commitment = ctx.public(PublicSlot::PortfolioCommitment);
+    ctx.constrain_equal(digest, commitment);
 
     Figures {
         collateral_value,
         debt_value,
         equity,
-        scenario_losses,
+        scenario_losses: blocks.scenario_losses,
         scanning_risk,
         short_option_minimum,
         margin_requirement,
@@ -259,27 +256,48 @@ pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
         collateral_slack,
         tiers,
         scanning_bits,
-        positions,
-        position_shorts: shorts,
+        account,
+        time,
+        positions: blocks.positions,
+        position_shorts: blocks.shorts,
+        position_magnitudes: blocks.magnitudes,
         balances,
         debts,
+        salt,
+        commitment_inputs: inputs,
+        digest,
     }
 }
 
-/// The attestation circuit: a built witness and its layout.
+/// The context of `w` laid out with `dims`.
+pub fn context_for(w: &Witness, dims: Dims) -> Context {
+    let regions = Arc::new(Regions::new(w.shape(), dims));
+    let header = header_with(&w.policy, regions.header_rows, &w.public_inputs());
+    let mut ctx = Context::new(regions, &header);
+    synthesize_attestation(&mut ctx, w);
+    ctx
+}
+
+/// Rows of the main region of `shape`'s circuit with `dims` (it does not depend on the lanes).
+pub fn main_region_rows(shape: Shape, dims: Dims) -> usize {
+    main_rows(&context_for(&Witness::zero(shape), dims))
+}
+
+/// The attestation circuit: a built witness, its layout and its public columns.
 #[derive(Clone, Debug)]
 pub struct AttestationCircuit {
     shape: Shape,
+    dims: Dims,
     context: Arc<Context>,
-    layout: Arc<Layout>,
+    public: Arc<Vec<Vec<Fr>>>,
 }
 
 impl AttestationCircuit {
     /// The circuit proving `witness`.
     pub fn new(witness: &Witness) -> Self {
-        let mut ctx = Context::new();
-        synthesize_attestation(&mut ctx, witness);
-        Self::from_context(Shape::of(&witness.policy), ctx)
+        let dims = Dims::for_shape(witness.shape());
+        let public = public_columns(&witness.policy, &dims, &witness.public_inputs());
+        Self::from_context(witness.shape(), dims, context_for(witness, dims), public)
     }
 
     /// The circuit of a shape with an all-zero witness (for key generation).
@@ -287,10 +305,10 @@ impl AttestationCircuit {
         Self::new(&Witness::zero(shape))
     }
 
-    /// The circuit of an already built context.
-    pub fn from_context(shape: Shape, ctx: Context) -> Self {
-        let layout = Layout::plan(&ctx);
-        AttestationCircuit { shape, context: Arc::new(ctx), layout: Arc::new(layout) }
+    /// The circuit of an already built context and its public columns.
+    pub fn from_context(shape: Shape, dims: Dims, ctx: Context, public: Vec<Vec<Fr>>) -> Self {
+        assert!(rows(&ctx) <= 1 << dims.k, "the layout fits 2^k rows");
+        AttestationCircuit { shape, dims, context: Arc::new(ctx), public: Arc::new(public) }
     }
 
     /// The shape.
@@ -298,60 +316,73 @@ impl AttestationCircuit {
         self.shape
     }
 
+    /// The dimensions (lanes, block height, `k`).
+    pub fn dims(&self) -> Dims {
+        self.dims
+    }
+
     /// Rows the layout uses.
     pub fn rows(&self) -> usize {
-        self.layout.rows()
+        rows(&self.context)
     }
 
-    /// Rows of the Poseidon sponges (the policy hash and the portfolio commitment).
-    pub fn poseidon_rows(&self) -> usize {
-        self.layout.poseidon_rows
+    /// Rows of the portfolio commitment's sponge.
+    pub fn sponge_rows(&self) -> usize {
+        self.context.regions().main_start - self.context.regions().sponge_start
     }
 
-    /// The smallest `k` whose domain holds the layout and the lookup table.
-    pub fn min_k(&self) -> u32 {
-        let mut cs = ConstraintSystem::<Fr>::default();
-        SolventConfig::configure(&mut cs);
-        let reserved = cs.blinding_factors() + 1;
-        let needed = self.rows().max(1 << crate::range::LIMB_BITS) + reserved;
-        needed.next_power_of_two().trailing_zeros()
+    /// `k`: the circuit has `2^k` rows.
+    pub fn k(&self) -> u32 {
+        self.dims.k
+    }
+
+    /// The public columns (the lanes) this circuit is proven against.
+    pub fn public_columns(&self) -> &[Vec<Fr>] {
+        &self.public
     }
 }
 
 impl Circuit<Fr> for AttestationCircuit {
     type Config = SolventConfig;
     type FloorPlanner = SimpleFloorPlanner;
-    type Params = ();
+    type Params = Dims;
 
     fn without_witnesses(&self) -> Self {
         self.clone()
     }
 
+    fn params(&self) -> Dims {
+        self.dims
+    }
+
+    fn configure_with_params(meta: &mut ConstraintSystem<Fr>, dims: Dims) -> SolventConfig {
+        SolventConfig::configure(meta, dims)
+    }
+
     fn configure(meta: &mut ConstraintSystem<Fr>) -> SolventConfig {
-        SolventConfig::configure(meta)
+        SolventConfig::configure(meta, Dims::default())
     }
 
     fn synthesize(&self, config: SolventConfig, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
         config.range.load_table(&mut layouter)?;
-        layouter.assign_region(|| "attestation", |mut region| assign(&self.context, &self.layout, &config, &mut region))
+        layouter.assign_region(|| "attestation", |mut region| assign(&self.context, &config, &mut region))
     }
 }
-
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::context::field_from_bigint;
-    use ff::PrimeField;
+    use crate::layout::{FIRST_LANE, MAIN};
     use crate::testing::*;
+    use ff::PrimeField;
     use num_bigint::BigInt;
     use solvent_model::evaluate;
+    use std::collections::HashMap;
 
-    fn built(w: &Witness) -> (Context, Figures) {
-        let mut ctx = Context::new();
-        let figures = synthesize_attestation(&mut ctx, w);
-        (ctx, figures)
-    }
+    const LOAD: &str = "public: the main column holds the public value";
+    const MAIN_GATE: &str = "main: a + b * c = d";
+    const EQUALITY: &str = "Equality constraint not satisfied";
 
     fn forged(w: &Witness, cells: &[(Cell, Fr)]) -> Result<(), Vec<String>> {
         mock_forged(w, cells.iter().map(|(c, v)| (c.index, *v)).collect(), None)
@@ -381,6 +412,7 @@ mod tests {
         assert_eq!(f.margin_requirement.value, field(&r.margin_requirement));
         assert_eq!(f.margin_slack.value, field(&r.margin_excess));
         assert_eq!(f.collateral_slack.value, field(&r.collateral_excess));
+        assert_eq!(f.digest.value, w.public_inputs().portfolio_commitment);
     }
 
     #[test]
@@ -392,14 +424,13 @@ mod tests {
         let short = collateral_witness("12499.99999999", "10000");
         let report = evaluate(&short.policy, &short.portfolio);
         assert!(!report.collateral_ok && report.margin_ok);
-        assert!(mock_honest(&short).is_err());
+        assert_range_failure(mock_honest(&short));
     }
 
     #[test]
     fn margin_claim_with_equality_is_accepted_and_one_unit_short_is_rejected() {
-        // E = C - D; M = 0.1 * D (USDC debt margin); margin ratio 1.5:
-        // E = 1.5 * 0.1 * D  <=>  C = 1.15 * D. With D = 100000, C = 115000 (collateral ratio 1.25 fails,
-        // so lower it to 1 for this test).
+        // E = C - D; M = 0.1 * D (USDC debt margin); margin ratio 1.5: E = 1.5 * 0.1 * D, i.e.
+        // C = 1.15 * D. With D = 100000, C = 115000 (collateral ratio lowered to 1).
         let text = SPAN_POLICY.replace(r#""collateral_ratio": "1.25""#, r#""collateral_ratio": "1""#);
         let policy = Policy::from_json(&text).unwrap();
         let make = |balance: &str| {
@@ -413,37 +444,86 @@ mod tests {
         let short = make("114999.99999999");
         let report = evaluate(&short.policy, &short.portfolio);
         assert!(!report.margin_ok && report.collateral_ok);
-        assert!(mock_honest(&short).is_err());
+        assert_range_failure(mock_honest(&short));
     }
 
     #[test]
-    fn wrong_tier_index_is_rejected() {
+    fn wrong_tier_index_is_rejected_by_the_comparison_range_check() {
         // The BTC balance (120000 of value) is above its first bound: claim it is below.
         let w = span_witness();
         let (_, f) = built(&w);
         let bit = f.tiers[1].below[0];
         assert_eq!(bit.value, Fr::ZERO);
-        assert!(forged(&w, &[(bit, Fr::ONE)]).is_err());
+        assert_range_failure(forged(&w, &[(bit, Fr::ONE)]));
         // And the unbounded tier claimed exceeded.
         let bit = f.tiers[1].below[1];
         assert_eq!(bit.value, Fr::ONE);
-        assert!(forged(&w, &[(bit, Fr::ZERO)]).is_err());
+        assert_range_failure(forged(&w, &[(bit, Fr::ZERO)]));
     }
 
     #[test]
-    fn forged_tier_clamp_is_rejected() {
+    fn forged_tier_clamp_is_rejected_by_the_main_gate() {
         let w = span_witness();
         let (_, f) = built(&w);
         let counted = f.tiers[1].counted[1];
-        assert!(forged(&w, &[(counted, counted.value + Fr::ONE)]).is_err());
+        assert_failure(forged(&w, &[(counted, counted.value + Fr::ONE)]), MAIN_GATE);
     }
 
     #[test]
-    fn forged_scenario_sum_is_rejected() {
+    fn forged_scenario_accumulation_is_rejected_by_the_accumulate_gate() {
         let w = span_witness();
-        let (_, f) = built(&w);
+        let (ctx, _) = built(&w);
+        let regions = ctx.regions().clone();
+        // Lane 0's running sum of scenario 0 after the second instrument, and after the first.
+        for i in [1, 0] {
+            let index = cell_at(&ctx, FIRST_LANE, regions.block_row(i, 1));
+            let forged_cells = HashMap::from([(index, ctx.value(index) - Fr::from(1000))]);
+            assert_failure(mock_forged(&w, forged_cells, None), "blocks: accumulate");
+        }
+    }
+
+    #[test]
+    fn a_nonzero_lane_above_the_first_block_is_rejected_by_the_header_gate() {
+        // A cheating prover starting the accumulation from a value in the header's lane.
+        let w = span_witness();
+        let (ctx, _) = built(&w);
+        let regions = ctx.regions().clone();
+        let row = regions.block_row(0, 1) - regions.dims.block_height;
+        let mut ctx = ctx.clone();
+        let cell = ctx.assign_at(FIRST_LANE, row, -Fr::from(1000));
+        let _ = cell;
+        let public = crate::public::public_columns(&w.policy, &regions.dims, &w.public_inputs());
+        let circuit = AttestationCircuit::from_context(w.shape(), regions.dims, ctx, public.clone());
+        assert_failure(mock(&circuit, public), LOAD);
+    }
+
+    #[test]
+    fn forged_readout_is_rejected() {
+        let w = span_witness();
+        let (ctx, f) = built(&w);
+        // A read value alone: the readout row's accumulation.
         let worst = f.scenario_losses[0];
-        assert!(forged(&w, &[(worst, Fr::ZERO)]).is_err());
+        assert_failure(forged(&w, &[(worst, Fr::ZERO)]), "blocks: accumulate");
+        assert_failure(forged(&w, &[(f.short_option_minimum, Fr::ZERO)]), "blocks: accumulate");
+        // And with the lane kept consistent down to the trailer: the lane does not reach 0 there,
+        // which the trailer's gate (the header's) requires.
+        let regions = ctx.regions().clone();
+        let (j, lane) = (1, 0);
+        let total = worst.value;
+        let mut ctx = ctx.clone();
+        ctx.cells[worst.index] = Fr::ZERO;
+        let readout_lane = cell_at(&ctx, FIRST_LANE + lane, regions.readout_row(lane, j));
+        ctx.cells[readout_lane] = total;
+        for later in 1..regions.dims.lanes {
+            let index = cell_at(&ctx, FIRST_LANE + lane, regions.readout_row(later, j));
+            ctx.cells[index] = total;
+        }
+        ctx.assign_at(FIRST_LANE + lane, regions.trailer_row(j), total);
+        let public = crate::public::public_columns(&w.policy, &regions.dims, &w.public_inputs());
+        let verdict = mock(&AttestationCircuit::from_context(w.shape(), regions.dims, ctx, public.clone()), public);
+        let failures = verdict.expect_err("accepted a wrong readout");
+        assert!(failures.iter().all(|f| !f.contains("blocks: accumulate")), "{failures:?}");
+        assert!(failures.iter().any(|f| f.contains(LOAD)), "{failures:?}");
     }
 
     #[test]
@@ -453,76 +533,95 @@ mod tests {
         // Claim the running maximum is not below L_0 = 2300, so SR would stay 0.
         let bit = f.scanning_bits[0];
         assert_eq!(bit.value, Fr::ONE);
-        assert!(forged(&w, &[(bit, Fr::ZERO)]).is_err());
-        assert!(forged(&w, &[(f.scanning_risk, Fr::ZERO)]).is_err());
+        assert_range_failure(forged(&w, &[(bit, Fr::ZERO)]));
+        assert_failure(forged(&w, &[(f.scanning_risk, Fr::ZERO)]), MAIN_GATE);
     }
 
     #[test]
-    fn wrong_sign_split_is_rejected() {
+    fn wrong_sign_split_is_rejected_by_the_sign_gate() {
         let w = span_witness();
         let (_, f) = built(&w);
-        // Position 1 is -2 (short 2): claim it long -2 and short 0, which would void SOM.
+        // Position 1 is -2 (short 2): claim it is not short, which would void the minimum.
         let short = f.position_shorts[1];
-        let long_index = short.index - 1;
-        let forged_cells = HashMap::from([(long_index, -short.value), (short.index, Fr::ZERO)]);
-        assert!(mock_forged(&w, forged_cells, None).is_err());
-        // A split whose parts are both non-zero.
-        let forged_cells = HashMap::from([(long_index, Fr::ONE), (short.index, short.value + Fr::ONE)]);
-        assert!(mock_forged(&w, forged_cells, None).is_err());
+        assert_eq!(short.value, Fr::from(200_000_000));
+        assert_failure(forged(&w, &[(short, Fr::ZERO)]), "blocks: sign split");
+        // A short part that is neither 0 nor -q.
+        assert_failure(forged(&w, &[(short, short.value + Fr::ONE)]), "blocks: sign split");
     }
 
     #[test]
-    fn policy_value_changed_after_hashing_is_rejected() {
+    fn a_position_changed_in_one_scenario_row_is_rejected_by_its_copy() {
         let w = span_witness();
-        let (ctx, f) = built(&w);
-        // Every copy of the BTC price cell (the one hashed) used in a gate.
-        let price_cell = f.balances[1].index - 2;
-        assert_eq!(ctx.cells[price_cell], Fr::from(20000u64 * 100_000_000));
-        let copies: Vec<usize> = ctx.copies.iter().filter(|(a, _)| *a == price_cell).map(|(_, b)| *b).collect();
-        assert!(copies.len() >= 2, "price is used for the value and the debt");
-        for copy in copies {
-            let forged_cells = HashMap::from([(copy, Fr::from(30000u64 * 100_000_000))]);
-            assert!(mock_forged(&w, forged_cells, None).is_err());
-        }
-        // Changing the hashed value itself changes the policy hash.
-        let forged_cells = HashMap::from([(price_cell, Fr::from(30000u64 * 100_000_000))]);
-        assert!(mock_forged(&w, forged_cells, None).is_err());
+        let (ctx, _) = built(&w);
+        let row = ctx.regions().block_row(1, 2);
+        let index = cell_at(&ctx, MAIN, row);
+        assert_failure(mock_forged(&w, HashMap::from([(index, Fr::ZERO)]), None), EQUALITY);
     }
 
     #[test]
-    fn wrong_public_inputs_are_rejected() {
+    fn a_position_beyond_64_bits_is_rejected_by_its_running_sum() {
+        let w = span_witness();
+        let (_, f) = built(&w);
+        // q = 2^64 with short 0 claims |q| = 2^64: its running sum does not end in 0.
+        let big = Fr::from_u128(1 << 64);
+        let forged_cells = HashMap::from([
+            (f.positions[0].index, big),
+            (f.position_magnitudes[0].index, big),
+        ]);
+        assert_range_failure(mock_forged(&w, forged_cells, Some(Claim::Computed)));
+    }
+
+    #[test]
+    fn a_policy_value_loaded_other_than_public_is_rejected_by_the_load_gate() {
+        let w = span_witness();
+        let (ctx, _) = built(&w);
+        let price = ctx.public(PublicSlot::Price(1));
+        assert_eq!(price.value, Fr::from(20000u64 * 100_000_000));
+        assert_failure(forged(&w, &[(price, Fr::from(30000u64 * 100_000_000))]), LOAD);
+    }
+
+    #[test]
+    fn a_changed_public_value_is_rejected_where_the_circuit_reads_it() {
         let w = span_witness();
         let circuit = AttestationCircuit::new(&w);
-        let honest = w.public_inputs().to_vec();
-        for row in 0..4 {
-            let mut instances = honest.clone();
-            instances[row] += Fr::ONE;
-            let failures = mock(&circuit, instances).expect_err("a changed public input was accepted");
-            assert!(failures.iter().any(|f| f.contains("public input")), "public input {row}: {failures:?}");
+        let dims = circuit.dims();
+        let regions = Regions::new(w.shape(), dims);
+        let cases = [
+            (0, PublicSlot::PortfolioCommitment.row(&w.shape()), LOAD),
+            (0, PublicSlot::AccountAndTime.row(&w.shape()), LOAD),
+            (0, PublicSlot::Price(0).row(&w.shape()), LOAD),
+            (0, regions.block_row(1, 0), "blocks: accumulate"),
+            (0, regions.block_row(0, 1), "blocks: accumulate"),
+            (0, regions.readout_row(0, 1), "blocks: accumulate"),
+            (0, regions.sponge_start + 2, "poseidon: full round"),
+        ];
+        for (lane, row, gate) in cases {
+            let mut public = circuit.public_columns().to_vec();
+            public[lane][row] += Fr::ONE;
+            assert_failure(mock(&circuit, public), gate);
         }
     }
 
     #[test]
     fn values_that_wrap_the_field_are_rejected() {
         // A debt of -10000 (p - 10000) would raise the equity; the cheating prover also claims
-        // the commitment and other public inputs its forged witness gives.
+        // the commitment its forged witness gives.
         let w = collateral_witness("12500", "10000");
         let (_, f) = built(&w);
         let negative = -Fr::from(10000u64 * 100_000_000);
-        let forged_cells = HashMap::from([(f.debts[0].index, negative)]);
-        assert!(mock_forged(&w, forged_cells, Some(Claim::Computed)).is_err());
+        assert_range_failure(mock_forged(&w, HashMap::from([(f.debts[0].index, negative)]), Some(Claim::Computed)));
         // A balance of 2^64 (one above the range).
-        let forged_cells = HashMap::from([(f.balances[0].index, Fr::from_u128(1u128 << 64))]);
-        assert!(mock_forged(&w, forged_cells, Some(Claim::Computed)).is_err());
+        let big = Fr::from_u128(1u128 << 64);
+        assert_range_failure(mock_forged(&w, HashMap::from([(f.balances[0].index, big)]), Some(Claim::Computed)));
     }
 
     #[test]
     fn snapshot_outside_the_policy_window_is_rejected() {
         let mut w = span_witness();
         w.snapshot_time = w.policy.expires_at;
-        assert!(mock_honest(&w).is_err());
+        assert_range_failure(mock_honest(&w));
         w.snapshot_time = w.policy.effective_at - 1;
-        assert!(mock_honest(&w).is_err());
+        assert_range_failure(mock_honest(&w));
         w.snapshot_time = w.policy.expires_at - 1;
         mock_honest(&w).unwrap();
         w.snapshot_time = w.policy.effective_at;
@@ -531,20 +630,57 @@ mod tests {
 
     #[test]
     fn account_above_160_bits_is_rejected() {
+        // An account of 2^160 and a time one lower pack to the same public value as the honest
+        // pair would with the time one higher: the account's range check refuses it.
         let w = span_witness();
-        let (ctx, _) = built(&w);
-        let account_cell = ctx.instances.iter().find(|(_, row)| *row == 2).unwrap().0;
-        let forged_cells = HashMap::from([(account_cell, Fr::from_u128(1u128 << 100) * Fr::from_u128(1u128 << 60))]);
-        assert!(mock_forged(&w, forged_cells, Some(Claim::Computed)).is_err());
+        let (_, f) = built(&w);
+        let forged_cells = HashMap::from([
+            (f.account.index, f.account.value + Fr::from_u128(1u128 << 100) * Fr::from_u128(1u128 << 60)),
+            (f.time.index, f.time.value - Fr::ONE),
+        ]);
+        assert_range_failure(mock_forged(&w, forged_cells, None));
+    }
+
+    #[test]
+    fn an_account_other_than_the_public_one_is_rejected_by_its_copy() {
+        let w = span_witness();
+        let (_, f) = built(&w);
+        assert_failure(forged(&w, &[(f.account, f.account.value + Fr::ONE)]), EQUALITY);
+    }
+
+    #[test]
+    fn salt_above_31_bytes_is_rejected() {
+        // A salt of 2^248 publishes a commitment that no 31-byte opening matches.
+        let w = span_witness();
+        let (_, f) = built(&w);
+        let forged_cells = HashMap::from([(f.salt.index, Fr::from(2).pow([248]))]);
+        assert_range_failure(mock_forged(&w, forged_cells, Some(Claim::Computed)));
+    }
+
+    #[test]
+    fn a_commitment_other_than_the_digest_is_rejected() {
+        let w = span_witness();
+        let (_, f) = built(&w);
+        // The digest cell changed (the sponge's gate), or a packed input changed (its copy).
+        assert_failure(forged(&w, &[(f.digest, f.digest.value + Fr::ONE)]), "poseidon: digest");
+        let packed = f.commitment_inputs[2];
+        assert_failure(forged(&w, &[(packed, packed.value + Fr::ONE)]), MAIN_GATE);
     }
 
     #[test]
     fn keygen_circuit_has_the_same_layout_as_the_proving_circuit() {
         let w = span_witness();
-        let honest = AttestationCircuit::new(&w);
-        let blank = AttestationCircuit::for_shape(Shape::of(&w.policy));
-        assert_eq!(honest.rows(), blank.rows());
-        assert_eq!(honest.layout.main.gates, blank.layout.main.gates);
-        assert_eq!(honest.context.copies, blank.context.copies);
+        let (honest, _) = built(&w);
+        let blank = context_for(&Witness::zero(w.shape()), Dims::for_shape(w.shape()));
+        assert_eq!(honest.places, blank.places);
+        assert_eq!(honest.gates, blank.gates);
+        assert_eq!(honest.copies, blank.copies);
+        assert_eq!(honest.switches, blank.switches);
+        let fixed = |ctx: &Context| ctx.fixed.clone();
+        assert_eq!(fixed(&honest), fixed(&blank));
+        assert_eq!(
+            honest.range_checks.iter().map(|r| (r.cell.index, r.bytes)).collect::<Vec<_>>(),
+            blank.range_checks.iter().map(|r| (r.cell.index, r.bytes)).collect::<Vec<_>>()
+        );
     }
 }

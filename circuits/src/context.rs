@@ -1,20 +1,25 @@
 //! Witness generation, separated from layout (as in halo2-base).
 //!
-//! Chips record what they need in a [`Context`]: cells of one virtual "main" column on which the
-//! vertical gate `d = a + b * c` may be switched on, copy constraints, constants, range checks,
-//! Poseidon sponges and public inputs. Every value is computed when it is recorded, so a built
-//! context is a complete witness; [`crate::layout`] later places it into the circuit's columns.
-//! The sequence of records depends only on the circuit shape, never on the values, so keygen and
-//! proving lay out identical circuits.
+//! Chips record what they need in a [`Context`]: cells of one virtual *main* column on which the
+//! vertical gate `d = a + b * c` may be switched on, cells at fixed places of the other regions
+//! (header, instrument blocks, sponge), copy constraints, range checks, switched-on gates and
+//! fixed values. Every value is computed when it is recorded, so a built context is a complete
+//! witness; [`crate::layout`] later places the main column and writes everything into the
+//! circuit's columns. The sequence of records depends only on the circuit shape, never on the
+//! values, so keygen and proving lay out identical circuits.
 
+use crate::layout::Regions;
+use crate::poseidon::chip::SpongeRowKind;
+use crate::public::{constant_slot, PublicSlot};
 use ff::{Field, PrimeField};
 use halo2_proofs::halo2curves::bn256::Fr;
 use std::collections::HashMap;
+use std::sync::Arc;
 
-/// A cell of the main virtual column and its value.
+/// A cell and its value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cell {
-    /// Position in the main virtual column.
+    /// Index among the context's cells.
     pub index: usize,
     /// The witness value.
     pub value: Fr,
@@ -29,39 +34,36 @@ pub enum Slot {
     New(Fr),
 }
 
-/// One element absorbed by a sponge.
-#[derive(Clone, Copy, Debug)]
-pub enum HashInput {
-    /// A main cell (the value the circuit computes with).
-    Cell(Cell),
-    /// A value that is only hashed (ids, names): constrained by nothing but the hash.
-    Free(Fr),
-    /// A constant of the circuit (such as the shape).
-    Constant(Fr),
+/// Where a cell goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// The `n`-th cell of the main column (its row is planned by the layout).
+    Main(usize),
+    /// An advice column (0..6) and an absolute row.
+    At {
+        /// Advice column index.
+        column: usize,
+        /// Row.
+        row: usize,
+    },
 }
 
-impl HashInput {
-    /// The input's value.
-    pub fn value(&self) -> Fr {
-        match self {
-            HashInput::Cell(c) => c.value,
-            HashInput::Free(v) | HashInput::Constant(v) => *v,
-        }
-    }
+/// A gate switched on at a fixed row (the main gate's rows are planned with the main column).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Switch {
+    /// A header row: the main column's cell equals the public column's value.
+    Load,
+    /// One step of a running sum (its byte is looked up).
+    Range,
+    /// An instrument block's sign row.
+    Sign,
+    /// A scenario (or short option minimum) accumulation continuing the block above.
+    Accumulate,
+    /// A sponge row.
+    Sponge(SpongeRowKind),
 }
 
-/// A sponge to lay out: domain tag, inputs, and the main cell that receives the digest.
-#[derive(Clone, Debug)]
-pub struct SpongeCall {
-    /// The domain tag in the capacity word.
-    pub domain: Fr,
-    /// The absorbed elements.
-    pub inputs: Vec<HashInput>,
-    /// The main cell holding the digest.
-    pub output: Cell,
-}
-
-/// A range check: `cell` is below `2^(8 * bytes)`.
+/// A range check laid out by the layout in the main region: `cell < 2^(8 * bytes)`.
 #[derive(Clone, Copy, Debug)]
 pub struct RangeCheck {
     /// The checked cell.
@@ -71,60 +73,103 @@ pub struct RangeCheck {
 }
 
 /// Everything a circuit's witness consists of, before layout.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Context {
-    /// Values of the main virtual column.
+    /// Where the fixed regions are.
+    pub(crate) regions: Arc<Regions>,
+    /// Values of every cell.
     pub(crate) cells: Vec<Fr>,
-    /// Offsets at which the gate `d = a + b * c` covers cells `i..i+4`.
+    /// Where each cell goes.
+    pub(crate) places: Vec<Place>,
+    /// Number of main-column cells.
+    pub(crate) main_len: usize,
+    /// Main-column positions at which the gate `a + b * c = d` covers positions `p..p+4`.
     pub(crate) gates: Vec<usize>,
-    /// Pairs of main cells that must be equal.
+    /// Pairs of cells that must be equal.
     pub(crate) copies: Vec<(usize, usize)>,
-    /// Main cells fixed to a constant, with the constant.
-    pub(crate) constants: Vec<(usize, Fr)>,
-    constant_cells: HashMap<[u8; 32], Cell>,
-    /// Range checks.
+    /// Range checks laid out in the main region.
     pub(crate) range_checks: Vec<RangeCheck>,
-    /// Poseidon sponges.
-    pub(crate) sponges: Vec<SpongeCall>,
-    /// Main cells exposed as public inputs, by instance row.
-    pub(crate) instances: Vec<(usize, usize)>,
+    /// Gates switched on at fixed rows.
+    pub(crate) switches: Vec<(Switch, usize)>,
+    /// Fixed values of the sponge's first two round-constant columns: (column, row, value).
+    pub(crate) fixed: Vec<(usize, usize, Fr)>,
+    /// The header's cells, by row.
+    header: Vec<Cell>,
+    /// The last main-column cell, if any.
+    last_main: Option<Cell>,
     /// Values forced into cells by index, instead of the computed ones: how negative tests
     /// play a cheating prover that recomputes everything downstream of a forged value.
     forged: HashMap<usize, Fr>,
 }
 
 impl Context {
-    /// An empty context.
-    pub fn new() -> Self {
-        Self::default()
+    /// A context whose header holds `header` (the public column's first rows): one cell per
+    /// row, each bound to its public value.
+    pub fn new(regions: Arc<Regions>, header: &[Fr]) -> Self {
+        Self::with_forged_cells(regions, header, HashMap::new())
     }
 
-    /// An empty context that writes `forged` values into the cells of those indices.
-    pub fn with_forged_cells(forged: HashMap<usize, Fr>) -> Self {
-        Context { forged, ..Self::default() }
+    /// A context that writes `forged` values into the cells of those indices.
+    pub fn with_forged_cells(regions: Arc<Regions>, header: &[Fr], forged: HashMap<usize, Fr>) -> Self {
+        assert_eq!(header.len(), regions.header_rows, "one value per header row");
+        let mut ctx = Context {
+            regions,
+            cells: Vec::new(),
+            places: Vec::new(),
+            main_len: 0,
+            gates: Vec::new(),
+            copies: Vec::new(),
+            range_checks: Vec::new(),
+            switches: Vec::new(),
+            fixed: Vec::new(),
+            header: Vec::new(),
+            last_main: None,
+            forged,
+        };
+        for (row, value) in header.iter().enumerate() {
+            let cell = ctx.assign_at(crate::layout::MAIN, row, *value);
+            ctx.switch(Switch::Load, row);
+            ctx.header.push(cell);
+        }
+        ctx
     }
 
-    fn push(&mut self, value: Fr) -> Cell {
+    fn push(&mut self, value: Fr, place: Place) -> Cell {
         let value = self.forged.get(&self.cells.len()).copied().unwrap_or(value);
         self.cells.push(value);
+        self.places.push(place);
         Cell { index: self.cells.len() - 1, value }
     }
 
-    /// A witness cell constrained by nothing yet.
-    pub fn load_witness(&mut self, value: Fr) -> Cell {
-        self.push(value)
+    fn push_main(&mut self, value: Fr) -> Cell {
+        let cell = self.push(value, Place::Main(self.main_len));
+        self.main_len += 1;
+        self.last_main = Some(cell);
+        cell
     }
 
-    /// A cell fixed to `value` (one cell per distinct constant).
-    pub fn load_constant(&mut self, value: Fr) -> Cell {
-        let key = value.to_repr();
-        if let Some(cell) = self.constant_cells.get(&key) {
-            return *cell;
-        }
-        let cell = self.push(value);
-        self.constants.push((cell.index, value));
-        self.constant_cells.insert(key, cell);
-        cell
+    /// A main-column cell constrained by nothing yet.
+    pub fn load_witness(&mut self, value: Fr) -> Cell {
+        self.push_main(value)
+    }
+
+    /// A cell at a fixed place (advice column, absolute row).
+    pub fn assign_at(&mut self, column: usize, row: usize, value: Fr) -> Cell {
+        self.push(value, Place::At { column, row })
+    }
+
+    /// The header cell of a public slot.
+    pub fn public(&self, slot: PublicSlot) -> Cell {
+        self.header[slot.row(&self.regions.shape)]
+    }
+
+    /// The header cell holding a constant of [`crate::public::CONSTANTS`].
+    ///
+    /// # Panics
+    /// If `value` is not one of them (a programming error).
+    pub fn load_constant(&self, value: Fr) -> Cell {
+        let slot = constant_slot(value).unwrap_or_else(|| panic!("{value:?} is not in public::CONSTANTS"));
+        self.public(slot)
     }
 
     /// Constrains two cells to be equal.
@@ -132,9 +177,19 @@ impl Context {
         self.copies.push((a.index, b.index));
     }
 
+    /// Switches a gate on at a fixed row.
+    pub fn switch(&mut self, switch: Switch, row: usize) {
+        self.switches.push((switch, row));
+    }
+
+    /// Sets a round-constant column's value at a row.
+    pub fn fixed(&mut self, column: usize, row: usize, value: Fr) {
+        self.fixed.push((column, row, value));
+    }
+
     /// A copy of `cell` at the end of the main column (equality-constrained to it).
     fn place(&mut self, cell: Cell) -> Cell {
-        let copy = self.push(cell.value);
+        let copy = self.push_main(cell.value);
         self.copies.push((cell.index, copy.index));
         copy
     }
@@ -145,38 +200,64 @@ impl Context {
     /// so chains such as running sums take three cells per step.
     pub fn gate(&mut self, slots: [Slot; 4]) -> [Cell; 4] {
         let first = match slots[0] {
-            Slot::Existing(a) if a.index + 1 == self.cells.len() => a,
+            Slot::Existing(a) if self.last_main.is_some_and(|last| last.index == a.index) => a,
             Slot::Existing(a) => self.place(a),
-            Slot::New(v) => self.push(v),
+            Slot::New(v) => self.push_main(v),
         };
-        self.gates.push(first.index);
+        let Place::Main(position) = self.places[first.index] else { unreachable!("the first cell is a main cell") };
+        self.gates.push(position);
         let mut out = [first; 4];
         for (slot, cell) in slots[1..].iter().zip(out[1..].iter_mut()) {
             *cell = match *slot {
                 Slot::Existing(c) => self.place(c),
-                Slot::New(v) => self.push(v),
+                Slot::New(v) => self.push_main(v),
             };
         }
         out
     }
 
-    /// Records a sponge over `inputs` and returns the digest's cell.
-    pub fn hash(&mut self, domain: Fr, inputs: Vec<HashInput>) -> Cell {
-        let values: Vec<Fr> = inputs.iter().map(HashInput::value).collect();
-        let output = self.push(crate::poseidon::sponge(domain, &values));
-        self.sponges.push(SpongeCall { domain, inputs, output });
-        output
-    }
-
-    /// Records that `cell` is below `2^(8 * bytes)`.
+    /// Records that `cell` is below `2^(8 * bytes)`, with its running sum in the main region.
     pub fn range_check(&mut self, cell: Cell, bytes: usize) {
-        assert!(bytes > 0 && bytes < 31, "range checks cover 1 to 30 bytes");
+        assert!(bytes > 0 && bytes <= 31, "range checks cover 1 to 31 bytes");
         self.range_checks.push(RangeCheck { cell, bytes });
     }
 
-    /// Exposes `cell` as the public input at `row`.
-    pub fn expose(&mut self, cell: Cell, row: usize) {
-        self.instances.push((cell.index, row));
+    /// Writes the running sum of `value` over `bytes` bytes into the range column from `row`
+    /// (`bytes + 1` rows, the last one 0) and returns its first cell.
+    pub fn running_sum_at(&mut self, row: usize, value: Fr, bytes: usize) -> Cell {
+        let sums = crate::range::running_sums(value, bytes);
+        let zero = self.load_constant(Fr::ZERO);
+        let mut first = None;
+        for (j, z) in sums.iter().enumerate() {
+            let cell = self.assign_at(crate::layout::RANGE, row + j, *z);
+            if j < bytes {
+                self.switch(Switch::Range, row + j);
+            } else {
+                self.constrain_equal(cell, zero);
+            }
+            first.get_or_insert(cell);
+        }
+        first.expect("at least one row")
+    }
+
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// Whether the context has no cells.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// The value of a cell.
+    pub fn value(&self, index: usize) -> Fr {
+        self.cells[index]
+    }
+
+    /// The regions this context is laid out in.
+    pub fn regions(&self) -> &Regions {
+        &self.regions
     }
 }
 
@@ -190,7 +271,7 @@ pub fn field_from_i128(x: i128) -> Fr {
     }
 }
 
-/// The field element of a non-negative big integer below the modulus.
+/// The field element of a big integer of magnitude below the modulus.
 pub fn field_from_bigint(x: &num_bigint::BigInt) -> Fr {
     let (sign, bytes) = x.to_bytes_le();
     let mut acc = Fr::ZERO;

@@ -1,32 +1,34 @@
-//! The canonical field encoding of policies and portfolios, and their hashes (encoding v1).
+//! The canonical field encoding of policies and portfolios, and the portfolio commitment
+//! (encoding v2).
 //!
-//! `docs/encoding.md` restates this for outside implementers. In short, every value becomes one
-//! BN254 scalar: a scaled integer `x` becomes `x mod p` (so `-1` is `p - 1`); a name of `n <= 31`
-//! UTF-8 bytes becomes `n * 2^248 + int.from_bytes(name, "big")`; an unbounded tier bound
-//! becomes `2^100` (no valid bound reaches `10^19`). The sequences below are hashed with
-//! [`crate::poseidon::sponge`] under the domain tags [`POLICY_DOMAIN`] and [`PORTFOLIO_DOMAIN`].
+//! `docs/design.md` restates this for outside implementers. Every value becomes one BN254 scalar:
+//! a scaled integer `x` becomes `x mod p` (so `-1` is `p - 1`); a name of `n <= 31` UTF-8 bytes
+//! becomes `n * 2^248 + int.from_bytes(name, "big")`; an unbounded tier bound becomes `2^100`
+//! (no valid bound reaches `10^19`). Portfolio amounts are packed three to an element.
 
 use crate::context::field_from_i128;
 use crate::poseidon::sponge;
-use ff::PrimeField;
+use ff::{Field, PrimeField};
 use halo2_proofs::halo2curves::bn256::Fr;
 use solvent_model::{Policy, Portfolio};
 
-/// Version of this encoding (the first element of a policy's sequence).
-pub const ENCODING_VERSION: u64 = 1;
-/// Domain tag of policy hashes (as a name).
-pub const POLICY_DOMAIN: &str = "solvent/policy/v1";
+/// Version of this encoding.
+pub const ENCODING_VERSION: u64 = 2;
 /// Domain tag of portfolio commitments (as a name).
-pub const PORTFOLIO_DOMAIN: &str = "solvent/portfolio/v1";
+pub const PORTFOLIO_DOMAIN: &str = "solvent/portfolio/v2";
 /// Domain tag of the digest of a policy's names (as a name).
-pub const NAMES_DOMAIN: &str = "solvent/names/v1";
+pub const NAMES_DOMAIN: &str = "solvent/names/v2";
 /// The bound that stands for an unbounded (`null`) last tier, at 8 fractional digits.
 pub const UNBOUNDED_UP_TO: i128 = 1 << 100;
 /// Bytes of randomness in a portfolio commitment's salt.
 pub const SALT_BYTES: usize = 31;
+/// Bits between the values packed into one element (each value's magnitude is below `2^64`).
+pub const PACKING_BITS: u32 = 72;
+/// Values packed into one element.
+pub const PACKED: usize = 3;
 
 /// The circuit shape a policy needs: its counts (tiers: the most of any asset).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Shape {
     /// Number of assets.
     pub assets: usize,
@@ -47,6 +49,15 @@ impl Shape {
             instruments: policy.instruments.len(),
             scenarios: policy.scenarios.len(),
         }
+    }
+
+    /// The shape as one field element: `A + T * 2^32 + I * 2^64 + S * 2^96`.
+    pub fn to_field(&self) -> Fr {
+        let word = self.assets as u128
+            + ((self.tiers as u128) << 32)
+            + ((self.instruments as u128) << 64)
+            + ((self.scenarios as u128) << 96);
+        Fr::from_u128(word)
     }
 }
 
@@ -84,41 +95,16 @@ pub fn salt_to_field(salt: &[u8; SALT_BYTES]) -> Fr {
     Fr::from_repr(repr).expect("below the modulus")
 }
 
-/// What one element of a policy's sequence is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PolicyField {
-    /// [`ENCODING_VERSION`].
-    Version,
-    /// Number of assets.
-    AssetCount,
-    /// Tiers per asset.
-    TierCount,
-    /// Number of instruments.
-    InstrumentCount,
-    /// Number of scenarios.
-    ScenarioCount,
-    /// The digest of the policy's names (see [`names_digest`]).
-    NamesDigest,
-    /// `effective_at`.
-    EffectiveAt,
-    /// `expires_at`.
-    ExpiresAt,
-    /// `margin_ratio` (6 digits).
-    MarginRatio,
-    /// `collateral_ratio` (6 digits).
-    CollateralRatio,
-    /// An asset's price (8 digits).
-    Price(usize),
-    /// An asset's debt margin rate (6 digits).
-    DebtMarginRate(usize),
-    /// A tier's bound (8 digits; padded tiers repeat the last bound).
-    UpTo(usize, usize),
-    /// A tier's weight (6 digits; padded tiers weigh 0).
-    Weight(usize, usize),
-    /// An instrument's short option minimum (8 digits).
-    ShortOptionMinimum(usize),
-    /// An instrument's loss in a scenario (8 digits, signed).
-    ScenarioLoss(usize, usize),
+/// Packs signed values of magnitude below `2^64`, three to an element:
+/// `v_0 + v_1 * 2^72 + v_2 * 2^144` (a missing last value is 0). The packing is injective on such
+/// values: the integer sum is below `2^217` in magnitude, far from wrapping the field, and each
+/// value is recovered from its 72-bit slot.
+pub fn pack(values: &[i128]) -> Vec<Fr> {
+    let shift = Fr::from_u128(1u128 << PACKING_BITS);
+    values
+        .chunks(PACKED)
+        .map(|chunk| chunk.iter().rev().fold(Fr::ZERO, |acc, v| acc * shift + field_from_i128(*v)))
+        .collect()
 }
 
 /// The tier bounds and weights of an asset padded to `tiers`, bounds with `null` as
@@ -132,77 +118,47 @@ pub fn padded_tiers(policy: &Policy, asset: usize, tiers: usize) -> Vec<(i128, i
 }
 
 /// The digest of everything in a policy that only names things (the claims never use it):
-/// `H("solvent/names/v1", [policy id, scenario names, asset ids, instrument ids])`. Hashing the
-/// names outside the circuit keeps them out of the prover's work; the circuit binds the digest.
+/// the sponge from `[NAMES_DOMAIN, number of names, 0]` over the policy id, the scenario names,
+/// the asset ids and the instrument ids. It is one value of the public column, so the policy
+/// commitment covers the names.
 pub fn names_digest(policy: &Policy) -> Fr {
-    let names = std::iter::once(policy.id.as_str())
+    let names: Vec<Fr> = std::iter::once(policy.id.as_str())
         .chain(policy.scenarios.iter().map(String::as_str))
         .chain(policy.assets.iter().map(|a| a.id.as_str()))
-        .chain(policy.instruments.iter().map(|i| i.id.as_str()));
-    let values: Vec<Fr> = names.map(name_to_field).collect();
-    sponge(name_to_field(NAMES_DOMAIN), &values)
+        .chain(policy.instruments.iter().map(|i| i.id.as_str()))
+        .map(name_to_field)
+        .collect();
+    sponge([name_to_field(NAMES_DOMAIN), Fr::from(names.len() as u64), Fr::ZERO], &names)
 }
 
-/// The policy's canonical sequence: each element with what it is, in hashing order.
-pub fn policy_fields(policy: &Policy) -> Vec<(PolicyField, Fr)> {
-    use PolicyField::*;
-    let shape = Shape::of(policy);
-    let mut out = vec![
-        (Version, Fr::from(ENCODING_VERSION)),
-        (AssetCount, Fr::from(shape.assets as u64)),
-        (TierCount, Fr::from(shape.tiers as u64)),
-        (InstrumentCount, Fr::from(shape.instruments as u64)),
-        (ScenarioCount, Fr::from(shape.scenarios as u64)),
-        (NamesDigest, names_digest(policy)),
-        (EffectiveAt, Fr::from(policy.effective_at)),
-        (ExpiresAt, Fr::from(policy.expires_at)),
-        (MarginRatio, field_from_i128(policy.margin_ratio)),
-        (CollateralRatio, field_from_i128(policy.collateral_ratio)),
-    ];
-    for (a, asset) in policy.assets.iter().enumerate() {
-        out.push((Price(a), field_from_i128(asset.price)));
-        out.push((DebtMarginRate(a), field_from_i128(asset.debt_margin_rate)));
-        for (k, (up_to, weight)) in padded_tiers(policy, a, shape.tiers).into_iter().enumerate() {
-            out.push((UpTo(a, k), field_from_i128(up_to)));
-            out.push((Weight(a, k), field_from_i128(weight)));
-        }
-    }
-    for (i, inst) in policy.instruments.iter().enumerate() {
-        out.push((ShortOptionMinimum(i), field_from_i128(inst.short_option_minimum)));
-        for (s, loss) in inst.scenario_loss.iter().enumerate() {
-            out.push((ScenarioLoss(i, s), field_from_i128(*loss)));
-        }
-    }
-    out
+/// The sponge's initial state for a portfolio commitment of `shape`: the domain tag and the
+/// shape, so that portfolios of different shapes never share an input sequence.
+pub fn portfolio_initial_state(shape: Shape) -> [Fr; 3] {
+    [name_to_field(PORTFOLIO_DOMAIN), shape.to_field(), Fr::ZERO]
 }
 
-/// `policy_hash`: the sponge of the policy's canonical sequence.
-pub fn policy_hash(policy: &Policy) -> Fr {
-    let values: Vec<Fr> = policy_fields(policy).into_iter().map(|(_, v)| v).collect();
-    sponge(name_to_field(POLICY_DOMAIN), &values)
-}
-
-/// The portfolio's canonical sequence: account, snapshot time, balances, debts, positions
-/// (policy order, absent = 0), salt.
+/// The portfolio's canonical sequence: account, snapshot time, the packed balances, the packed
+/// debts, the packed positions (policy order, absent = 0), salt.
 pub fn portfolio_elements(portfolio: &Portfolio, snapshot_time: u64, salt: &[u8; SALT_BYTES]) -> Vec<Fr> {
     let mut out = vec![account_to_field(&portfolio.account), Fr::from(snapshot_time)];
-    out.extend(portfolio.balances.iter().map(|b| field_from_i128(*b)));
-    out.extend(portfolio.debts.iter().map(|d| field_from_i128(*d)));
-    out.extend(portfolio.positions.iter().map(|q| field_from_i128(*q)));
+    out.extend(pack(&portfolio.balances));
+    out.extend(pack(&portfolio.debts));
+    out.extend(pack(&portfolio.positions));
     out.push(salt_to_field(salt));
     out
 }
 
-/// `portfolio_commitment`: the sponge of the portfolio's canonical sequence.
-pub fn portfolio_commitment(portfolio: &Portfolio, snapshot_time: u64, salt: &[u8; SALT_BYTES]) -> Fr {
-    sponge(name_to_field(PORTFOLIO_DOMAIN), &portfolio_elements(portfolio, snapshot_time, salt))
+/// `portfolio_commitment`: the sponge of the portfolio's canonical sequence from the shape's
+/// initial state.
+pub fn portfolio_commitment(shape: Shape, portfolio: &Portfolio, snapshot_time: u64, salt: &[u8; SALT_BYTES]) -> Fr {
+    sponge(portfolio_initial_state(shape), &portfolio_elements(portfolio, snapshot_time, salt))
 }
 
-/// The four public inputs, in order.
+/// The three public inputs an attestation states. The public column holds them in two values:
+/// the portfolio commitment, and `account + 2^160 * snapshot_time` (both below `2^224`, so the
+/// packing is injective).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PublicInputs {
-    /// `policy_hash`.
-    pub policy_hash: Fr,
     /// `portfolio_commitment`.
     pub portfolio_commitment: Fr,
     /// `account`.
@@ -212,10 +168,23 @@ pub struct PublicInputs {
 }
 
 impl PublicInputs {
-    /// As the instance column's values.
-    pub fn to_vec(&self) -> Vec<Fr> {
-        vec![self.policy_hash, self.portfolio_commitment, self.account, self.snapshot_time]
+    /// Values they take in the public column.
+    pub const LEN: usize = 2;
+
+    /// In order: commitment, account, snapshot time.
+    pub fn to_array(&self) -> [Fr; 3] {
+        [self.portfolio_commitment, self.account, self.snapshot_time]
     }
+
+    /// The public column's values: the commitment, and `account + 2^160 * time`.
+    pub fn column_values(&self) -> [Fr; 2] {
+        [self.portfolio_commitment, pack_account_and_time(self.account, self.snapshot_time)]
+    }
+}
+
+/// `account + 2^160 * time`.
+pub fn pack_account_and_time(account: Fr, time: Fr) -> Fr {
+    account + Fr::from(2).pow([160]) * time
 }
 
 /// Hex of a field element's canonical big-endian bytes, `0x`-prefixed (how attestations print it).
@@ -229,9 +198,10 @@ pub fn field_to_hex(x: &Fr) -> String {
     out
 }
 
-/// Parses [`field_to_hex`]'s output (64 hex digits), refusing values not below the modulus.
+/// Parses a `0x` and 64 hex digits (either case) below the modulus, the number's value (so
+/// `0xAB..` and `0xab..` are the same element).
 pub fn field_from_hex(text: &str) -> Option<Fr> {
-    let hex = text.strip_prefix("0x")?;
+    let hex = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X"))?;
     if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
@@ -242,12 +212,10 @@ pub fn field_from_hex(text: &str) -> Option<Fr> {
     Option::from(Fr::from_repr(repr))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{span_witness, SPAN_POLICY};
-    use ff::Field;
+    use crate::testing::span_witness;
 
     #[test]
     fn names_encode_their_length_and_bytes() {
@@ -257,9 +225,10 @@ mod tests {
     }
 
     #[test]
-    fn field_hex_round_trips_and_refuses_non_canonical_values() {
-        let x = policy_hash(&span_witness().policy);
+    fn field_hex_round_trips_in_either_case_and_refuses_non_canonical_values() {
+        let x = names_digest(&span_witness().policy);
         assert_eq!(field_from_hex(&field_to_hex(&x)), Some(x));
+        assert_eq!(field_from_hex(&field_to_hex(&x).to_uppercase().replacen("0X", "0x", 1)), Some(x));
         assert_eq!(field_to_hex(&Fr::from(1)), format!("0x{}1", "0".repeat(63)));
         let modulus = "0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001";
         assert_eq!(field_from_hex(modulus), None);
@@ -267,35 +236,53 @@ mod tests {
     }
 
     #[test]
-    fn pinned_policy_hash_and_commitment_of_the_span_example() {
-        let w = span_witness();
-        assert_eq!(field_to_hex(&policy_hash(&w.policy)), "0x18164be417dddfef5d383636b5cf0686d5f01f07a626da088dce64fce1ef9e09");
-        assert_eq!(
-            field_to_hex(&portfolio_commitment(&w.portfolio, w.snapshot_time, &w.salt)),
-            "0x2a199d4425fe4ad858bb618834b353248a0b1fad6f6c3e6427ea03643a4d40fc"
-        );
+    fn packing_is_three_signed_values_in_72_bit_slots() {
+        let shift = Fr::from_u128(1 << 72);
+        assert_eq!(pack(&[1, 2, 3]), vec![Fr::from(1) + Fr::from(2) * shift + Fr::from(3) * shift * shift]);
+        assert_eq!(pack(&[-1, 0, 0, 5]), vec![-Fr::ONE, Fr::from(5)]);
+        // Injective only for magnitudes below 2^64 (which the circuit range-checks): -1 borrows
+        // from the next slot, like a value of 2^72 - 1 would.
+        assert_ne!(pack(&[-1, 1, 0]), pack(&[1, -1, 0]));
+        assert_eq!(pack(&[-1, 1, 0]), pack(&[(1 << 72) - 1, 0, 0]));
+        assert_eq!(pack(&[]), Vec::<Fr>::new());
     }
 
     #[test]
-    fn every_policy_value_changes_the_hash() {
-        let base = policy_hash(&span_witness().policy);
-        let edits = [
-            ("\"span\"", "\"spam\""),
-            ("100, \"expires_at\"", "101, \"expires_at\""),
-            ("\"px -10%\"", "\"px -11%\""),
-            ("\"20000\"", "\"20000.00000001\""),
-            ("\"0.05\"", "\"0.050001\""),
-            ("\"100000\"", "\"100001\""),
-            ("\"0.9\"", "\"0.900001\""),
-            ("\"2100\"", "\"2100.00000001\""),
-            ("\"200\"}", "\"201\"}"),
-            ("\"1.5\"", "\"1.500001\""),
-            ("\"BTC-PERP\"", "\"ETH-PERP\""),
-        ];
-        for (from, to) in edits {
-            assert!(SPAN_POLICY.contains(from), "{from}");
-            let policy = Policy::from_json(&SPAN_POLICY.replacen(from, to, 1)).unwrap();
-            assert_ne!(policy_hash(&policy), base, "editing {from} kept the hash");
-        }
+    fn pinned_commitment_of_the_span_example() {
+        let w = span_witness();
+        let shape = Shape::of(&w.policy);
+        assert_eq!(
+            field_to_hex(&portfolio_commitment(shape, &w.portfolio, w.snapshot_time, &w.salt)),
+            PINNED_SPAN_COMMITMENT
+        );
+    }
+
+    /// The commitment of the SPAN example's portfolio (`testing::span_witness`), pinned so a
+    /// change of encoding is noticed.
+    const PINNED_SPAN_COMMITMENT: &str = "0x0fed10298465b68ef54c9065cf1e06ff5bfd5ef123dc6a39c1d7a2a8f6f8faf8";
+
+    #[test]
+    fn the_shape_is_bound_into_the_commitment() {
+        // No instrument and salt 5, against one instrument at 0.00000005 and salt 0: the two
+        // sequences absorb the same blocks (the first one's zero padding is the second one's
+        // salt), so only the shape in the initial state tells them apart.
+        let w = span_witness();
+        let mut none = w.portfolio.clone();
+        none.positions = vec![];
+        let mut one = w.portfolio.clone();
+        one.positions = vec![5];
+        let mut salt = [0u8; SALT_BYTES];
+        salt[0] = 5;
+        let (a, b) = (portfolio_elements(&none, 1, &salt), portfolio_elements(&one, 1, &[0; SALT_BYTES]));
+        let padded = |mut v: Vec<Fr>| {
+            v.resize(v.len().div_ceil(2) * 2, Fr::ZERO);
+            v
+        };
+        assert_eq!(padded(a), padded(b), "the same absorbed blocks");
+        let shape = Shape::of(&w.policy);
+        assert_ne!(
+            portfolio_commitment(Shape { instruments: 0, ..shape }, &none, 1, &salt),
+            portfolio_commitment(Shape { instruments: 1, ..shape }, &one, 1, &[0; SALT_BYTES])
+        );
     }
 }

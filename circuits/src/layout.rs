@@ -1,370 +1,328 @@
-//! Places a built [`Context`] into the circuit's columns.
+//! The circuit's columns and regions, and how a built [`Context`] is written into them.
 //!
-//! Rows `0..4` hold copies of the four public inputs' cells in column 0, each equal by a gate to
-//! the instance column's value on its row (so the instance column stays out of the permutation
-//! argument, whose nine columns then fill exactly three chunks). The Poseidon sponges follow (all
-//! eight advice columns), then the main virtual column, cut into the seven main columns, next to
-//! the range checks' running sums in column 0. A gate never straddles two columns: when one would,
-//! its first cell is copied to the top of the next column.
+//! Six advice columns `a_0..a_6`, `W` public columns (the lanes), three fixed round-constant
+//! columns, the selectors and the byte table. Only `a_0` and `a_1` take part in copy
+//! constraints. Rows, top to bottom:
+//!
+//! | region | rows | what |
+//! |---|---|---|
+//! | header | `max(h, H)` | `a_1` loads each public value of lane 0 (public inputs, constants, policy scalars); the lanes `a_2..a_{2+W}` are 0 |
+//! | instrument blocks | `I * H` | per instrument: the sign split (`a_0`: running sum of `|q|`; `a_1`: short part, then the position), and the accumulations of its scenario losses and short option minimum in the lanes |
+//! | readout | `W * H` | the accumulation goes on, lane `l` minus `a_1` in the `l`-th block (its public value is -1) |
+//! | trailer | `H` | loaded like the header: every lane is 0, so `a_1` read each lane's totals |
+//! | sponge | `38 m + 1` | the portfolio commitment (Poseidon state in `a_3..a_6`, auxiliary cells in `a_0..a_3`) |
+//! | main | the rest | the main gate on `a_1`; the running sums of its range checks in `a_0` |
 
-use crate::context::{Context, HashInput};
-use crate::gate::{MainGateConfig, MAIN_COLUMNS};
-use crate::poseidon::chip::{sponge_rows, sponge_rows_for, PoseidonConfig};
-use crate::poseidon::spec::{RATE, WIDTH};
+use crate::context::{Context, Place, Switch};
+use crate::encoding::{Shape, PACKED};
+use crate::gate::MainGateConfig;
+use crate::poseidon::chip::{sponge_rows, PoseidonConfig, SpongeRowKind};
+use crate::poseidon::spec::RoundRow;
 use crate::range::{running_sums, RangeConfig};
+use crate::blocks::BlockConfig;
 use ff::Field;
 use halo2_proofs::{
     circuit::{Cell as Halo2Cell, Region, Value},
     halo2curves::bn256::Fr,
-    plonk::{Advice, Column, ConstraintSystem, Error, Fixed, Instance, Selector},
+    plonk::{Advice, Any, Column, ConstraintSystem, Error, Fixed, Instance, Selector},
     poly::Rotation,
 };
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
-/// Every column of the solvent circuit and the chips on them.
+/// Advice columns.
+pub const ADVICE_COLUMNS: usize = 6;
+/// The range column (running sums), `a_0`.
+pub const RANGE: usize = 0;
+/// The main column, `a_1`.
+pub const MAIN: usize = 1;
+/// The first lane column, `a_2` (lanes are `a_2..a_{2+W}`).
+pub const FIRST_LANE: usize = 2;
+/// The sponge's state columns `a_3..a_6`.
+pub const SPONGE_STATE: [usize; 3] = [3, 4, 5];
+/// The sponge's auxiliary columns `a_0..a_3`.
+pub const SPONGE_CELLS: [usize; 3] = [0, 1, 2];
+/// Bytes of a position's magnitude (and of every portfolio amount): below `2^64`.
+pub const AMOUNT_BYTES: usize = 8;
+/// The fewest rows of an instrument block: the running sum of the position's magnitude
+/// (`AMOUNT_BYTES + 1` rows).
+pub const MIN_BLOCK_HEIGHT: usize = AMOUNT_BYTES + 1;
+/// The lane counts the layout chooses from.
+pub const LANE_CHOICES: [usize; 3] = [1, 2, 4];
+
+/// The dimensions of a shape's circuit: the configuration's parameters and `k`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Dims {
+    /// Public columns (lanes).
+    pub lanes: usize,
+    /// Rows of an instrument block, `H`.
+    pub block_height: usize,
+    /// `log2` of the number of rows.
+    pub k: u32,
+}
+
+impl Default for Dims {
+    fn default() -> Self {
+        Dims { lanes: 1, block_height: MIN_BLOCK_HEIGHT, k: 0 }
+    }
+}
+
+impl Dims {
+    /// Scenario rows of a block, `B = ceil(S / W)`.
+    pub fn scenario_rows(&self, scenarios: usize) -> usize {
+        scenarios.div_ceil(self.lanes)
+    }
+
+    /// The dimensions with `lanes` lanes (and `k` not yet known).
+    pub fn with_lanes(shape: Shape, lanes: usize) -> Dims {
+        let block_height = (shape.scenarios.div_ceil(lanes) + 1).max(MIN_BLOCK_HEIGHT);
+        Dims { lanes, block_height, k: 0 }
+    }
+
+    /// The dimensions of `shape`'s circuit: the smallest `k`, then the fewest lanes. Computed
+    /// once per shape and process (it lays out an empty witness).
+    pub fn for_shape(shape: Shape) -> Dims {
+        static CACHE: OnceLock<Mutex<HashMap<Shape, Dims>>> = OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        if let Some(dims) = cache.lock().expect("dims cache").get(&shape) {
+            return *dims;
+        }
+        let probe = Dims::with_lanes(shape, 1);
+        let main_rows = crate::attestation::main_region_rows(shape, probe);
+        let dims = LANE_CHOICES
+            .iter()
+            .map(|&lanes| {
+                let mut dims = Dims::with_lanes(shape, lanes);
+                dims.k = k_for_rows(Regions::new(shape, dims).main_start + main_rows, &dims);
+                dims
+            })
+            .min_by_key(|d| (d.k, d.lanes))
+            .expect("lane choices");
+        cache.lock().expect("dims cache").insert(shape, dims);
+        dims
+    }
+}
+
+/// The smallest `k` whose usable rows hold `rows` and the byte table.
+pub fn k_for_rows(rows: usize, dims: &Dims) -> u32 {
+    let mut cs = ConstraintSystem::<Fr>::default();
+    SolventConfig::configure(&mut cs, *dims);
+    let reserved = cs.blinding_factors() + 1;
+    let needed = rows.max(1 << crate::range::LIMB_BITS) + reserved;
+    needed.next_power_of_two().trailing_zeros()
+}
+
+/// Where the fixed regions of a shape's circuit are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Regions {
+    /// The shape.
+    pub shape: Shape,
+    /// The dimensions.
+    pub dims: Dims,
+    /// Rows of the header: its values, and at least one block's height (the first block's
+    /// accumulations start from the header's zero lanes).
+    pub header_rows: usize,
+    /// First row of the instrument blocks.
+    pub blocks_start: usize,
+    /// First row of the readout blocks.
+    pub readout_start: usize,
+    /// First row of the trailer (as long as a block).
+    pub trailer_start: usize,
+    /// First row of the sponge.
+    pub sponge_start: usize,
+    /// First row of the main region.
+    pub main_start: usize,
+}
+
+/// Elements the portfolio commitment absorbs for `shape`: account, time, packed balances and
+/// debts, packed positions, salt.
+pub fn commitment_inputs(shape: &Shape) -> usize {
+    2 + 2 * shape.assets.div_ceil(PACKED) + shape.instruments.div_ceil(PACKED) + 1
+}
+
+impl Regions {
+    /// The regions of `shape` with `dims`.
+    pub fn new(shape: Shape, dims: Dims) -> Regions {
+        let header_rows = crate::public::header_values(&shape).max(dims.block_height);
+        let blocks_start = header_rows;
+        let readout_start = blocks_start + shape.instruments * dims.block_height;
+        let readout_rows = if shape.instruments > 0 { dims.lanes * dims.block_height } else { 0 };
+        let trailer_start = readout_start + readout_rows;
+        let trailer_rows = if shape.instruments > 0 { dims.block_height } else { 0 };
+        let sponge_start = trailer_start + trailer_rows;
+        let main_start = sponge_start + sponge_rows(commitment_inputs(&shape));
+        Regions { shape, dims, header_rows, blocks_start, readout_start, trailer_start, sponge_start, main_start }
+    }
+
+    /// Row `j` of instrument `i`'s block.
+    pub fn block_row(&self, i: usize, j: usize) -> usize {
+        self.blocks_start + i * self.dims.block_height + j
+    }
+
+    /// Row `j` of the readout block of lane `lane`.
+    pub fn readout_row(&self, lane: usize, j: usize) -> usize {
+        self.readout_start + lane * self.dims.block_height + j
+    }
+
+    /// Row `j` of the trailer.
+    pub fn trailer_row(&self, j: usize) -> usize {
+        self.trailer_start + j
+    }
+}
+
+/// Every column, gate and lookup of the solvent circuit.
 #[derive(Clone, Debug)]
 pub struct SolventConfig {
-    /// The eight advice columns (Poseidon state; column 0 also carries range checks and
-    /// columns 1..8 the main gate).
-    pub advice: [Column<Advice>; WIDTH],
-    /// Constants that cells are fixed to.
-    pub constants: Column<Fixed>,
-    /// The public inputs.
-    pub instance: Column<Instance>,
-    /// On at the rows of the public inputs' copies.
-    pub q_public: Selector,
+    /// The advice columns `a_0..a_6`.
+    pub advice: [Column<Advice>; ADVICE_COLUMNS],
+    /// The public columns (lanes).
+    pub lanes: Vec<Column<Instance>>,
+    /// On at the header and trailer rows.
+    pub q_load: Selector,
     /// The main gate.
     pub main: MainGateConfig,
     /// The range lookup.
     pub range: RangeConfig,
+    /// The instrument blocks.
+    pub blocks: BlockConfig,
     /// Poseidon.
     pub poseidon: PoseidonConfig,
 }
 
 impl SolventConfig {
-    /// Creates every column, gate and lookup.
-    pub fn configure(meta: &mut ConstraintSystem<Fr>) -> Self {
-        let advice = [(); WIDTH].map(|_| meta.advice_column());
-        for column in advice {
-            meta.enable_equality(column);
-        }
-        let constants = meta.fixed_column();
-        meta.enable_equality(constants);
-        let instance = meta.instance_column();
-        let q_public = meta.selector();
-        // q_public * (a_0 - instance) = 0
-        meta.create_gate("public input: the cell is the instance value", |meta| {
-            let q = meta.query_selector(q_public);
-            let cell = meta.query_advice(advice[0], Rotation::cur());
-            let value = meta.query_instance(instance, Rotation::cur());
-            vec![q * (cell - value)]
+    /// Creates every column, gate and lookup for circuits of `dims`.
+    pub fn configure(meta: &mut ConstraintSystem<Fr>, dims: Dims) -> Self {
+        let advice = [(); ADVICE_COLUMNS].map(|_| meta.advice_column());
+        meta.enable_equality(advice[RANGE]);
+        meta.enable_equality(advice[MAIN]);
+        let lanes: Vec<Column<Instance>> = (0..dims.lanes).map(|_| meta.instance_column()).collect();
+        let q_load = meta.selector();
+        // q_load * (a_1 - lane_0) = 0;  q_load * a_{2+l} = 0 for every lane l
+        meta.create_gate("public: the main column holds the public value", |meta| {
+            let q = meta.query_selector(q_load);
+            let cell = meta.query_advice(advice[MAIN], Rotation::cur());
+            let value = meta.query_instance(lanes[0], Rotation::cur());
+            let mut constraints = vec![q.clone() * (cell - value)];
+            for l in 0..dims.lanes {
+                constraints.push(q.clone() * meta.query_advice(advice[FIRST_LANE + l], Rotation::cur()));
+            }
+            constraints
         });
-        let main = MainGateConfig::configure(meta, std::array::from_fn(|i| advice[i + 1]));
-        let range = RangeConfig::configure(meta, advice[0]);
-        let poseidon = PoseidonConfig::configure(meta, advice);
+        let main = MainGateConfig::configure(meta, advice[MAIN]);
+        let range = RangeConfig::configure(meta, advice[RANGE]);
+        let lane_columns: Vec<Column<Advice>> = (0..dims.lanes).map(|l| advice[FIRST_LANE + l]).collect();
+        let blocks = BlockConfig::configure(meta, advice[RANGE], advice[MAIN], &lane_columns, &lanes, dims.block_height);
+        // The sponge's row constants: constant `j` is in lane `2 - j` when there is one (the lanes
+        // are free in the sponge rows), else in a fixed column.
+        let f: [Column<Any>; 3] =
+            std::array::from_fn(|j| if 2 - j < dims.lanes { lanes[2 - j].into() } else { meta.fixed_column().into() });
+        let poseidon = PoseidonConfig::configure(meta, SPONGE_STATE.map(|c| advice[c]), SPONGE_CELLS.map(|c| advice[c]), f);
         // Degree 5 (the range lookup's); set explicitly because halo2-axiom caps the computed
         // degree by the MAX_DEGREE environment variable.
         meta.set_minimum_degree(5);
-        SolventConfig { advice, constants, instance, q_public, main, range, poseidon }
+        SolventConfig { advice, lanes, q_load, main, range, blocks, poseidon }
     }
-}
 
-/// Where the cells of the main virtual column go.
-#[derive(Clone, Debug)]
-pub struct MainPlan {
-    /// Height of the main region.
-    pub height: usize,
-    /// (column, row within the region) of each cell's first placement.
-    pub placements: Vec<(usize, usize)>,
-    /// Extra copies of cells that start a gate at the top of a column: (cell, column, row).
-    pub duplicates: Vec<(usize, usize, usize)>,
-    /// (column, row) of each gate's first cell.
-    pub gates: Vec<(usize, usize)>,
-}
-
-/// Cuts the main virtual column into columns of `height` rows; `None` if it does not fit.
-pub fn plan_main(ctx: &Context, height: usize) -> Option<MainPlan> {
-    let n = ctx.cells.len();
-    let mut gate_at = vec![false; n];
-    for &g in &ctx.gates {
-        gate_at[g] = true;
-    }
-    let mut plan = MainPlan { height, placements: vec![(0, 0); n], duplicates: Vec::new(), gates: Vec::new() };
-    let (mut col, mut row, mut covered_until) = (0usize, 0usize, 0usize);
-    for (i, &starts_gate) in gate_at.iter().enumerate() {
-        if row == height {
-            debug_assert!(i >= covered_until, "a gate was cut");
-            col += 1;
-            row = 0;
-        }
-        if starts_gate && row + 4 > height {
-            if i < covered_until {
-                // `i` ends the previous gate here and starts the next one in a new column.
-                plan.placements[i] = (col, row);
-                col += 1;
-                row = 0;
-                if col >= MAIN_COLUMNS {
-                    return None;
-                }
-                plan.duplicates.push((i, col, row));
-                plan.gates.push((col, row));
-                covered_until = i + 4;
-                row += 1;
-                continue;
-            }
-            col += 1;
-            row = 0;
-        }
-        if col >= MAIN_COLUMNS {
-            return None;
-        }
-        plan.placements[i] = (col, row);
-        if starts_gate {
-            plan.gates.push((col, row));
-            covered_until = i + 4;
-        }
-        row += 1;
-    }
-    Some(plan)
-}
-
-/// The sizes of a context's layout.
-#[derive(Clone, Debug)]
-pub struct Layout {
-    /// Rows of the public inputs' copies.
-    pub public_rows: usize,
-    /// Rows of the Poseidon region.
-    pub poseidon_rows: usize,
-    /// The main region's plan.
-    pub main: MainPlan,
-}
-
-impl Layout {
-    /// Plans the layout of `ctx` (deterministic in the context's shape).
-    pub fn plan(ctx: &Context) -> Layout {
-        let public_rows = ctx.instances.iter().map(|&(_, row)| row + 1).max().unwrap_or(0);
-        let poseidon_rows = ctx.sponges.iter().map(|s| sponge_rows(s.inputs.len())).sum();
-        let range_rows: usize = ctx.range_checks.iter().map(|r| r.bytes).sum();
-        let mut height = range_rows.max(ctx.cells.len().div_ceil(MAIN_COLUMNS) + 4).max(4);
-        loop {
-            if let Some(main) = plan_main(ctx, height) {
-                return Layout { public_rows, poseidon_rows, main };
-            }
-            height += height / 64 + 1;
+    fn selector(&self, switch: Switch) -> Selector {
+        match switch {
+            Switch::Load => self.q_load,
+            Switch::Range => self.range.q_range,
+            Switch::Sign => self.blocks.q_sign,
+            Switch::Accumulate => self.blocks.q_accumulate,
+            Switch::Sponge(kind) => match kind {
+                SpongeRowKind::AbsorbFirst => self.poseidon.q_absorb_first,
+                SpongeRowKind::Absorb => self.poseidon.q_absorb,
+                SpongeRowKind::Digest => self.poseidon.q_digest,
+                SpongeRowKind::Round(RoundRow::Full) => self.poseidon.q_full,
+                SpongeRowKind::Round(RoundRow::Partial) => self.poseidon.q_partial,
+                SpongeRowKind::Round(RoundRow::DoublePartial) => self.poseidon.q_double_partial,
+            },
         }
     }
-
-    /// Rows used in all.
-    pub fn rows(&self) -> usize {
-        self.public_rows + self.poseidon_rows + self.main.height
-    }
 }
 
-/// Fixed cells holding constants, one per distinct value.
-struct ConstantPool {
-    column: Column<Fixed>,
-    cells: HashMap<[u8; 32], Halo2Cell>,
+/// The rows of a context's main region: its main column, or its range checks' running sums
+/// (one row more than their bytes), whichever is longer.
+pub fn main_rows(ctx: &Context) -> usize {
+    let range_rows: usize = ctx.range_checks.iter().map(|r| r.bytes + 1).sum();
+    ctx.main_len.max(range_rows)
 }
 
-impl ConstantPool {
-    fn get(&mut self, region: &mut Region<'_, Fr>, value: Fr) -> Halo2Cell {
-        let next_row = self.cells.len();
-        let column = self.column;
-        *self
-            .cells
-            .entry(ff::PrimeField::to_repr(&value))
-            .or_insert_with(|| region.assign_fixed(column, next_row, value))
-    }
+/// Rows a context uses in all.
+pub fn rows(ctx: &Context) -> usize {
+    ctx.regions.main_start + main_rows(ctx)
 }
 
-/// Assigns `ctx` with `layout` into `region`.
-pub fn assign(ctx: &Context, layout: &Layout, config: &SolventConfig, region: &mut Region<'_, Fr>) -> Result<(), Error> {
-    let mut pool = ConstantPool { column: config.constants, cells: HashMap::new() };
-    let poseidon_start = layout.public_rows;
-    let main_start = poseidon_start + layout.poseidon_rows;
-    let plan = &layout.main;
-
-    // The main column.
-    let mut main_cells = Vec::with_capacity(ctx.cells.len());
-    for (value, &(col, row)) in ctx.cells.iter().zip(&plan.placements) {
-        let cell = region.assign_advice(config.main.columns[col], main_start + row, Value::known(*value));
-        main_cells.push(cell.cell());
+/// Assigns `ctx` into `region`.
+pub fn assign(ctx: &Context, config: &SolventConfig, region: &mut Region<'_, Fr>) -> Result<(), Error> {
+    let main_start = ctx.regions.main_start;
+    let mut cells: Vec<Halo2Cell> = Vec::with_capacity(ctx.cells.len());
+    for (value, place) in ctx.cells.iter().zip(&ctx.places) {
+        let (column, row) = match *place {
+            Place::Main(position) => (MAIN, main_start + position),
+            Place::At { column, row } => (column, row),
+        };
+        cells.push(region.assign_advice(config.advice[column], row, Value::known(*value)).cell());
     }
-    for &(i, col, row) in &plan.duplicates {
-        let cell = region.assign_advice(config.main.columns[col], main_start + row, Value::known(ctx.cells[i]));
-        region.constrain_equal(cell.cell(), main_cells[i]);
+    for &position in &ctx.gates {
+        config.main.q_main.enable(region, main_start + position)?;
     }
-    for &(col, row) in &plan.gates {
-        config.main.selectors[col].enable(region, main_start + row)?;
+    for &(switch, row) in &ctx.switches {
+        config.selector(switch).enable(region, row)?;
+    }
+    for &(column, row, value) in &ctx.fixed {
+        let fixed = Column::<Fixed>::try_from(config.poseidon.f[column]).expect("a fixed constant column");
+        region.assign_fixed(fixed, row, value);
     }
     for &(a, b) in &ctx.copies {
-        region.constrain_equal(main_cells[a], main_cells[b]);
-    }
-    for &(i, value) in &ctx.constants {
-        let fixed = pool.get(region, value);
-        region.constrain_equal(main_cells[i], fixed);
+        region.constrain_equal(cells[a], cells[b]);
     }
 
-    // Range checks: running sums in column 0 of the main region.
+    // Range checks of the main region: running sums in the range column, each ending in a 0.
+    let zero = cells[ctx.load_constant(Fr::ZERO).index];
     let mut row = main_start;
     for check in &ctx.range_checks {
         let sums = running_sums(check.cell.value, check.bytes);
         for (j, z) in sums.iter().enumerate() {
-            let cell = region.assign_advice(config.range.column, row + j, Value::known(*z));
+            let cell = region.assign_advice(config.advice[RANGE], row + j, Value::known(*z)).cell();
             if j == 0 {
-                region.constrain_equal(cell.cell(), main_cells[check.cell.index]);
+                region.constrain_equal(cell, cells[check.cell.index]);
             }
-            if j + 1 < sums.len() {
-                config.range.q_step.enable(region, row + j)?;
+            if j < check.bytes {
+                config.range.q_range.enable(region, row + j)?;
             } else {
-                config.range.q_last.enable(region, row + j)?;
+                region.constrain_equal(cell, zero);
             }
         }
         row += sums.len();
     }
-
-    // Public inputs: copies of the exposed cells, each on its instance row.
-    for &(i, row) in &ctx.instances {
-        let cell = region.assign_advice(config.advice[0], row, Value::known(ctx.cells[i]));
-        region.constrain_equal(cell.cell(), main_cells[i]);
-        config.q_public.enable(region, row)?;
-    }
-
-    // Poseidon sponges.
-    let mut start = poseidon_start;
-    for call in &ctx.sponges {
-        let values: Vec<Fr> = call.inputs.iter().map(HashInput::value).collect();
-        let rows = sponge_rows_for(call.domain, &values);
-        let mut cells = Vec::with_capacity(rows.advice.len());
-        for (r, (advice, fixed)) in rows.advice.iter().zip(&rows.fixed).enumerate() {
-            let row_cells: [Halo2Cell; WIDTH] = std::array::from_fn(|c| {
-                region.assign_advice(config.poseidon.state[c], start + r, Value::known(advice[c])).cell()
-            });
-            for (c, v) in fixed.iter().enumerate() {
-                if *v != Fr::ZERO {
-                    region.assign_fixed(config.poseidon.round_constants[c], start + r, *v);
-                }
-            }
-            cells.push(row_cells);
-        }
-        for &r in &rows.full {
-            config.poseidon.q_full.enable(region, start + r)?;
-        }
-        for &r in &rows.partial {
-            config.poseidon.q_partial.enable(region, start + r)?;
-        }
-        for &r in &rows.absorb {
-            config.poseidon.q_absorb.enable(region, start + r)?;
-        }
-        // The initial state is [domain, 0, ..., 0].
-        for (c, cell) in cells[0].iter().enumerate() {
-            let value = if c == 0 { call.domain } else { Fr::ZERO };
-            let fixed = pool.get(region, value);
-            region.constrain_equal(*cell, fixed);
-        }
-        // Inputs: copies of main cells, free values, constants, or zero padding.
-        for (b, &input_row) in rows.input_rows.iter().enumerate() {
-            for (j, cell) in cells[input_row].iter().take(RATE).enumerate() {
-                let cell = *cell;
-                match call.inputs.get(b * RATE + j) {
-                    Some(HashInput::Cell(c)) => region.constrain_equal(cell, main_cells[c.index]),
-                    Some(HashInput::Free(_)) => {}
-                    Some(HashInput::Constant(v)) => {
-                        let fixed = pool.get(region, *v);
-                        region.constrain_equal(cell, fixed);
-                    }
-                    None => {
-                        let fixed = pool.get(region, Fr::ZERO);
-                        region.constrain_equal(cell, fixed);
-                    }
-                }
-            }
-        }
-        region.constrain_equal(cells.last().unwrap()[1], main_cells[call.output.index]);
-        start += rows.advice.len();
-    }
-
     Ok(())
 }
+
+/// A circuit's layout plan, shared by its clones.
+pub type SharedRegions = Arc<Regions>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use halo2_proofs::{
-        circuit::{Layouter, SimpleFloorPlanner},
-        dev::MockProver,
-        plonk::{Any, Circuit},
-    };
-
-    /// A context exposing one cell, laid out as the attestation circuit is; `overwrite` then
-    /// replaces the value of the public row's copy, as a cheating prover would.
-    struct Exposing {
-        ctx: Context,
-        layout: Layout,
-        overwrite: Option<Fr>,
-    }
-
-    impl Circuit<Fr> for Exposing {
-        type Config = SolventConfig;
-        type FloorPlanner = SimpleFloorPlanner;
-        type Params = ();
-
-        fn without_witnesses(&self) -> Self {
-            unimplemented!("MockProver only")
-        }
-
-        fn configure(meta: &mut ConstraintSystem<Fr>) -> SolventConfig {
-            SolventConfig::configure(meta)
-        }
-
-        fn synthesize(&self, config: SolventConfig, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
-            config.range.load_table(&mut layouter)?;
-            layouter.assign_region(
-                || "exposing",
-                |mut region| {
-                    assign(&self.ctx, &self.layout, &config, &mut region)?;
-                    if let Some(value) = self.overwrite {
-                        region.assign_advice(config.advice[0], 0, Value::known(value));
-                    }
-                    Ok(())
-                },
-            )
-        }
-    }
-
-    fn exposing(value: u64, overwrite: Option<Fr>, instance: u64) -> Result<(), Vec<String>> {
-        let mut ctx = Context::new();
-        let cell = ctx.load_witness(Fr::from(value));
-        ctx.expose(cell, 0);
-        let layout = Layout::plan(&ctx);
-        let circuit = Exposing { ctx, layout, overwrite };
-        let prover = MockProver::run(9, &circuit, vec![vec![Fr::from(instance)]]).expect("synthesis");
-        prover.verify().map_err(|failures| failures.iter().map(|f| f.to_string()).collect())
-    }
+    use halo2_proofs::plonk::Any;
 
     #[test]
-    fn an_exposed_cell_must_equal_its_public_input() {
-        exposing(5, None, 5).unwrap();
-        let failures = exposing(5, None, 6).unwrap_err();
-        assert!(failures.iter().any(|f| f.contains("public input")), "{failures:?}");
-    }
-
-    #[test]
-    fn the_public_row_must_be_a_copy_of_the_exposed_cell() {
-        // The public row holds the claimed value, the circuit computed another one.
-        let failures = exposing(5, Some(Fr::from(6)), 6).unwrap_err();
-        assert!(failures.iter().any(|f| f.contains("Equality constraint not satisfied")), "{failures:?}");
-    }
-
-    #[test]
-    fn permutation_argument_fills_three_chunks_of_three_columns() {
-        // halo2 splits the permutation into chunks of `degree - 2` columns, each one more
-        // committed product: nine columns at degree 5 are three full chunks.
+    fn only_the_range_and_main_columns_take_part_in_copy_constraints() {
         let mut cs = ConstraintSystem::<Fr>::default();
-        let config = SolventConfig::configure(&mut cs);
+        let config = SolventConfig::configure(&mut cs, Dims::default());
         assert_eq!(cs.degree(), 5);
         let columns = cs.permutation().get_columns();
-        assert_eq!(columns.len(), 9);
-        assert!(!columns.contains(&Column::<Any>::from(config.instance)), "the instance column is bound by a gate");
+        assert_eq!(columns, vec![Column::<Any>::from(config.advice[RANGE]), Column::<Any>::from(config.advice[MAIN])]);
+    }
+
+    #[test]
+    fn more_lanes_shorten_blocks_down_to_the_running_sum() {
+        let shape = Shape { assets: 1, tiers: 1, instruments: 10, scenarios: 32 };
+        assert_eq!(Dims::with_lanes(shape, 1).block_height, 33);
+        assert_eq!(Dims::with_lanes(shape, 2).block_height, 17);
+        assert_eq!(Dims::with_lanes(shape, 4).block_height, MIN_BLOCK_HEIGHT);
+        let small = Shape { scenarios: 2, ..shape };
+        assert_eq!(Dims::with_lanes(small, 1).block_height, MIN_BLOCK_HEIGHT);
     }
 }

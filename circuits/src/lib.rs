@@ -1,12 +1,13 @@
 //! The solvent attestation circuit and its chips, on `halo2_proofs` (halo2-axiom) alone.
 //!
-//! - [`poseidon`]: the hash (specification, native sponge, chip proving eight partial rounds in
-//!   two rows);
+//! - [`public`]: the public columns (lanes) the verifier's policy commitment commits to;
+//! - [`poseidon`]: the hash (specification, native sponge, chip);
 //! - [`range`]: 8-bit lookup range checks and comparisons;
 //! - [`gate`]: the main gate `a + b * c = d` and arithmetic;
-//! - [`risk`]: tier selection, the sign split of positions, scenario sums and scanning risk;
-//! - [`attestation`]: the circuit proving both claims for the public inputs of DESIGN.md;
-//! - [`encoding`]: the canonical field encoding and the hashes, shared with verifiers.
+//! - [`blocks`]: the instrument blocks (sign split, scenario and short option sums);
+//! - [`risk`]: tier selection and the scanning risk;
+//! - [`attestation`]: the circuit proving both claims for the public inputs;
+//! - [`encoding`]: the canonical field encoding and the portfolio commitment.
 //!
 //! Witness generation ([`context`]) is separate from layout ([`layout`]). Nothing here depends
 //! on halo2-base or on halo2-axiom's `multicore`, so the crate builds for `wasm32-unknown-unknown`.
@@ -14,21 +15,24 @@
 #![deny(unsafe_code)]
 
 pub mod attestation;
+pub mod blocks;
 pub mod context;
 pub mod encoding;
 pub mod gate;
 pub mod layout;
 pub mod poseidon;
+pub mod public;
 pub mod range;
 pub mod risk;
 
 pub use attestation::{AttestationCircuit, Witness};
-pub use encoding::{policy_hash, portfolio_commitment, PublicInputs, Shape};
+pub use encoding::{portfolio_commitment, PublicInputs, Shape};
+pub use layout::Dims;
 
 /// The version of the circuit's configuration and layout. Keys are cached under it, so it must
 /// change with every change that changes a key (a pinned verifying-key hash in the prover's key
 /// cache tests fails until it does); keys of another version are then never loaded.
-pub const CIRCUIT_VERSION: u32 = 2;
+pub const CIRCUIT_VERSION: u32 = 3;
 
 #[cfg(test)]
 pub(crate) mod testing;

@@ -1,9 +1,8 @@
 //! Property tests: the circuit against the reference model on random policies, portfolios and
 //! shapes, including each claim holding with equality and failing by one unit.
 
-use crate::attestation::synthesize_attestation;
-use crate::context::{field_from_bigint, Context};
-use crate::testing::{mock_honest, portfolio_json, witness};
+use crate::context::field_from_bigint;
+use crate::testing::{built, mock_honest, portfolio_json, witness};
 use proptest::prelude::*;
 use solvent_model::{evaluate, Policy, Portfolio};
 
@@ -102,8 +101,7 @@ proptest! {
         let (portfolio, _) = Portfolio::from_json(&case.portfolio, &policy).unwrap();
         let report = evaluate(&policy, &portfolio);
         let w = witness(policy, portfolio);
-        let mut ctx = Context::new();
-        let f = synthesize_attestation(&mut ctx, &w);
+        let (_, f) = built(&w);
         let field = |d: &solvent_model::Decimal| field_from_bigint(&d.mantissa);
         prop_assert_eq!(f.collateral_value.value, field(&report.collateral_value));
         prop_assert_eq!(f.debt_value.value, field(&report.debt_value));

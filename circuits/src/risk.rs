@@ -1,18 +1,20 @@
-//! The risk chips: haircut tiers, position sign split, scenario losses and scanning risk.
+//! The risk chips of the main column: haircut tiers and the scanning risk (the largest scenario
+//! loss). The sign split of positions and the scenario sums are proven in the instrument blocks
+//! ([`crate::blocks`]).
 //!
-//! Bit widths of the comparisons follow from the bounds of DESIGN.md: amounts and prices are
-//! below `10^19 < 2^64` (portfolio values are range-checked to 64 bits; policy values are
-//! pinned to a validated policy by its hash), so market values are below `2^128`, scenario losses
-//! below `2^16 * 2^128 = 2^144`.
+//! Bit widths of the comparisons follow from the bounds of `docs/design.md`: amounts and prices
+//! are below `10^19 < 2^64` (portfolio values are range-checked to 64 bits; policy values are
+//! fixed by the verifier's policy commitment to a validated policy), so market values are below
+//! `2^128`, scenario losses below `2^16 * 2^128 = 2^144`.
 
 use crate::context::{Cell, Context, Slot};
 use crate::gate::{GateChip, GateInstructions};
 use crate::range::{RangeChip, RangeInstructions};
-use ff::{Field, PrimeField};
+use ff::Field;
 use halo2_proofs::halo2curves::bn256::Fr;
 
 /// Bits of portfolio amounts and positions' magnitudes.
-pub const AMOUNT_BITS: usize = 64;
+pub const AMOUNT_BITS: usize = 8 * crate::layout::AMOUNT_BYTES;
 /// Bits of the comparisons of a market value with a tier bound.
 pub const TIER_COMPARE_BITS: usize = 128;
 /// Bits of the comparisons between scenario losses (and with the short option minimum).
@@ -74,65 +76,18 @@ impl TierInstructions for TierChip {
     }
 }
 
-/// A position split into its long and short parts.
-pub trait SignInstructions {
-    /// Returns `(q, short)` with `q = long - short`, `long * short = 0` and
-    /// `long + short < 2^64`, from the witness `q`.
-    fn split_sign(&self, ctx: &mut Context, position: i128) -> (Cell, Cell);
-}
-
-/// The sign split: since `long * short = 0`, one of the two is zero, so the range check on
-/// their sum bounds both.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct SignChip;
-
-impl SignInstructions for SignChip {
-    fn split_sign(&self, ctx: &mut Context, position: i128) -> (Cell, Cell) {
-        let gate = GateChip;
-        let long = ctx.load_witness(Fr::from_u128(position.max(0) as u128));
-        let short = ctx.load_witness(Fr::from_u128(position.min(0).unsigned_abs()));
-        gate.assert_zero_product(ctx, long, short);
-        let magnitude = gate.add(ctx, long, short);
-        RangeChip.range_check(ctx, magnitude, AMOUNT_BITS);
-        (gate.sub(ctx, long, short), short)
-    }
-}
-
-/// Scenario losses and their maximum.
+/// The largest scenario loss.
 pub trait ScenarioInstructions {
-    /// `L_s = sum_i q_i * loss[i][s]` for every scenario; returns the sums and the cells that
-    /// hold the losses (`[i][s]`), which the caller must bind to the policy hash.
-    fn scenario_losses(&self, ctx: &mut Context, positions: &[Cell], losses: &[Vec<Fr>]) -> (Vec<Cell>, Vec<Vec<Cell>>);
     /// `max(0, max_s L_s)`, every scenario compared with the running maximum; also returns the
     /// comparison bits `[running max < L_s]`.
     fn scanning_risk(&self, ctx: &mut Context, losses: &[Cell]) -> (Cell, Vec<Cell>);
 }
 
-/// Scenario sums as running multiply-accumulate chains, and the running maximum.
+/// The running maximum over the scenario losses.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ScenarioChip;
 
 impl ScenarioInstructions for ScenarioChip {
-    fn scenario_losses(&self, ctx: &mut Context, positions: &[Cell], losses: &[Vec<Fr>]) -> (Vec<Cell>, Vec<Vec<Cell>>) {
-        let scenarios = losses.first().map_or(0, Vec::len);
-        let mut loss_cells: Vec<Vec<Cell>> = losses.iter().map(|row| Vec::with_capacity(row.len())).collect();
-        let mut sums = Vec::with_capacity(scenarios);
-        #[allow(clippy::needless_range_loop)] // s indexes the inner vectors, not `losses`
-        for s in 0..scenarios {
-            // acc_{i+1} = acc_i + q_i * loss[i][s], the loss written straight into the gate
-            let mut acc = ctx.load_constant(Fr::ZERO);
-            for (i, q) in positions.iter().enumerate() {
-                let loss = losses[i][s];
-                let next = acc.value + q.value * loss;
-                let cells = ctx.gate([Slot::Existing(acc), Slot::Existing(*q), Slot::New(loss), Slot::New(next)]);
-                loss_cells[i].push(cells[2]);
-                acc = cells[3];
-            }
-            sums.push(acc);
-        }
-        (sums, loss_cells)
-    }
-
     fn scanning_risk(&self, ctx: &mut Context, losses: &[Cell]) -> (Cell, Vec<Cell>) {
         let mut worst = ctx.load_constant(Fr::ZERO);
         let mut bits = Vec::with_capacity(losses.len());

@@ -1,10 +1,14 @@
 //! Shared test fixtures: small policies and portfolios, and MockProver helpers.
 
-use crate::attestation::{AttestationCircuit, Witness};
+use crate::attestation::{synthesize_attestation, AttestationCircuit, Witness};
 use crate::context::Context;
+use crate::encoding::{PublicInputs, Shape};
+use crate::layout::{k_for_rows, rows, Dims, Regions};
+use crate::public::{header, header_with, public_columns};
 use halo2_proofs::{dev::MockProver, halo2curves::bn256::Fr};
 use solvent_model::{Policy, Portfolio};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A SPAN-style policy: two assets with tiers, a perpetual and a short call, four scenarios.
 pub const SPAN_POLICY: &str = include_str!("../../examples/span-policy.json");
@@ -30,20 +34,21 @@ pub fn witness(policy: Policy, portfolio: Portfolio) -> Witness {
     Witness { policy, portfolio, snapshot_time: 150, salt: [7; 31] }
 }
 
-/// Runs MockProver on a circuit against the witness's honest public inputs.
-pub fn mock(circuit: &AttestationCircuit, instances: Vec<Fr>) -> Result<(), Vec<String>> {
-    let prover = MockProver::run(circuit.min_k(), circuit, vec![instances]).expect("synthesis");
+/// MockProver's failures, as text.
+pub fn mock(circuit: &AttestationCircuit, public: Vec<Vec<Fr>>) -> Result<(), Vec<String>> {
+    let prover = MockProver::run(circuit.k(), circuit, public).expect("synthesis");
     prover.verify().map_err(|failures| failures.iter().map(|f| f.to_string()).collect())
 }
 
 /// MockProver's verdict on the honest circuit of `w`.
 pub fn mock_honest(w: &Witness) -> Result<(), Vec<String>> {
-    mock(&AttestationCircuit::new(w), w.public_inputs().to_vec())
+    let circuit = AttestationCircuit::new(w);
+    mock(&circuit, circuit.public_columns().to_vec())
 }
 
 /// Which public inputs a cheating prover claims.
 pub enum Claim {
-    /// The ones its forged witness computes (all four exposed cells).
+    /// The ones its forged witness computes (the sponge's digest, the loaded account and time).
     Computed,
 }
 
@@ -51,22 +56,78 @@ pub enum Claim {
 /// everything downstream); checked against the honest public inputs (`None`) or against the
 /// forged witness's own.
 pub fn mock_forged(w: &Witness, forged: HashMap<usize, Fr>, claim: Option<Claim>) -> Result<(), Vec<String>> {
-    let mut ctx = Context::with_forged_cells(forged);
-    crate::attestation::synthesize_attestation(&mut ctx, w);
-    let instances = match claim {
-        None => w.public_inputs().to_vec(),
+    let dims = Dims::for_shape(w.shape());
+    let regions = Arc::new(Regions::new(w.shape(), dims));
+    let build = |inputs: &PublicInputs| {
+        let header = header_with(&w.policy, regions.header_rows, inputs);
+        let mut ctx = Context::with_forged_cells(regions.clone(), &header, forged.clone());
+        let figures = synthesize_attestation(&mut ctx, w);
+        (ctx, figures)
+    };
+    let honest = w.public_inputs();
+    let inputs = match claim {
+        None => honest,
         Some(Claim::Computed) => {
-            let mut exposed = ctx.instances.clone();
-            exposed.sort_by_key(|(_, row)| *row);
-            exposed.iter().map(|(i, _)| ctx.cells[*i]).collect()
+            let (_, figures) = build(&honest);
+            PublicInputs { portfolio_commitment: figures.digest.value, account: figures.account.value, snapshot_time: figures.time.value }
         }
     };
-    let circuit = AttestationCircuit::from_context(crate::Shape::of(&w.policy), ctx);
-    mock(&circuit, instances)
+    let (ctx, _) = build(&inputs);
+    let public = public_columns(&w.policy, &dims, &inputs);
+    mock(&AttestationCircuit::from_context(w.shape(), dims, ctx, public.clone()), public)
 }
 
-/// MockProver's verdict on a bare context (no public inputs), laid out as the circuit is.
+/// The shape of bare test contexts: no assets, instruments or scenarios.
+const EMPTY: Shape = Shape { assets: 0, tiers: 0, instruments: 0, scenarios: 0 };
+
+/// A bare context (header only) for chip tests, forcing `forged` cell values.
+pub fn test_context(forged: HashMap<usize, Fr>) -> Context {
+    let dims = Dims::with_lanes(EMPTY, 1);
+    let regions = Arc::new(Regions::new(EMPTY, dims));
+    let header = header(&Witness::zero(EMPTY).policy, regions.header_rows);
+    Context::with_forged_cells(regions, &header, forged)
+}
+
+/// MockProver's verdict on a bare context (its sponge region is empty: chip tests hash nothing).
 pub fn mock_context(ctx: Context) -> Result<(), Vec<String>> {
-    let shape = crate::Shape { assets: 0, tiers: 0, instruments: 0, scenarios: 0 };
-    mock(&AttestationCircuit::from_context(shape, ctx), vec![])
+    let mut dims = ctx.regions().dims;
+    dims.k = k_for_rows(rows(&ctx), &dims);
+    let public = vec![header(&Witness::zero(EMPTY).policy, ctx.regions().header_rows)];
+    mock(&AttestationCircuit::from_context(EMPTY, dims, ctx, public.clone()), public)
+}
+
+/// Asserts that the verdict is a rejection naming `needle` (a gate, a lookup or an equality).
+pub fn assert_failure(verdict: Result<(), Vec<String>>, needle: &str) {
+    match verdict {
+        Ok(()) => panic!("accepted; expected a failure of {needle}"),
+        Err(failures) => assert!(failures.iter().any(|f| f.contains(needle)), "expected {needle}, got {failures:?}"),
+    }
+}
+
+/// The honest context of `w` and its figures (to find the cells a test forges).
+pub fn built(w: &Witness) -> (Context, crate::attestation::Figures) {
+    let regions = Arc::new(Regions::new(w.shape(), Dims::for_shape(w.shape())));
+    let header = header_with(&w.policy, regions.header_rows, &w.public_inputs());
+    let mut ctx = Context::new(regions, &header);
+    let figures = synthesize_attestation(&mut ctx, w);
+    (ctx, figures)
+}
+
+/// The index of the cell placed at an advice column and row of `ctx`.
+pub fn cell_at(ctx: &Context, column: usize, row: usize) -> usize {
+    ctx.places
+        .iter()
+        .position(|p| *p == crate::context::Place::At { column, row })
+        .unwrap_or_else(|| panic!("no cell at column {column}, row {row}"))
+}
+
+/// Asserts a range check's failure: a byte outside the table, or a running sum that does not
+/// end in 0 (its last row, in the range column `a_0`, is copy-constrained to the header's zero).
+pub fn assert_range_failure(verdict: Result<(), Vec<String>>) {
+    let failures = verdict.expect_err("accepted; expected a range check to fail");
+    let range_column = "Equality constraint not satisfied by cell (Column('Advice', 0";
+    assert!(
+        failures.iter().any(|f| f.contains("range: byte") || f.starts_with(range_column)),
+        "expected a range check to fail: {failures:?}"
+    );
 }

@@ -3,6 +3,7 @@
 use halo2_proofs::halo2curves::{bn256::Fr, ff::PrimeField};
 use sha3::{Digest, Keccak256};
 use solvent_circuits::encoding::PublicInputs;
+use solvent_verifier::{commitment::PolicyCommitment, verify::public_input_bytes};
 
 /// One ABI argument.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -11,6 +12,8 @@ pub enum Token {
     Word([u8; 32]),
     /// Dynamic `bytes`.
     Bytes(Vec<u8>),
+    /// A dynamic array of 32-byte words (`uint256[]`).
+    Words(Vec<[u8; 32]>),
 }
 
 impl Token {
@@ -66,6 +69,11 @@ pub fn encode(tokens: &[Token]) -> Vec<u8> {
                 tail.extend_from_slice(bytes);
                 tail.resize(tail.len().div_ceil(32) * 32, 0);
             }
+            Token::Words(words) => {
+                head.extend_from_slice(&word_of(head_len + tail.len()));
+                tail.extend_from_slice(&word_of(words.len()));
+                words.iter().for_each(|w| tail.extend_from_slice(w));
+            }
         }
     }
     head.extend(tail);
@@ -85,11 +93,17 @@ fn word_of(value: usize) -> [u8; 32] {
     word
 }
 
-/// The generated verifier's input: the four public inputs as big-endian words, then the proof.
-pub fn verifier_calldata(inputs: &PublicInputs, proof: &[u8]) -> Vec<u8> {
-    let mut data: Vec<u8> = inputs.to_vec().iter().flat_map(field_word).collect();
+/// The generated verifier's input: the policy commitment, the public inputs, then the proof.
+pub fn verifier_calldata(policy: &PolicyCommitment, inputs: &PublicInputs, proof: &[u8]) -> Vec<u8> {
+    let mut data = policy.to_bytes();
+    data.extend(public_input_bytes(inputs));
     data.extend_from_slice(proof);
     data
+}
+
+/// The policy commitment as the words of `uint256[]`.
+pub fn commitment_words(policy: &PolicyCommitment) -> Vec<[u8; 32]> {
+    policy.to_bytes().chunks_exact(32).map(|w| w.try_into().expect("32 bytes")).collect()
 }
 
 #[cfg(test)]
@@ -113,12 +127,25 @@ mod tests {
     }
 
     #[test]
-    fn verifier_calldata_is_big_endian_inputs_then_proof() {
-        let inputs = PublicInputs { policy_hash: Fr::from(1), portfolio_commitment: Fr::from(2), account: Fr::from(3), snapshot_time: Fr::from(258) };
-        let data = verifier_calldata(&inputs, &[9, 9]);
-        assert_eq!(data.len(), 4 * 32 + 2);
-        assert_eq!((data[31], data[63], data[95]), (1, 2, 3));
-        assert_eq!((data[126], data[127]), (1, 2));
-        assert_eq!(&data[128..], &[9, 9]);
+    fn verifier_calldata_is_commitment_then_big_endian_inputs_then_proof() {
+        use halo2_proofs::halo2curves::bn256::G1Affine;
+        let policy = PolicyCommitment { points: vec![G1Affine::generator()] };
+        let inputs = PublicInputs { portfolio_commitment: Fr::from(2), account: Fr::from(3), snapshot_time: Fr::from(258) };
+        let data = verifier_calldata(&policy, &inputs, &[9, 9]);
+        assert_eq!(data.len(), 64 + 3 * 32 + 2);
+        assert_eq!((data[31], data[63]), (1, 2), "the generator is (1, 2)");
+        assert_eq!((data[64 + 31], data[64 + 63]), (2, 3));
+        assert_eq!((data[64 + 94], data[64 + 95]), (1, 2));
+        assert_eq!(&data[64 + 96..], &[9, 9]);
+    }
+
+    #[test]
+    fn word_arrays_are_offset_length_and_words() {
+        let data = encode(&[Token::Words(vec![[1; 32], [2; 32]]), Token::uint(5)]);
+        assert_eq!(data.len(), 2 * 32 + 32 + 64);
+        assert_eq!(data[31], 64, "offset of the tail");
+        assert_eq!(data[63], 5);
+        assert_eq!(data[95], 2, "length");
+        assert_eq!(&data[96..128], &[1; 32]);
     }
 }

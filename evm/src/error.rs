@@ -15,9 +15,6 @@ pub enum EvmError {
     /// The EVM refused to run a transaction.
     #[error("transaction not executed: {0}")]
     Transaction(String),
-    /// The generated verifier could not be split into two deployable parts.
-    #[error("splitting the verifier: {0}")]
-    Split(String),
     /// A deployment reverted or halted.
     #[error("deployment failed: {0}")]
     Deployment(String),

@@ -32,6 +32,10 @@ pub enum Optimizer {
     Off,
     /// The optimizer, tuned for this many runs.
     Runs(u32),
+    /// The optimizer without its Yul optimizer (for code that is all inline assembly with
+    /// constant memory addresses: the Yul optimizer's common-subexpression elimination would
+    /// hoist more values than the stack holds).
+    WithoutYul(u32),
 }
 
 /// A located solcjs.
@@ -62,15 +66,16 @@ impl Solc {
     pub fn compile(&self, sources: &[(&str, &str)], optimizer: Optimizer) -> Result<BTreeMap<String, Compiled>, EvmError> {
         let sources: serde_json::Map<String, Value> =
             sources.iter().map(|(name, content)| (name.to_string(), json!({ "content": content }))).collect();
-        let runs = match optimizer {
-            Optimizer::Off => 200,
-            Optimizer::Runs(runs) => runs,
+        let (runs, yul) = match optimizer {
+            Optimizer::Off => (200, true),
+            Optimizer::Runs(runs) => (runs, true),
+            Optimizer::WithoutYul(runs) => (runs, false),
         };
         let input = json!({
             "language": "Solidity",
             "sources": sources,
             "settings": {
-                "optimizer": { "enabled": optimizer != Optimizer::Off, "runs": runs },
+                "optimizer": { "enabled": optimizer != Optimizer::Off, "runs": runs, "details": { "yul": yul } },
                 "outputSelection": { "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] } }
             }
         });

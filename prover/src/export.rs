@@ -1,6 +1,6 @@
-//! `solvent export-verifier`: the on-chain verifier of a circuit shape and the `SolvencyGate`
-//! registry, as sources, bytecode and ABIs, ready to deploy; and the key of the small wasm
-//! verifier (`solvent-verifier-wasm`) for the same shape.
+//! `solvent export-verifier`: the on-chain verifier of a policy's circuit and the `SolvencyGate`
+//! registry, as sources, bytecode and ABIs, ready to deploy; the key of the wasm verifier
+//! (`solvent-verifier-wasm`); and the policy's commitment with its registration calldata.
 
 use crate::error::{write_file, CliError};
 use crate::keys::Keys;
@@ -9,11 +9,16 @@ use solvent_circuits::Shape;
 use solvent_evm::{
     gate,
     solc::{Compiled, Optimizer, Solc, SOLC_VERSION},
-    solidity::verifier_source,
-    split::{split_verifier, MAIN_CONTRACT, PART1_CONTRACT},
+    solidity::{verifier_source, CONTRACT},
 };
-use solvent_verifier::{attestation::encode_hex, verify::vk_hash};
+use solvent_model::Policy;
+use solvent_verifier::{attestation::encode_hex, commitment::PolicyCommitment};
 use std::path::Path;
+
+/// How the generated verifier is compiled: solc's optimizer without its Yul optimizer (the code
+/// is inline assembly over fixed memory addresses; the Yul optimizer would hoist more common
+/// subexpressions than the stack holds).
+pub const VERIFIER_OPTIMIZER: Optimizer = Optimizer::WithoutYul(200);
 
 /// What was exported, also written as `verifier.json`.
 #[derive(Clone, Debug, Serialize)]
@@ -26,6 +31,8 @@ pub struct Export {
     pub instruments: usize,
     /// Scenarios.
     pub scenarios: usize,
+    /// Public columns (lanes).
+    pub lanes: usize,
     /// The circuit's `k`.
     pub k: u32,
     /// SHA-256 of the verifying key.
@@ -36,47 +43,54 @@ pub struct Export {
     pub srs_insecure: bool,
     /// The compiler.
     pub solc: String,
-    /// Runtime code of `Halo2VerifierPart1`, in bytes (at most 24,576: EIP-170).
-    pub verifier_part1_runtime_bytes: usize,
-    /// Runtime code of `Halo2Verifier`, in bytes (at most 24,576: EIP-170).
+    /// Runtime code of the verifier, in bytes (at most 24,576: EIP-170).
     pub verifier_runtime_bytes: usize,
     /// Runtime code of `SolvencyGate`, in bytes.
     pub gate_runtime_bytes: usize,
     /// Size of `verifier.key`, the wasm verifier's key.
     pub wasm_key_bytes: usize,
+    /// The policy's name (its `id` field).
+    pub policy_name: String,
+    /// The policy id: Keccak-256 of the commitment's words.
+    pub policy_id: String,
+    /// The policy commitment, one point (`x || y`) per lane.
+    pub policy_commitment: Vec<String>,
+    /// Calldata of `SolvencyGate.acceptPolicy` for this policy.
+    pub accept_policy_calldata: String,
 }
 
-/// Generates and compiles the verifier for `keys` (as two contracts that each fit EIP-170) and the
-/// gate; writes into `dir`: `Halo2VerifierPart1.{sol,bin,abi.json}`,
-/// `Halo2Verifier.{sol,bin,abi.json}` (its constructor takes the first part's address),
-/// `SolvencyGate.{sol,bin,abi.json}` (`.bin`: hex creation code without constructor arguments),
-/// `verifier.key` (the wasm verifier's key) and `verifier.json`.
-pub fn export_verifier(keys: &Keys, shape: Shape, dir: &Path) -> Result<Export, CliError> {
+/// Generates and compiles the verifier for `keys` and the gate; writes into `dir`:
+/// `SolventVerifier.{sol,bin,abi.json}`, `SolvencyGate.{sol,bin,abi.json}` (`.bin`: hex creation
+/// code without constructor arguments), `verifier.key` (the wasm verifier's key) and
+/// `verifier.json`.
+pub fn export_verifier(keys: &Keys, policy: &Policy, commitment: &PolicyCommitment, dir: &Path) -> Result<Export, CliError> {
+    let shape = Shape::of(policy);
     let solc = Solc::locate()?;
-    // The generated assembly is too deep for solc's optimizer (stack too deep); it is compiled
-    // as generated, in two parts.
-    let verifier = split_verifier(&solc, &verifier_source(&keys.srs, keys.vk()))?;
+    let verifier = solc.compile_contract(&verifier_source(&keys.verifier_key), CONTRACT, VERIFIER_OPTIMIZER)?;
     let gate_contract = solc.compile_contract(gate::SOURCE, gate::CONTRACT, Optimizer::Runs(200))?;
     std::fs::create_dir_all(dir).map_err(|error| CliError::Io { file: dir.display().to_string(), error })?;
-    write_contract(dir, PART1_CONTRACT, &verifier.part1_source, &verifier.part1)?;
-    write_contract(dir, MAIN_CONTRACT, &verifier.main_source, &verifier.main)?;
+    write_contract(dir, CONTRACT, &verifier_source(&keys.verifier_key), &verifier)?;
     write_contract(dir, gate::CONTRACT, gate::SOURCE, &gate_contract)?;
-    let wasm_key = solvent_evm::wasm_key::verifier_key(&keys.srs, keys.vk()).to_bytes();
+    let wasm_key = keys.verifier_key.to_bytes();
     write_file(&dir.join("verifier.key"), &wasm_key)?;
     let export = Export {
         assets: shape.assets,
         tiers: shape.tiers,
         instruments: shape.instruments,
         scenarios: shape.scenarios,
+        lanes: keys.dims.lanes,
         k: keys.srs.k,
-        vk_hash: encode_hex(&vk_hash(keys.vk())),
+        vk_hash: encode_hex(&keys.vk_hash()),
         srs_identity: encode_hex(&keys.srs.identity()),
         srs_insecure: keys.srs.is_dev(),
         solc: SOLC_VERSION.to_string(),
-        verifier_part1_runtime_bytes: verifier.part1.runtime.len(),
-        verifier_runtime_bytes: verifier.main.runtime.len(),
+        verifier_runtime_bytes: verifier.runtime.len(),
         gate_runtime_bytes: gate_contract.runtime.len(),
         wasm_key_bytes: wasm_key.len(),
+        policy_name: policy.id.clone(),
+        policy_id: encode_hex(&commitment.id()),
+        policy_commitment: commitment.to_hex(),
+        accept_policy_calldata: encode_hex(&gate::accept_policy(commitment, policy.effective_at, policy.expires_at, shape)),
     };
     let json = serde_json::to_string_pretty(&export).expect("serialisable") + "\n";
     write_file(&dir.join("verifier.json"), json.as_bytes())?;

@@ -6,19 +6,21 @@ mod gpu_check;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use solvent_circuits::{encoding::field_to_hex, AttestationCircuit, Shape, Witness};
+use solvent_circuits::{encoding::field_to_hex, AttestationCircuit, Dims, Shape, Witness};
 use solvent_model::{evaluate, policy::Policy, portfolio::parse_account, Portfolio};
 use solvent_prover::{
     demo,
     error::{read_text, write_file},
     export,
-    keys::{default_dir, KeyStore},
+    keys::{default_dir, KeyStore, VerifierKeys},
     opening::Opening,
     prove, report,
     srs::{srs_for, SrsSource},
     CliError,
 };
-use solvent_verifier::{attestation::encode_hex, check_statement, verify, Attestation, Checks, Verdict};
+use solvent_verifier::{
+    attestation::encode_hex, check_statement, commitment::PolicyCommitment, verify, Attestation, Checks, Trusted, Verdict,
+};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -79,7 +81,8 @@ enum Command {
         #[command(flatten)]
         keys: KeyArgs,
     },
-    /// Verify an attestation against a policy (exit 0 VALID, 1 INVALID or EXPIRED, 2 bad input).
+    /// Verify an attestation against a policy, under the SRS you trust (exit 0 VALID, 1 INVALID or
+    /// EXPIRED, 2 bad input).
     Verify {
         #[arg(long)]
         attestation: PathBuf,
@@ -109,9 +112,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write the Solidity verifier for the policy's circuit shape (two contracts: source, bytecode,
-    /// ABI), the SolvencyGate registry contract and the wasm verifier's key into a folder (needs
-    /// Node.js and `npm ci --prefix contracts`).
+    /// Write the Solidity verifier for the policy's circuit shape (source, bytecode, ABI), the
+    /// SolvencyGate registry contract, the wasm verifier's key and the policy's commitment with its
+    /// registration calldata into a folder (needs Node.js and `npm ci --prefix contracts`).
     ExportVerifier {
         #[arg(long)]
         policy: PathBuf,
@@ -126,14 +129,24 @@ enum Command {
         #[arg(long)]
         attestation: PathBuf,
         /// `gate`: SolvencyGate.attest(...), sent from the attested account; `verifier`: the
-        /// verifier contract's raw input (public inputs, then the proof).
+        /// verifier contract's raw input (policy commitment, public inputs, proof; needs --policy).
         #[arg(long, value_enum, default_value_t = CalldataTarget::Gate)]
         r#for: CalldataTarget,
+        /// The policy (for `--for verifier`: its commitment goes first).
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        #[command(flatten)]
+        keys: KeyArgs,
     },
-    /// Print a policy's hash.
-    PolicyHash {
-        /// The policy file.
+    /// Print a policy's commitment under an SRS (its identity on every verifier) and its id.
+    PolicyCommitment {
+        /// The policy file (validated first).
         policy: PathBuf,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        keys: KeyArgs,
     },
     /// Structured reference strings.
     Srs {
@@ -237,7 +250,7 @@ fn set_threads(args: &KeyArgs) {
 
 /// Loads or makes the keys for a circuit; returns them and the SRS.
 fn keys_for(circuit: &AttestationCircuit, args: &KeyArgs) -> Result<(solvent_prover::keys::Keys, solvent_params::Srs), CliError> {
-    let k = circuit.min_k();
+    let k = circuit.k();
     let store = key_store(args);
     let source = srs_source(args);
     let srs = step(&format!("SRS (k = {k})"), || srs_for(&source, k, &store.dir))?;
@@ -266,8 +279,8 @@ fn run(cli: Cli) -> Result<i32, CliError> {
             let p = load_policy(&policy)?;
             let circuit = AttestationCircuit::for_shape(Shape::of(&p));
             let (k, _) = keys_for(&circuit, &keys)?;
-            println!("shape {}  k = {}  rows = {}", circuit.shape(), k.srs.k, circuit.rows());
-            println!("vk_hash {}", encode_hex(&solvent_verifier::verify::vk_hash(k.vk())));
+            println!("shape {}  k = {}  rows = {}  lanes = {}", circuit.shape(), k.srs.k, circuit.rows(), k.dims.lanes);
+            println!("vk_hash {}", encode_hex(&k.vk_hash()));
             println!("srs     {}{}", encode_hex(&k.srs.identity()), if k.srs.is_dev() { " (INSECURE development SRS)" } else { "" });
             Ok(0)
         }
@@ -285,7 +298,7 @@ fn run(cli: Cli) -> Result<i32, CliError> {
                 None => None,
             };
             let checks = Checks { account, now: clock.unwrap_or_else(now), allow_insecure_srs };
-            verify_file(&a, &p, &checks, &keys)
+            verify_file(&a, &p, &checks, &keys, None)
         }
         Command::Open { attestation, opening, policy, json } => {
             let a = Attestation::from_json(&read_text(&attestation)?).map_err(|e| CliError::input(&attestation, e))?;
@@ -297,34 +310,64 @@ fn run(cli: Cli) -> Result<i32, CliError> {
             set_threads(&keys);
             let p = load_policy(&policy)?;
             let circuit = AttestationCircuit::for_shape(Shape::of(&p));
-            let (k, _) = keys_for(&circuit, &keys)?;
-            let e = step("generate and compile", || export::export_verifier(&k, circuit.shape(), &out))?;
-            println!("wrote {} (verifier for shape {}, k = {})", out.display(), circuit.shape(), e.k);
-            println!("policy hash {}", field_to_hex(&solvent_circuits::policy_hash(&p)));
+            let (k, srs) = keys_for(&circuit, &keys)?;
+            let commitment = step("policy commitment", || key_store(&keys).commitment(&p, &srs))?;
+            let e = step("generate and compile", || export::export_verifier(&k, &p, &commitment, &out))?;
+            println!("wrote {} (verifier for shape {}, k = {}, {} lanes)", out.display(), circuit.shape(), e.k, e.lanes);
+            println!("policy id {}", e.policy_id);
             println!(
-                "runtime code: Halo2VerifierPart1 {} bytes, Halo2Verifier {} bytes, SolvencyGate {} bytes; wasm verifier key {} bytes",
-                e.verifier_part1_runtime_bytes, e.verifier_runtime_bytes, e.gate_runtime_bytes, e.wasm_key_bytes
+                "runtime code: {} {} bytes, SolvencyGate {} bytes; wasm verifier key {} bytes",
+                solvent_evm::solidity::CONTRACT, e.verifier_runtime_bytes, e.gate_runtime_bytes, e.wasm_key_bytes
             );
-            println!("deploy Halo2VerifierPart1, then Halo2Verifier(part1), then SolvencyGate(maxSnapshotAge)");
+            println!("deploy {} and SolvencyGate(maxSnapshotAge); register with setVerifier and acceptPolicy (verifier.json)", solvent_evm::solidity::CONTRACT);
             if e.srs_insecure {
                 eprintln!("warning: made with the INSECURE development SRS: proofs against this verifier prove nothing");
             }
             Ok(0)
         }
-        Command::Calldata { attestation, r#for } => {
+        Command::Calldata { attestation, r#for, policy, keys } => {
             let a = Attestation::from_json(&read_text(&attestation)?).map_err(|e| CliError::input(&attestation, e))?;
             let data = match r#for {
-                CalldataTarget::Gate => solvent_evm::gate::attest(&a),
-                CalldataTarget::Verifier => a.public_inputs().and_then(|inputs| {
-                    a.proof_bytes().map(|proof| solvent_evm::abi::verifier_calldata(&inputs, &proof))
-                }),
-            }
-            .map_err(|e| CliError::input(&attestation, e))?;
+                CalldataTarget::Gate => solvent_evm::gate::attest(&a).map_err(|e| CliError::input(&attestation, e))?,
+                CalldataTarget::Verifier => {
+                    let Some(policy) = policy else {
+                        return Err(CliError::Input {
+                            file: "arguments".into(),
+                            error: solvent_model::InputError::new("--policy", "`--for verifier` needs the policy (its commitment starts the calldata)"),
+                        });
+                    };
+                    let p = load_policy(&policy)?;
+                    let srs = trusted_srs(&p, &keys, a.srs.insecure)?;
+                    let commitment = key_store(&keys).commitment(&p, &srs)?;
+                    let inputs = a.public_inputs().map_err(|e| CliError::input(&attestation, e))?;
+                    let proof = a.proof_bytes().map_err(|e| CliError::input(&attestation, e))?;
+                    solvent_evm::abi::verifier_calldata(&commitment, &inputs, &proof)
+                }
+            };
             println!("0x{}", hex::encode(data));
             Ok(0)
         }
-        Command::PolicyHash { policy } => {
-            println!("{}", field_to_hex(&solvent_circuits::policy_hash(&load_policy(&policy)?)));
+        Command::PolicyCommitment { policy, json, keys } => {
+            let p = load_policy(&policy)?;
+            let srs = trusted_srs(&p, &keys, true)?;
+            let commitment = step("policy commitment", || key_store(&keys).commitment(&p, &srs))?;
+            let dims = Dims::for_shape(Shape::of(&p));
+            let identity = solvent_params::VerifierSrs::of(&srs);
+            if json {
+                let value = serde_json::json!({
+                    "policy": p.id, "policy_id": encode_hex(&commitment.id()), "commitment": commitment.to_hex(),
+                    "shape": Shape::of(&p).to_string(), "k": dims.k, "lanes": dims.lanes,
+                    "srs_identity": encode_hex(&identity.identity()), "srs_insecure": identity.is_dev(),
+                });
+                println!("{value}");
+            } else {
+                println!("policy id   {}", encode_hex(&commitment.id()));
+                for (lane, point) in commitment.to_hex().iter().enumerate() {
+                    println!("lane {lane}      {point}");
+                }
+                println!("shape {}  k = {}  lanes = {}", Shape::of(&p), dims.k, dims.lanes);
+                println!("srs   {}{}", encode_hex(&identity.identity()), if identity.is_dev() { " (INSECURE development SRS)" } else { "" });
+            }
             Ok(0)
         }
         Command::Srs { command } => srs_command(command),
@@ -359,36 +402,73 @@ fn prove_and_write(
     }
     let witness = Witness { policy, portfolio, snapshot_time, salt: prove::random_salt() };
     let circuit = step("witness", || Ok(AttestationCircuit::new(&witness)))?;
-    eprintln!("circuit {}: {} rows, k = {}", circuit.shape(), circuit.rows(), circuit.min_k());
+    eprintln!("circuit {}: {} rows, k = {}, {} lanes", circuit.shape(), circuit.rows(), circuit.k(), circuit.dims().lanes);
     let (keys_, srs) = keys_for(&circuit, keys)?;
     let proof = step("proving", || prove::prove(&keys_, &srs, &circuit, &witness))?;
     let attestation = prove::attestation(&witness, &keys_, &proof);
     step("self-check", || {
-        let inputs = witness.public_inputs();
-        if solvent_verifier::verify_proof(&keys_.srs, keys_.vk(), &inputs, &proof) {
-            Ok(())
-        } else {
-            Err(CliError::Proof("the new proof does not verify".into()))
-        }
+        solvent_verifier::verify_proof(&keys_.verifier_key, &proof.policy, &witness.public_inputs(), &proof.bytes)
+            .map_err(|e| CliError::Proof(format!("the new proof does not verify ({e:?})")))
     })?;
     if let Some(path) = opening {
-        let o = Opening::new(&witness.policy, &witness.portfolio, snapshot_time, &witness.salt, attestation.public_inputs.policy_hash.clone());
+        let o = Opening::new(&witness.policy, &witness.portfolio, snapshot_time, &witness.salt, attestation.policy.id.clone());
         write_file(path, o.to_json().as_bytes())?;
         eprintln!("wrote opening {} (PRIVATE: it reveals the portfolio)", path.display());
     }
     write_file(out, attestation.to_json().as_bytes())?;
-    eprintln!("wrote attestation {} (proof {} bytes)", out.display(), proof.len());
+    eprintln!("wrote attestation {} (policy id {}, proof {} bytes)", out.display(), attestation.policy.id, proof.bytes.len());
     Ok(attestation)
 }
 
-fn verify_file(a: &Attestation, p: &Policy, checks: &Checks, keys: &KeyArgs) -> Result<i32, CliError> {
-    let verdict = match check_statement(a, p, checks) {
-        Err(verdict) => verdict,
-        Ok(()) => {
-            let (vk, srs) = verifying_key(a, keys)?;
-            step("verifying", || Ok(verify(a, p, &vk, &srs, checks)))?
+/// The SRS the verifier's user trusts, at the policy's circuit's `k`: `--srs FILE`, or the
+/// development SRS when insecure proofs are allowed and no file is given.
+fn trusted_srs(policy: &Policy, args: &KeyArgs, allow_insecure: bool) -> Result<solvent_params::Srs, CliError> {
+    let k = Dims::for_shape(Shape::of(policy)).k;
+    let source = match (&args.srs, allow_insecure) {
+        (Some(path), _) => SrsSource::File(path.clone()),
+        (None, true) => SrsSource::Development,
+        (None, false) => {
+            return Err(CliError::Input {
+                file: "arguments".into(),
+                error: solvent_model::InputError::new(
+                    "--srs",
+                    "name the SRS you trust (the ceremony file the protocol publishes); only --allow-insecure-srs falls back to the development SRS",
+                ),
+            })
         }
     };
+    step(&format!("SRS (k = {k})"), || srs_for(&source, k, &key_store(args).dir))
+}
+
+/// Verifies `a` against the policy `p` under the SRS the user trusts; `prepared` skips loading
+/// what a caller already holds (the prover's own keys and commitment).
+fn verify_file(
+    a: &Attestation,
+    p: &Policy,
+    checks: &Checks,
+    args: &KeyArgs,
+    prepared: Option<(&VerifierKeys, &PolicyCommitment)>,
+) -> Result<i32, CliError> {
+    if let Err(verdict) = check_statement(a, p, checks) {
+        return Ok(print_verdict(&verdict));
+    }
+    let owned;
+    let (keys, commitment) = match prepared {
+        Some(found) => found,
+        None => {
+            let store = key_store(args);
+            let srs = trusted_srs(p, args, checks.allow_insecure_srs)?;
+            let keys = match store.load_verifier(Shape::of(p), &solvent_params::VerifierSrs::of(&srs).identity()) {
+                Some(keys) => keys,
+                None => step("keys", || store.load_or_generate(Shape::of(p), &srs))?.0.verifier(),
+            };
+            let commitment = step("policy commitment", || store.commitment(p, &srs))?;
+            owned = (keys, commitment);
+            (&owned.0, &owned.1)
+        }
+    };
+    let trusted = Trusted { policy: p, commitment, key: &keys.key, vk_hash: keys.vk_hash, srs: &keys.srs };
+    let verdict = step("verifying", || Ok(verify(a, &trusted, checks)))?;
     Ok(print_verdict(&verdict))
 }
 
@@ -409,47 +489,20 @@ fn print_verdict(verdict: &Verdict) -> i32 {
     }
 }
 
-/// The verifying key an attestation names: from the cache, or derived from the SRS.
-fn verifying_key(
-    a: &Attestation,
-    args: &KeyArgs,
-) -> Result<(halo2_proofs::plonk::VerifyingKey<halo2_proofs::halo2curves::bn256::G1Affine>, solvent_params::VerifierSrs), CliError> {
-    let store = key_store(args);
-    let shape = a.shape();
-    let identity: [u8; 32] = solvent_verifier::attestation::decode_hex("srs.identity", &a.srs.identity)
-        .ok()
-        .and_then(|b| b.try_into().ok())
-        .unwrap_or([0; 32]);
-    if let Some(found) = store.load_vk(shape, a.circuit.k, &identity) {
-        return Ok(found);
-    }
-    let source = match (&args.srs, a.srs.insecure) {
-        (Some(path), _) => SrsSource::File(path.clone()),
-        (None, true) => SrsSource::Development,
-        (None, false) => {
-            return Err(CliError::Refused(format!(
-                "no verifying key cached for shape {shape} under SRS {}: pass --srs with that ceremony file to derive it",
-                a.srs.identity
-            )))
-        }
-    };
-    let srs = step(&format!("SRS (k = {})", a.circuit.k), || srs_for(&source, a.circuit.k, &store.dir))?;
-    let keys = step("keys", || store.load_or_generate(shape, &srs))?.0;
-    Ok((keys.vk().clone(), keys.srs))
-}
-
 fn open(a: &Attestation, o: &Opening, p: &Policy, opening_path: &Path, json: bool) -> Result<i32, CliError> {
-    let policy_hash = field_to_hex(&solvent_circuits::policy_hash(p));
-    if a.public_inputs.policy_hash != policy_hash {
-        return Err(CliError::Refused(format!("the attestation is for policy hash {}, not this policy's {policy_hash}", a.public_inputs.policy_hash)));
+    if a.shape() != Shape::of(p) {
+        return Err(CliError::Refused(format!("the attestation is for shape {}, not this policy's {}", a.shape(), Shape::of(p))));
     }
-    if o.policy_hash != a.public_inputs.policy_hash || o.snapshot_time != a.public_inputs.snapshot_time {
-        return Err(CliError::Refused("the opening is for another attestation (policy hash or snapshot time differ)".into()));
+    let same_policy = solvent_verifier::attestation::hex32("policy_id", &o.policy_id).ok() == a.policy_id().ok();
+    if !same_policy || o.snapshot_time != a.public_inputs.snapshot_time {
+        return Err(CliError::Refused("the opening is for another attestation (policy id or snapshot time differ)".into()));
     }
     let portfolio = o.portfolio(p).map_err(|e| CliError::input(opening_path, e))?;
     let salt = o.salt().map_err(|e| CliError::input(opening_path, e))?;
-    let commitment = field_to_hex(&solvent_circuits::portfolio_commitment(&portfolio, o.snapshot_time, &salt));
-    if commitment != a.public_inputs.portfolio_commitment {
+    let committed = solvent_circuits::portfolio_commitment(Shape::of(p), &portfolio, o.snapshot_time, &salt);
+    let commitment = field_to_hex(&committed);
+    let attested = a.public_inputs().map_err(|e| CliError::input(Path::new("attestation"), e))?;
+    if committed != attested.portfolio_commitment {
         println!("DOES NOT MATCH: the opening commits to {commitment}, the attestation to {}", a.public_inputs.portfolio_commitment);
         return Ok(1);
     }
@@ -511,8 +564,8 @@ fn run_demo(out: Option<&Path>, keys: &KeyArgs) -> Result<i32, CliError> {
     std::fs::create_dir_all(&dir).map_err(|error| CliError::Io { file: dir.display().to_string(), error })?;
     let path = out.map(Path::to_path_buf).unwrap_or_else(|| dir.join("attestation.json"));
     let a = prove_and_write(policy.clone(), portfolio, demo::SNAPSHOT_TIME, &path, None, keys)?;
-    let checks = Checks { account: None, now: demo::SNAPSHOT_TIME, allow_insecure_srs: true };
-    let code = verify_file(&a, &policy, &checks, keys)?;
+    let checks = Checks { account: None, now: demo::SNAPSHOT_TIME, allow_insecure_srs: keys.srs.is_none() };
+    let code = verify_file(&a, &policy, &checks, keys, None)?;
     println!("proof {} bytes, k = {}; total {:.1} s", a.proof.len() / 2 - 1, a.circuit.k, total.elapsed().as_secs_f64());
     let _ = std::fs::remove_dir_all(&dir);
     Ok(code)

@@ -1,4 +1,4 @@
-//! The private opening of a portfolio commitment (`solvent/opening/v1`), for auditors: the
+//! The private opening of a portfolio commitment (`solvent/opening/v2`), for auditors: the
 //! portfolio exactly as committed (after conservative rounding), the snapshot time and the salt.
 
 use serde::{Deserialize, Serialize};
@@ -7,7 +7,7 @@ use solvent_model::{policy::Policy, portfolio::format_account, Decimal, InputErr
 use std::collections::BTreeMap;
 
 /// The schema tag of an opening.
-pub const OPENING_SCHEMA: &str = "solvent/opening/v1";
+pub const OPENING_SCHEMA: &str = "solvent/opening/v2";
 
 /// An opening file.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -15,8 +15,8 @@ pub const OPENING_SCHEMA: &str = "solvent/opening/v1";
 pub struct Opening {
     /// [`OPENING_SCHEMA`].
     pub schema: String,
-    /// The policy hash of the attestation it opens.
-    pub policy_hash: String,
+    /// The policy id of the attestation it opens.
+    pub policy_id: String,
     /// The snapshot time committed to.
     pub snapshot_time: u64,
     /// The salt, `0x` and 62 hex digits.
@@ -47,10 +47,10 @@ pub fn portfolio_document(policy: &Policy, portfolio: &Portfolio) -> serde_json:
 
 impl Opening {
     /// The opening of a commitment.
-    pub fn new(policy: &Policy, portfolio: &Portfolio, snapshot_time: u64, salt: &[u8; SALT_BYTES], policy_hash: String) -> Self {
+    pub fn new(policy: &Policy, portfolio: &Portfolio, snapshot_time: u64, salt: &[u8; SALT_BYTES], policy_id: String) -> Self {
         Opening {
             schema: OPENING_SCHEMA.to_string(),
-            policy_hash,
+            policy_id,
             snapshot_time,
             salt: solvent_verifier::attestation::encode_hex(salt),
             portfolio: portfolio_document(policy, portfolio),

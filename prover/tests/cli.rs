@@ -149,7 +149,11 @@ fn verify_names_the_reason_for_each_tampering() {
         ),
         ("snapshot outside the window", Box::new(|a| a["public_inputs"]["snapshot_time"] = 250.into()), "outside the policy's window"),
         ("another shape", Box::new(|a| a["circuit"]["instruments"] = 3.into()), "shape"),
+        ("another k", Box::new(|a| a["circuit"]["k"] = 16.into()), "implies k ="),
+        ("another encoding", Box::new(|a| a["circuit"]["encoding"] = 1.into()), "encoding"),
         ("another key", Box::new(|a| a["vk_hash"] = format!("0x{}", "ab".repeat(32)).into()), "verifying key mismatch"),
+        ("another policy id", Box::new(|a| a["policy"]["id"] = format!("0x{}", "cd".repeat(32)).into()), "policy mismatch"),
+        ("another SRS", Box::new(|a| a["srs"]["identity"] = format!("0x{}", "12".repeat(32)).into()), "SRS mismatch"),
     ];
     for (what, edit, reason) in cases {
         let (code, text) = env.verify_edited(&srs, edit);
@@ -170,7 +174,7 @@ fn verify_rejects_another_account_policy_and_an_expired_policy() {
     args.extend(srs.iter().map(String::as_str));
     let out = env.run(&args);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("policy hash mismatch"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("policy mismatch"));
     let (code, text) = env.verify("a.json", &["--now", "200"], &srs);
     assert_eq!(code, 1);
     assert!(text.contains("EXPIRED"), "{text}");
@@ -247,11 +251,15 @@ fn bad_inputs_get_a_clear_error_naming_the_field_and_exit_2() {
         assert!(err.contains(which) && err.contains(expected), "expected {expected} in: {err}");
         assert!(!dir.path("a.json").exists());
     }
-    // A malformed attestation.
-    env.write("bad.json", r#"{"schema": "solvent/attestation/v1"}"#);
+    // A malformed attestation, and one of an older version.
+    env.write("bad.json", r#"{"schema": "solvent/attestation/v2"}"#);
     let out = env.run(&["verify", "--attestation", "bad.json", "--policy", "policy.json"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("missing field"), "{}", stderr(&out));
+    env.write("old.json", r#"{"schema": "solvent/attestation/v1", "policy_id": "x"}"#);
+    let out = env.run(&["verify", "--attestation", "old.json", "--policy", "policy.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("older version of solvent"), "{}", stderr(&out));
     // A time outside the window.
     let out = env.run(&["prove", "--policy", "policy.json", "--portfolio", "portfolio.json", "--out", "a.json", "--time", "99"]);
     assert_eq!(out.status.code(), Some(2));
@@ -283,6 +291,28 @@ fn an_interrupted_prove_leaves_no_partial_attestation() {
 }
 
 #[test]
+fn policy_commitment_prints_the_id_and_refuses_an_invalid_policy() {
+    let env = Env::new();
+    let srs = real_srs().map(|p| vec!["--srs".to_string(), p.display().to_string()]).unwrap_or_default();
+    let mut args = vec!["policy-commitment", "policy.json", "--json"];
+    args.extend(srs.iter().map(String::as_str));
+    let out = env.run(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    srs.is_empty().then(|| assert_eq!(printed["srs_insecure"], true));
+    env.prove(&[]);
+    let attestation: serde_json::Value = serde_json::from_str(&env.read("a.json")).unwrap();
+    assert_eq!(printed["policy_id"], attestation["policy"]["id"], "the prover proved against this commitment");
+    // A policy the validator refuses gets no commitment.
+    env.write("invalid.json", &POLICY.replace("\"0.9\"", "\"1.5\""));
+    let mut args = vec!["policy-commitment", "invalid.json"];
+    args.extend(srs.iter().map(String::as_str));
+    let out = env.run(&args);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("invalid.json") && stderr(&out).contains("weight"), "{}", stderr(&out));
+}
+
+#[test]
 fn exported_contracts_accept_the_attestation_with_the_printed_calldata() {
     use solvent_evm::{chain::LocalChain, gate};
     let env = Env::new();
@@ -292,13 +322,18 @@ fn exported_contracts_accept_the_attestation_with_the_printed_calldata() {
     let out = env.run(&args);
     assert!(out.status.success(), "export-verifier failed: {}", stderr(&out));
     let summary: serde_json::Value = serde_json::from_str(&env.read("contracts/verifier.json")).unwrap();
-    for name in ["Halo2VerifierPart1", "Halo2Verifier", "SolvencyGate"] {
+    for name in ["SolventVerifier", "SolvencyGate"] {
         assert!(env.read(&format!("contracts/{name}.sol")).contains(&format!("contract {name}")));
         let _: serde_json::Value = serde_json::from_str(&env.read(&format!("contracts/{name}.abi.json"))).unwrap();
     }
     let bin = |name: &str| hex::decode(env.read(&format!("contracts/{name}.bin")).trim()).unwrap();
     let calldata = |target: &str| {
-        let out = env.run(&["calldata", "--attestation", "a.json", "--for", target]);
+        let mut args = vec!["calldata", "--attestation", "a.json", "--for", target, "--policy", "policy.json"];
+        args.extend(srs.iter().map(String::as_str));
+        if srs.is_empty() {
+            args.push("--allow-insecure-srs");
+        }
+        let out = env.run(&args);
         assert!(out.status.success(), "calldata failed: {}", stderr(&out));
         hex::decode(String::from_utf8_lossy(&out.stdout).trim().trim_start_matches("0x")).unwrap()
     };
@@ -307,41 +342,37 @@ fn exported_contracts_accept_the_attestation_with_the_printed_calldata() {
     let account: [u8; 20] = hex::decode("00000000000000000000000000000000000000aa").unwrap().try_into().unwrap();
     let mut chain = LocalChain::new();
     chain.set_time(160);
-    let (part1, _) = chain.deploy(owner, bin("Halo2VerifierPart1")).unwrap();
-    let part1_word = solvent_evm::abi::encode(&[solvent_evm::abi::Token::address(&part1)]);
-    let (verifier, _) = chain.deploy(owner, [bin("Halo2Verifier"), part1_word].concat()).unwrap();
-    assert_eq!(summary["verifier_part1_runtime_bytes"], chain.code_size(part1));
+    let (verifier, _) = chain.deploy(owner, bin("SolventVerifier")).unwrap();
     assert_eq!(summary["verifier_runtime_bytes"], chain.code_size(verifier));
 
     let raw = calldata("verifier");
     assert!(chain.call(owner, verifier, raw.clone()).unwrap().success, "the verifier rejects the printed calldata");
-    let mut tampered = raw;
+    let mut tampered = raw.clone();
     let last = tampered.len() - 1;
     tampered[last] ^= 1;
     assert!(!chain.call(owner, verifier, tampered).unwrap().success);
 
+    // Registration with the exported calldata, then the account's attest.
     let (gate_address, _) = chain.deploy(owner, [bin("SolvencyGate"), gate::constructor_args(3600)].concat()).unwrap();
+    let accept = hex::decode(summary["accept_policy_calldata"].as_str().unwrap().trim_start_matches("0x")).unwrap();
+    assert!(chain.call(owner, gate_address, accept).unwrap().success);
     let attestation = solvent_verifier::Attestation::from_json(&env.read("a.json")).unwrap();
-    let policy_hash = attestation.public_inputs().unwrap().policy_hash;
     let shape = attestation.shape();
-    assert!(chain.call(owner, gate_address, gate::accept_policy(&policy_hash, 100, 200, shape)).unwrap().success);
     assert!(chain.call(owner, gate_address, gate::set_verifier(shape, &verifier)).unwrap().success);
     let attest = chain.call(account, gate_address, calldata("gate")).unwrap();
     assert!(attest.success, "attest reverted: {:?}", gate::revert_reason(&attest.output));
-    let attested = chain.call(owner, gate_address, gate::is_attested(&account, &policy_hash)).unwrap();
+    let policy_id = attestation.policy_id().unwrap();
+    assert_eq!(summary["policy_id"], solvent_verifier::attestation::encode_hex(&policy_id));
+    let attested = chain.call(owner, gate_address, gate::is_attested(&account, &policy_id)).unwrap();
     assert_eq!(attested.output.last(), Some(&1));
 
     // The wasm verifier's key checks the same proof bytes.
     let key = std::fs::read(env.path("contracts/verifier.key")).unwrap();
-    let raw = calldata("verifier");
-    let (inputs, proof) = raw_calldata_parts(&raw);
-    assert_eq!(solvent_verifier_wasm::verify_bytes(&key, inputs, proof), Ok(()));
+    let lanes = summary["lanes"].as_u64().unwrap() as usize;
+    let (commitment, rest) = raw.split_at(64 * lanes);
+    let (inputs, proof) = rest.split_at(3 * 32);
+    assert_eq!(solvent_verifier_wasm::verify_bytes(&key, commitment, inputs, proof), Ok(()));
     let mut tampered = proof.to_vec();
     tampered[40] ^= 1;
-    assert!(solvent_verifier_wasm::verify_bytes(&key, inputs, &tampered).is_err());
-}
-
-/// The verifier calldata's public inputs (four words) and proof.
-fn raw_calldata_parts(data: &[u8]) -> (&[u8], &[u8]) {
-    data.split_at(4 * 32)
+    assert!(solvent_verifier_wasm::verify_bytes(&key, commitment, inputs, &tampered).is_err());
 }

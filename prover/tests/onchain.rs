@@ -1,5 +1,6 @@
-//! On-chain verification end to end: a real attestation of the demo portfolio, the generated
-//! Solidity verifier and `SolvencyGate`, compiled with the pinned solcjs and run in revm.
+//! On-chain verification end to end: a real attestation of the demo portfolio, the Solidity
+//! verifier rendered from its verifier key and `SolvencyGate`, compiled with the pinned solcjs and
+//! run in revm under mainnet rules.
 
 mod common;
 
@@ -10,12 +11,11 @@ use solvent_evm::{
     chain::{LocalChain, Outcome, EIP170_CODE_SIZE_LIMIT},
     gate,
     solc::{Compiled, Optimizer, Solc},
-    solidity::verifier_source,
-    split::{main_creation_code, split_verifier, SplitVerifier},
+    solidity::{verifier_source, CONTRACT},
 };
 use solvent_model::policy::Policy;
-use solvent_prover::{demo, prove};
-use solvent_verifier::Attestation;
+use solvent_prover::{demo, export::VERIFIER_OPTIMIZER, prove};
+use solvent_verifier::{Attestation, PolicyCommitment};
 use std::sync::OnceLock;
 
 const OWNER: [u8; 20] = [0x0f; 20];
@@ -28,8 +28,9 @@ struct Fixture {
     policy: Policy,
     account: [u8; 20],
     inputs: PublicInputs,
+    commitment: PolicyCommitment,
     attestation: Attestation,
-    verifier: SplitVerifier,
+    verifier: Compiled,
     gate: Compiled,
 }
 
@@ -37,18 +38,22 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let (witness, keys, proof) = common::demo_proof();
+        let (witness, keys, _srs, proof) = common::demo_proof();
         let (policy, account) = (witness.policy.clone(), witness.portfolio.account);
         let attestation = prove::attestation(&witness, &keys, &proof);
         let solc = Solc::locate().unwrap();
-        let verifier = split_verifier(&solc, &verifier_source(&keys.srs, keys.vk())).unwrap();
+        let verifier = solc.compile_contract(&verifier_source(&keys.verifier_key), CONTRACT, VERIFIER_OPTIMIZER).unwrap();
         let gate = solc.compile_contract(gate::SOURCE, gate::CONTRACT, Optimizer::Runs(200)).unwrap();
-        Fixture { policy, account, inputs: witness.public_inputs(), attestation, verifier, gate }
+        Fixture { policy, account, inputs: witness.public_inputs(), commitment: proof.policy, attestation, verifier, gate }
     })
 }
 
-/// A mainnet-rules chain at [`NOW`] with the verifier (both parts) and the gate deployed, the demo
-/// policy accepted and the verifier set for its shape.
+fn policy_id() -> [u8; 32] {
+    fixture().commitment.id()
+}
+
+/// A mainnet-rules chain at [`NOW`] with the verifier and the gate deployed, the demo policy's
+/// commitment accepted and the verifier set for its shape.
 struct Deployment {
     chain: LocalChain,
     verifier: [u8; 20],
@@ -60,13 +65,14 @@ impl Deployment {
         let f = fixture();
         let mut chain = LocalChain::new();
         chain.set_time(NOW);
-        let (part1, _) = chain.deploy(OWNER, f.verifier.part1.bytecode.clone()).unwrap();
-        let (verifier, _) = chain.deploy(OWNER, main_creation_code(&f.verifier.main, &part1)).unwrap();
+        let (verifier, _) = chain.deploy(OWNER, f.verifier.bytecode.clone()).unwrap();
         let (gate, _) = chain.deploy(OWNER, [f.gate.bytecode.clone(), gate::constructor_args(MAX_AGE)].concat()).unwrap();
         let mut deployment = Deployment { chain, verifier, gate };
         let shape = Shape::of(&f.policy);
-        let accept = gate::accept_policy(&f.inputs.policy_hash, f.policy.effective_at, f.policy.expires_at, shape);
-        assert!(deployment.owner_call(accept).success);
+        let accept = gate::accept_policy(&f.commitment, f.policy.effective_at, f.policy.expires_at, shape);
+        let out = deployment.owner_call(accept);
+        assert!(out.success);
+        assert_eq!(out.output, policy_id().to_vec(), "acceptPolicy returns the policy id");
         assert!(deployment.owner_call(gate::set_verifier(shape, &verifier)).success);
         deployment
     }
@@ -80,7 +86,7 @@ impl Deployment {
     }
 
     fn is_attested(&mut self, account: &[u8; 20]) -> bool {
-        let out = self.chain.call(OWNER, self.gate, gate::is_attested(account, &fixture().inputs.policy_hash)).unwrap();
+        let out = self.chain.call(OWNER, self.gate, gate::is_attested(account, &policy_id())).unwrap();
         assert!(out.success);
         out.output.last() == Some(&1)
     }
@@ -119,11 +125,9 @@ fn mainnet_chain_refuses_code_over_eip170() {
 }
 
 #[test]
-fn both_verifier_parts_fit_eip170() {
+fn the_verifier_is_one_contract_that_fits_eip170() {
     let f = fixture();
-    for (name, part) in [("part 1", &f.verifier.part1), ("part 2", &f.verifier.main)] {
-        assert!(part.runtime.len() <= EIP170_CODE_SIZE_LIMIT, "{name}: {} bytes", part.runtime.len());
-    }
+    assert!(f.verifier.runtime.len() <= EIP170_CODE_SIZE_LIMIT, "verifier runtime {} bytes", f.verifier.runtime.len());
 }
 
 #[test]
@@ -132,48 +136,30 @@ fn generated_verifier_accepts_the_native_proof() {
     let mut d = Deployment::new();
     let runtime = d.chain.code_size(d.verifier);
     let proof = f.attestation.proof_bytes().unwrap();
-    let out = d.chain.call(OWNER, d.verifier, verifier_calldata(&f.inputs, &proof)).unwrap();
+    let out = d.chain.call(OWNER, d.verifier, verifier_calldata(&f.commitment, &f.inputs, &proof)).unwrap();
     assert!(out.success, "verifier reverted: {out:?}");
-    eprintln!(
-        "verifier: runtime {runtime} + {} bytes, proof {} bytes, verification transaction {} gas",
-        f.verifier.part1.runtime.len(),
-        proof.len(),
-        out.gas_used
-    );
+    eprintln!("verifier: runtime {runtime} bytes, proof {} bytes, verification transaction {} gas", proof.len(), out.gas_used);
 }
 
 #[test]
-fn generated_verifier_rejects_flipped_proof_bytes() {
-    let f = fixture();
-    let mut d = Deployment::new();
-    let proof = f.attestation.proof_bytes().unwrap();
-    // A commitment's coordinate, an evaluation, and the last opening proof's byte.
-    for index in [5, 64 * 8 + 3, proof.len() / 2, proof.len() - 1] {
-        let mut tampered = proof.clone();
-        tampered[index] ^= 0x01;
-        let out = d.chain.call(OWNER, d.verifier, verifier_calldata(&f.inputs, &tampered)).unwrap();
-        assert!(!out.success, "accepted a proof with byte {index} flipped");
-    }
-    let out = d.chain.call(OWNER, d.verifier, verifier_calldata(&f.inputs, &proof[..proof.len() - 32])).unwrap();
-    assert!(!out.success, "accepted a truncated proof");
-}
-
-#[test]
-fn generated_verifier_rejects_each_changed_public_input() {
+fn generated_verifier_rejects_each_changed_public_input_and_another_commitment() {
     let f = fixture();
     let mut d = Deployment::new();
     let proof = f.attestation.proof_bytes().unwrap();
     let one = Fr::from(1);
     let changed = [
-        PublicInputs { policy_hash: f.inputs.policy_hash + one, ..f.inputs },
         PublicInputs { portfolio_commitment: f.inputs.portfolio_commitment + one, ..f.inputs },
         PublicInputs { account: f.inputs.account + one, ..f.inputs },
         PublicInputs { snapshot_time: f.inputs.snapshot_time + one, ..f.inputs },
     ];
     for (i, inputs) in changed.iter().enumerate() {
-        let out = d.chain.call(OWNER, d.verifier, verifier_calldata(inputs, &proof)).unwrap();
+        let out = d.chain.call(OWNER, d.verifier, verifier_calldata(&f.commitment, inputs, &proof)).unwrap();
         assert!(!out.success, "accepted public input {} changed", i + 1);
     }
+    let mut other = f.commitment.clone();
+    other.points[0] = -other.points[0];
+    let out = d.chain.call(OWNER, d.verifier, verifier_calldata(&other, &f.inputs, &proof)).unwrap();
+    assert!(!out.success, "accepted another policy commitment");
 }
 
 #[test]
@@ -226,8 +212,35 @@ fn gate_rejects_the_proof_sent_from_another_account() {
 fn gate_rejects_an_unknown_policy() {
     let f = fixture();
     let mut d = Deployment::new();
-    assert!(d.owner_call(gate::revoke_policy(&f.inputs.policy_hash)).success);
-    assert_eq!(reason(&d.attest_from(f.account, &f.attestation)), "UnknownPolicy(uint256)");
+    assert!(d.owner_call(gate::revoke_policy(&policy_id())).success);
+    assert_eq!(reason(&d.attest_from(f.account, &f.attestation)), "UnknownPolicy(bytes32)");
+}
+
+#[test]
+fn gate_hands_the_verifier_the_registered_commitment_not_one_of_the_account() {
+    // An attestation naming another policy id (another registered commitment) is checked against
+    // that policy's commitment, which the proof was not made for.
+    let f = fixture();
+    let mut d = Deployment::new();
+    let mut other = f.commitment.clone();
+    other.points[0] = -other.points[0];
+    let accept = gate::accept_policy(&other, f.policy.effective_at, f.policy.expires_at, Shape::of(&f.policy));
+    assert!(d.owner_call(accept).success);
+    let mut a = f.attestation.clone();
+    a.policy.id = solvent_verifier::attestation::encode_hex(&other.id());
+    assert_eq!(reason(&d.attest_from(f.account, &a)), "ProofRejected()");
+}
+
+#[test]
+fn gate_refuses_a_malformed_commitment() {
+    let f = fixture();
+    let mut d = Deployment::new();
+    let mut data = gate::accept_policy(&f.commitment, f.policy.effective_at, f.policy.expires_at, Shape::of(&f.policy));
+    // Length 2 -> 3 words (odd): not points.
+    let length_at = 4 + 7 * 32 + 31;
+    data[length_at] = 3;
+    data.extend([0u8; 32]);
+    assert_eq!(reason(&d.owner_call(data)), "BadCommitment(uint256)");
 }
 
 #[test]
@@ -235,16 +248,16 @@ fn gate_rejects_an_expired_policy() {
     let f = fixture();
     let mut d = Deployment::new();
     // Registered with a window that has ended by now (the snapshot still inside it).
-    let accept = gate::accept_policy(&f.inputs.policy_hash, f.policy.effective_at, NOW, Shape::of(&f.policy));
+    let accept = gate::accept_policy(&f.commitment, f.policy.effective_at, NOW, Shape::of(&f.policy));
     assert!(d.owner_call(accept).success);
-    assert_eq!(reason(&d.attest_from(f.account, &f.attestation)), "PolicyExpired(uint256,uint64)");
+    assert_eq!(reason(&d.attest_from(f.account, &f.attestation)), "PolicyExpired(bytes32,uint64)");
 }
 
 #[test]
 fn gate_rejects_a_snapshot_outside_the_registered_window() {
     let f = fixture();
     let mut d = Deployment::new();
-    let accept = gate::accept_policy(&f.inputs.policy_hash, demo::SNAPSHOT_TIME + 1, f.policy.expires_at, Shape::of(&f.policy));
+    let accept = gate::accept_policy(&f.commitment, demo::SNAPSHOT_TIME + 1, f.policy.expires_at, Shape::of(&f.policy));
     assert!(d.owner_call(accept).success);
     assert_eq!(reason(&d.attest_from(f.account, &f.attestation)), "SnapshotOutsideWindow(uint64,uint64,uint64)");
 }
@@ -274,7 +287,7 @@ fn gate_revocation_withdraws_recorded_attestations() {
     let f = fixture();
     let mut d = Deployment::new();
     assert!(d.attest_from(f.account, &f.attestation).success);
-    assert!(d.owner_call(gate::revoke_policy(&f.inputs.policy_hash)).success);
+    assert!(d.owner_call(gate::revoke_policy(&policy_id())).success);
     assert!(!d.is_attested(&f.account));
 }
 
@@ -294,8 +307,8 @@ fn gate_registry_is_owner_only() {
     let shape = Shape::of(&f.policy);
     let stranger = [0x44; 20];
     for data in [
-        gate::accept_policy(&Fr::from(5), 1, 2, shape),
-        gate::revoke_policy(&f.inputs.policy_hash),
+        gate::accept_policy(&f.commitment, 1, 2, shape),
+        gate::revoke_policy(&policy_id()),
         gate::set_verifier(shape, &stranger),
         gate::set_max_snapshot_age(u64::MAX),
     ] {
@@ -309,7 +322,7 @@ fn gate_registry_is_owner_only() {
 fn gate_refuses_public_inputs_that_are_not_field_elements() {
     let f = fixture();
     let mut d = Deployment::new();
-    // policy hash + r: the same field element, another transcript, an unregistered key.
+    // commitment + r: the same field element, another number.
     let mut data = gate::attest(&f.attestation).unwrap();
     let modulus = hex_word("30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001");
     add_words(&mut data[4 + 32..4 + 64], &modulus);

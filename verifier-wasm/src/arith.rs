@@ -28,16 +28,16 @@ pub fn fr_to_be(scalar: &Fr) -> Word {
     scalar.into_bigint().to_bytes_be().try_into().expect("32 bytes")
 }
 
-/// A G1 point from `x, y` (on the curve; not the identity).
+/// A G1 point from `x, y` big-endian words: canonical coordinates, on the curve. `(0, 0)` (how
+/// the EVM writes the identity) is not on the curve, so the identity is refused.
+pub fn g1_point(x: &Word, y: &Word) -> Option<G1Affine> {
+    let point = G1Affine::new_unchecked(fq_from_be(x)?, fq_from_be(y)?);
+    point.is_on_curve().then_some(point)
+}
+
+/// A point of a key (see [`g1_point`]).
 pub fn g1(words: &[Word; 2]) -> Result<G1Affine, VerifyError> {
-    let x = fq_from_be(&words[0]).ok_or(VerifyError::Key)?;
-    let y = fq_from_be(&words[1]).ok_or(VerifyError::Key)?;
-    let point = G1Affine::new_unchecked(x, y);
-    if point.is_on_curve() {
-        Ok(point)
-    } else {
-        Err(VerifyError::Key)
-    }
+    g1_point(&words[0], &words[1]).ok_or(VerifyError::Key)
 }
 
 /// A G2 point from `x.c0, x.c1, y.c0, y.c1` (on the curve, in the prime-order subgroup).

@@ -6,8 +6,8 @@
 //! little-endian; every field element and coordinate is 32 bytes big-endian (as on the EVM).
 //!
 //! ```text
-//! magic "SOLVKEY1" | k u32 | omega Fr | g1 G1 | g2 G2 | s_g2 G2 | transcript_initial_state Fr
-//! | num_instance [u32] | num_witness [u32] | num_challenge [u32] | preprocessed [G1]
+//! magic "SOLVKEY2" | k u32 | omega Fr | g1 G1 | g2 G2 | s_g2 G2 | transcript_initial_state Fr
+//! | lanes u32 | public_points [G1] | num_witness [u32] | num_challenge [u32] | preprocessed [G1]
 //! | evaluations [Query] | queries [Query] | chunk_degree u32 | numerator Expression
 //! [T] = u32 count, then the items;  Query = poly u32, rotation i32
 //! G1 = x, y;  G2 = x.c0, x.c1, y.c0, y.c1
@@ -20,7 +20,7 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 /// The magic bytes that start a key.
-pub const MAGIC: &[u8; 8] = b"SOLVKEY1";
+pub const MAGIC: &[u8; 8] = b"SOLVKEY2";
 
 /// 32 big-endian bytes: a field element or a coordinate, not yet checked.
 pub type Word = [u8; 32];
@@ -28,7 +28,8 @@ pub type Word = [u8; 32];
 /// A query of a polynomial at a rotation of the evaluation point.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Query {
-    /// Index of the polynomial: preprocessed, then instance, then witness, then quotient.
+    /// Index of the polynomial: preprocessed, then the public columns (lanes), then witness, then
+    /// quotient.
     pub poly: u32,
     /// Rotation (a power of the domain's generator).
     pub rotation: i32,
@@ -59,7 +60,7 @@ pub enum Expression {
     DistributePowers(Vec<Expression>, Box<Expression>),
 }
 
-/// The verifying key.
+/// The verifier key of one circuit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifierKey {
     /// The domain has `2^k` rows.
@@ -74,8 +75,11 @@ pub struct VerifierKey {
     pub s_g2: [Word; 4],
     /// The verifying key's transcript representative (absorbed first).
     pub transcript_initial_state: Word,
-    /// Instance values per instance column.
-    pub num_instance: Vec<u32>,
+    /// Public columns (lanes), each committed by the policy commitment.
+    pub lanes: u32,
+    /// `[L_j(tau)]G1` for the rows `j` of the first lane that hold the public inputs: the first
+    /// lane's commitment is the policy's plus `sum_j x_j [L_j(tau)]`.
+    pub public_points: Vec<[Word; 2]>,
     /// Witness commitments per phase.
     pub num_witness: Vec<u32>,
     /// Challenges squeezed after each phase.
@@ -117,7 +121,10 @@ impl VerifierKey {
         self.g2.iter().for_each(|w| out.extend(w));
         self.s_g2.iter().for_each(|w| out.extend(w));
         out.extend(self.transcript_initial_state);
-        for list in [&self.num_instance, &self.num_witness, &self.num_challenge] {
+        out.extend(self.lanes.to_le_bytes());
+        out.extend((self.public_points.len() as u32).to_le_bytes());
+        self.public_points.iter().flatten().for_each(|w| out.extend(w));
+        for list in [&self.num_witness, &self.num_challenge] {
             out.extend((list.len() as u32).to_le_bytes());
             list.iter().for_each(|n| out.extend(n.to_le_bytes()));
         }
@@ -144,7 +151,8 @@ impl VerifierKey {
         let g2 = [r.word()?, r.word()?, r.word()?, r.word()?];
         let s_g2 = [r.word()?, r.word()?, r.word()?, r.word()?];
         let transcript_initial_state = r.word()?;
-        let num_instance = r.list(|r| r.u32())?;
+        let lanes = r.u32()?;
+        let public_points = r.list(|r| Ok([r.word()?, r.word()?]))?;
         let num_witness = r.list(|r| r.u32())?;
         let num_challenge = r.list(|r| r.u32())?;
         let preprocessed = r.list(|r| Ok([r.word()?, r.word()?]))?;
@@ -162,7 +170,8 @@ impl VerifierKey {
             g2,
             s_g2,
             transcript_initial_state,
-            num_instance,
+            lanes,
+            public_points,
             num_witness,
             num_challenge,
             preprocessed,

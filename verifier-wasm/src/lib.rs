@@ -5,10 +5,12 @@
 //! transcript, SHPLONK, KZG on BN254) against a [`key::VerifierKey`] that `solvent
 //! export-verifier` writes (`verifier.key`): the PLONK protocol snark-verifier compiles from the
 //! circuit's verifying key, plus the SRS points. Arithmetic and pairings come from arkworks; the
-//! crate has no floating point and no randomness.
+//! crate has no floating point and no randomness. The native verifier (`solvent verify`) runs
+//! this same code.
 //!
-//! As with the Solidity verifier, only the proof is checked: the caller checks the statement
-//! (that the policy hash is one it accepts, the snapshot time, the account).
+//! The caller supplies the policy commitment it registered (one point per public column), never
+//! one an attestation brings. As with the Solidity verifier, only the proof is checked: the caller
+//! checks the statement (the policy's window, the snapshot time, the account).
 //!
 //! Built for `wasm32-unknown-unknown`, the library exports `solvent_alloc`, `solvent_free` and
 //! `solvent_verify` (see [`wasm`]).
@@ -18,14 +20,14 @@
 
 extern crate alloc;
 
-mod arith;
+pub mod arith;
 pub mod key;
 pub mod transcript;
 pub mod verify;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-use ark_bn254::Fr;
+use ark_bn254::{Fr, G1Affine};
 
 /// Why a proof was not accepted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +37,8 @@ pub enum VerifyError {
     Key = 1,
     /// The public inputs are not 32-byte canonical field elements of the expected count.
     Instances = 2,
+    /// The policy commitment is not one curve point per public column.
+    Commitment = 8,
     /// The proof ends early.
     Truncated = 3,
     /// A proof value is not a canonical scalar or a point on the curve.
@@ -47,16 +51,30 @@ pub enum VerifyError {
     Pairing = 7,
 }
 
-/// Verifies `proof` for the public inputs `inputs` (32-byte big-endian words, in the circuit's
-/// order) under the key's bytes.
-pub fn verify_bytes(key: &[u8], inputs: &[u8], proof: &[u8]) -> Result<(), VerifyError> {
+/// Verifies `proof` under the key's bytes, for the policy commitment `commitment` (per public
+/// column, `x` then `y` as 32-byte big-endian words) and the public inputs `inputs` (32-byte
+/// big-endian words, in the circuit's order).
+pub fn verify_bytes(key: &[u8], commitment: &[u8], inputs: &[u8], proof: &[u8]) -> Result<(), VerifyError> {
     let key = key::VerifierKey::from_bytes(key).map_err(|_| VerifyError::Key)?;
+    verify_with_key(&key, commitment, inputs, proof)
+}
+
+/// [`verify_bytes`] with a key already read.
+pub fn verify_with_key(key: &key::VerifierKey, commitment: &[u8], inputs: &[u8], proof: &[u8]) -> Result<(), VerifyError> {
+    if !commitment.len().is_multiple_of(64) {
+        return Err(VerifyError::Commitment);
+    }
+    let word = |bytes: &[u8]| -> [u8; 32] { bytes.try_into().expect("32 bytes") };
+    let policy = commitment
+        .chunks_exact(64)
+        .map(|point| arith::g1_point(&word(&point[..32]), &word(&point[32..])).ok_or(VerifyError::Commitment))
+        .collect::<Result<alloc::vec::Vec<G1Affine>, _>>()?;
     if !inputs.len().is_multiple_of(32) {
         return Err(VerifyError::Instances);
     }
-    let instances = inputs
+    let public = inputs
         .chunks_exact(32)
-        .map(|word| arith::fr_from_be(word.try_into().expect("32 bytes")).ok_or(VerifyError::Instances))
+        .map(|bytes| arith::fr_from_be(&word(bytes)).ok_or(VerifyError::Instances))
         .collect::<Result<alloc::vec::Vec<Fr>, _>>()?;
-    verify::verify(&key, &instances, proof)
+    verify::verify(key, &policy, &public, proof)
 }

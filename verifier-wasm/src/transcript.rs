@@ -4,7 +4,7 @@
 //! byte 1 appended when the buffer is exactly one previous challenge) reduced modulo r, and
 //! becomes the new buffer.
 
-use crate::arith::{fq_from_be, fr_from_be, fr_to_be};
+use crate::arith::{fr_from_be, fr_to_be};
 use crate::VerifyError;
 use alloc::vec::Vec;
 use ark_bn254::{Fr, G1Affine};
@@ -30,10 +30,12 @@ impl<'a> TranscriptRead<'a> {
         self.buf.extend(fr_to_be(scalar));
     }
 
-    fn common_point(&mut self, point: &G1Affine) {
-        let (x, y) = point.xy().expect("points read are never the identity");
-        self.buf.extend(x.into_bigint().to_bytes_be());
-        self.buf.extend(y.into_bigint().to_bytes_be());
+    /// Absorbs a point known to both sides (never the identity: those are refused before).
+    pub fn common_point(&mut self, point: &G1Affine) {
+        if let Some((x, y)) = point.xy() {
+            self.buf.extend(x.into_bigint().to_bytes_be());
+            self.buf.extend(y.into_bigint().to_bytes_be());
+        }
     }
 
     /// Squeezes a challenge.
@@ -61,14 +63,10 @@ impl<'a> TranscriptRead<'a> {
         Ok(scalar)
     }
 
-    /// Reads a G1 point (canonical coordinates, on the curve, not the identity) and absorbs it.
+    /// Reads a G1 point (canonical coordinates, on the curve, not the identity `(0, 0)`) and
+    /// absorbs it.
     pub fn read_point(&mut self) -> Result<G1Affine, VerifyError> {
-        let x = fq_from_be(&self.word()?).ok_or(VerifyError::Encoding)?;
-        let y = fq_from_be(&self.word()?).ok_or(VerifyError::Encoding)?;
-        let point = G1Affine::new_unchecked(x, y);
-        if !point.is_on_curve() {
-            return Err(VerifyError::Encoding);
-        }
+        let point = crate::arith::g1_point(&self.word()?, &self.word()?).ok_or(VerifyError::Encoding)?;
         self.common_point(&point);
         Ok(point)
     }

@@ -11,7 +11,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
 use ark_ec::{pairing::Pairing, AffineRepr, CurveGroup, VariableBaseMSM};
-use ark_ff::{Field, One, Zero};
+use ark_ff::{BigInteger, Field, One, PrimeField, Zero};
 
 /// A linear combination of points, plus a multiple of the generator.
 #[derive(Clone, Debug, Default)]
@@ -180,10 +180,34 @@ fn query_sets(openings: &[Opening]) -> Vec<QuerySet> {
     sets
 }
 
-/// Checks a proof of `instances` (one instance column) under `key`.
-pub fn verify(key: &VerifierKey, instances: &[Fr], proof: &[u8]) -> Result<(), VerifyError> {
-    if key.num_instance.len() != 1 || key.num_instance[0] as usize != instances.len() {
+/// The public column's values of the three public inputs (portfolio commitment, account,
+/// snapshot time): the commitment, and `account + 2^160 * time`, refusing an account of 160 bits
+/// or more or a time of 64 bits or more (the circuit proves both in range, so larger values would
+/// only alias other ones).
+pub fn public_values(public: &[Fr]) -> Result<[Fr; 2], VerifyError> {
+    let [commitment, account, time] = public else { return Err(VerifyError::Instances) };
+    let bits = |x: &Fr| x.into_bigint().num_bits();
+    if bits(account) > 160 || bits(time) > 64 {
         return Err(VerifyError::Instances);
+    }
+    let shift = Fr::from(2u64).pow([160]);
+    Ok([*commitment, *account + shift * time])
+}
+
+/// Checks a proof under `key`, with the policy's commitment (one point per lane) and the public
+/// inputs (portfolio commitment, account, snapshot time).
+///
+/// The policy commitment's first point commits to the first lane with zeros in the public rows;
+/// the prover's first column holds the public values there (see [`public_values`]), so its
+/// commitment is `C_0 = C_policy + sum_j x_j [L_j(tau)]` (the key holds the `[L_j(tau)]`). The
+/// transcript absorbs the lanes' commitments and the proof opens them like any other polynomial.
+pub fn verify(key: &VerifierKey, policy: &[G1Affine], public: &[Fr], proof: &[u8]) -> Result<(), VerifyError> {
+    if key.lanes == 0 || policy.len() != key.lanes as usize {
+        return Err(VerifyError::Commitment);
+    }
+    let public = public_values(public)?;
+    if public.len() != key.public_points.len() {
+        return Err(VerifyError::Key);
     }
     if key.num_witness.len() != key.num_challenge.len() || key.chunk_degree == 0 || key.k == 0 || key.k > 28 {
         return Err(VerifyError::Key);
@@ -191,15 +215,20 @@ pub fn verify(key: &VerifierKey, instances: &[Fr], proof: &[u8]) -> Result<(), V
     let omega = fr_from_be(&key.omega).ok_or(VerifyError::Key)?;
     let generator = g1(&key.g1)?;
     let preprocessed = key.preprocessed.iter().map(g1).collect::<Result<Vec<_>, _>>()?;
+    let public_points = key.public_points.iter().map(g1).collect::<Result<Vec<_>, _>>()?;
     let n = 1u64 << key.k;
     if omega.pow([n]) != Fr::one() || omega.pow([n / 2]) == Fr::one() {
         return Err(VerifyError::Key);
     }
+    let mut columns = policy.to_vec();
+    columns[0] = Msm { constant: Fr::zero(), terms: public.iter().copied().zip(public_points).collect() }
+        .add(Msm::base(policy[0]))
+        .evaluate(generator);
 
     // Reading the proof.
     let mut t = TranscriptRead::new(proof);
     t.common_scalar(&fr_from_be(&key.transcript_initial_state).ok_or(VerifyError::Key)?);
-    instances.iter().for_each(|x| t.common_scalar(x));
+    columns.iter().for_each(|c| t.common_point(c));
     let mut witnesses = Vec::new();
     let mut challenges = Vec::new();
     for (&w, &c) in key.num_witness.iter().zip(&key.num_challenge) {
@@ -227,11 +256,6 @@ pub fn verify(key: &VerifierKey, instances: &[Fr], proof: &[u8]) -> Result<(), V
     let mut lagrange_indices = BTreeSet::new();
     let mut used_queries = BTreeSet::new();
     collect(&key.numerator, &mut lagrange_indices, &mut used_queries);
-    let instance_poly = key.preprocessed.len();
-    let instance_queries: Vec<Query> = used_queries.iter().filter(|q| q.poly as usize == instance_poly).copied().collect();
-    let min_rotation = instance_queries.iter().map(|q| q.rotation).min().unwrap_or(0).min(0);
-    let max_rotation = instance_queries.iter().map(|q| q.rotation).max().unwrap_or(0).max(0);
-    lagrange_indices.extend(-max_rotation..instances.len() as i32 + min_rotation.abs());
     let zn = z.pow([n]);
     let zn_minus_one = zn - Fr::one();
     let zn_minus_one_inv = invert(zn_minus_one)?;
@@ -244,21 +268,16 @@ pub fn verify(key: &VerifierKey, instances: &[Fr], proof: &[u8]) -> Result<(), V
         lagrange.insert(i, zn_minus_one * n_inv * omega_i * invert(z - omega_i)?);
     }
 
-    // Evaluations: the instance column's (computed), then the proof's.
-    let mut evaluations = BTreeMap::new();
-    for q in &instance_queries {
-        let eval = instances.iter().enumerate().map(|(j, x)| *x * lagrange[&(j as i32 - q.rotation)]).sum::<Fr>();
-        evaluations.insert(*q, eval);
-    }
-    evaluations.extend(key.evaluations.iter().copied().zip(evals));
+    // The proof's evaluations.
+    let mut evaluations: BTreeMap<Query, Fr> = key.evaluations.iter().copied().zip(evals).collect();
 
     // The quotient: its evaluation from the constraints, its commitment from the chunks.
     let values = Values { z, lagrange: &lagrange, evaluations: &evaluations, challenges: &challenges };
     let numerator = evaluate(&key.numerator, &values)?;
-    let quotient_poly = instance_poly + 1 + witnesses.len();
+    let quotient_poly = preprocessed.len() + columns.len() + witnesses.len();
     evaluations.insert(Query { poly: quotient_poly as u32, rotation: 0 }, numerator * zn_minus_one_inv);
     let mut commitments: Vec<Msm> = preprocessed.into_iter().map(Msm::base).collect();
-    commitments.push(Msm::default());
+    commitments.extend(columns.iter().map(|c| Msm::base(*c)));
     commitments.extend(witnesses.into_iter().map(Msm::base));
     let chunk_powers = powers(zn.pow([key.chunk_degree as u64]), quotients.len());
     let quotient = quotients.into_iter().zip(chunk_powers).fold(Msm::default(), |acc, (c, p)| acc.add(Msm::base(c).scale(&p)));

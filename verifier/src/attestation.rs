@@ -1,21 +1,33 @@
-//! The attestation file (`solvent/attestation/v1`): public inputs by name, the proof, and what a
-//! verifier needs to pick the key. The portfolio and salt never appear in it.
+//! The attestation file (`solvent/attestation/v2`): the policy it is for, the public inputs by
+//! name, the circuit, the SRS and the proof. The portfolio and salt never appear in it. Nothing in
+//! it selects what it is checked against: a verifier takes the policy, the SRS and the keys from
+//! its own user and only compares them with what the file declares.
 
 use serde::{Deserialize, Serialize};
 use solvent_circuits::encoding::{field_from_hex, field_to_hex, PublicInputs, Shape};
 use solvent_model::InputError;
 
 /// The schema tag of an attestation.
-pub const ATTESTATION_SCHEMA: &str = "solvent/attestation/v1";
+pub const ATTESTATION_SCHEMA: &str = "solvent/attestation/v2";
+/// The schema tags of attestations older versions of solvent wrote.
+pub const OLDER_SCHEMAS: [&str; 1] = ["solvent/attestation/v1"];
 /// The transcript every attestation proof uses.
 pub const TRANSCRIPT: &str = "keccak256-evm";
+
+/// The policy an attestation is for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyFile {
+    /// The policy's `id` field (a name, informational).
+    pub name: String,
+    /// The policy id: Keccak-256 of the policy commitment's points, `0x` and 64 hex digits.
+    pub id: String,
+}
 
 /// The public inputs, as written in the file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublicInputsFile {
-    /// `policy_hash`, `0x` and 64 hex digits.
-    pub policy_hash: String,
     /// `portfolio_commitment`, `0x` and 64 hex digits.
     pub portfolio_commitment: String,
     /// `account`, `0x` and 40 hex digits.
@@ -36,10 +48,14 @@ pub struct CircuitFile {
     pub instruments: usize,
     /// Number of scenarios.
     pub scenarios: usize,
+    /// Public columns (lanes).
+    pub lanes: usize,
     /// `log2` of the number of rows.
     pub k: u32,
     /// The field encoding's version.
     pub encoding: u64,
+    /// The circuit's version.
+    pub version: u32,
 }
 
 /// The structured reference string a proof is for.
@@ -58,9 +74,9 @@ pub struct SrsFile {
 pub struct Attestation {
     /// [`ATTESTATION_SCHEMA`].
     pub schema: String,
-    /// The policy's id (informational; the hash is what counts).
-    pub policy_id: String,
-    /// The four public inputs.
+    /// The policy.
+    pub policy: PolicyFile,
+    /// The three public inputs.
     pub public_inputs: PublicInputsFile,
     /// The circuit.
     pub circuit: CircuitFile,
@@ -81,6 +97,18 @@ fn field(name: &str, text: &str) -> Result<halo2_proofs::halo2curves::bn256::Fr,
 impl Attestation {
     /// Parses and checks the form of an attestation file.
     pub fn from_json(text: &str) -> Result<Attestation, InputError> {
+        #[derive(Deserialize)]
+        struct Schema {
+            schema: String,
+        }
+        if let Ok(Schema { schema }) = serde_json::from_str::<Schema>(text) {
+            if OLDER_SCHEMAS.contains(&schema.as_str()) {
+                return Err(InputError::new(
+                    "schema",
+                    format!("`{schema}`: this attestation was made by an older version of solvent; prove again with this version ({ATTESTATION_SCHEMA})"),
+                ));
+            }
+        }
         let attestation: Attestation = solvent_model::error::parse_json(text)?;
         if attestation.schema != ATTESTATION_SCHEMA {
             return Err(InputError::new("schema", format!("is `{}`; expected `{ATTESTATION_SCHEMA}`", attestation.schema)));
@@ -93,7 +121,23 @@ impl Attestation {
         solvent_model::portfolio::parse_account("public_inputs.account", &attestation.public_inputs.account)?;
         hex32("vk_hash", &attestation.vk_hash)?;
         hex32("srs.identity", &attestation.srs.identity)?;
+        hex32("policy.id", &attestation.policy.id)?;
         Ok(attestation)
+    }
+
+    /// The declared policy id.
+    pub fn policy_id(&self) -> Result<[u8; 32], InputError> {
+        hex32("policy.id", &self.policy.id)
+    }
+
+    /// The declared SRS identity.
+    pub fn srs_identity(&self) -> Result<[u8; 32], InputError> {
+        hex32("srs.identity", &self.srs.identity)
+    }
+
+    /// The declared verifying-key hash.
+    pub fn vk_hash(&self) -> Result<[u8; 32], InputError> {
+        hex32("vk_hash", &self.vk_hash)
     }
 
     /// The public inputs as field elements.
@@ -101,7 +145,6 @@ impl Attestation {
         let p = &self.public_inputs;
         let account = solvent_model::portfolio::parse_account("public_inputs.account", &p.account)?;
         Ok(PublicInputs {
-            policy_hash: field("public_inputs.policy_hash", &p.policy_hash)?,
             portfolio_commitment: field("public_inputs.portfolio_commitment", &p.portfolio_commitment)?,
             account: solvent_circuits::encoding::account_to_field(&account),
             snapshot_time: halo2_proofs::halo2curves::bn256::Fr::from(p.snapshot_time),
@@ -129,7 +172,6 @@ impl PublicInputsFile {
     /// The file form of public inputs.
     pub fn new(inputs: &PublicInputs, account: &[u8; 20], snapshot_time: u64) -> Self {
         PublicInputsFile {
-            policy_hash: field_to_hex(&inputs.policy_hash),
             portfolio_commitment: field_to_hex(&inputs.portfolio_commitment),
             account: solvent_model::portfolio::format_account(account),
             snapshot_time,
@@ -137,9 +179,9 @@ impl PublicInputsFile {
     }
 }
 
-/// `0x`-prefixed hex to bytes.
+/// `0x`-prefixed hex (either case) to bytes.
 pub fn decode_hex(name: &str, text: &str) -> Result<Vec<u8>, InputError> {
-    let hex = text.strip_prefix("0x").ok_or_else(|| InputError::new(name, "must start with 0x"))?;
+    let hex = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")).ok_or_else(|| InputError::new(name, "must start with 0x"))?;
     if hex.len() % 2 != 0 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(InputError::new(name, "is not an even number of hex digits"));
     }
@@ -156,7 +198,8 @@ pub fn encode_hex(bytes: &[u8]) -> String {
     out
 }
 
-fn hex32(name: &str, text: &str) -> Result<[u8; 32], InputError> {
+/// `0x` and 64 hex digits (either case) as 32 bytes.
+pub fn hex32(name: &str, text: &str) -> Result<[u8; 32], InputError> {
     let bytes = decode_hex(name, text)?;
     bytes.try_into().map_err(|_| InputError::new(name, "must be 32 bytes"))
 }

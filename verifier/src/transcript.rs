@@ -1,15 +1,15 @@
 //! The EVM transcript of snark-verifier (`EvmTranscript` with the native loader), so the same
 //! proof bytes verify natively, in wasm and in the generated Solidity verifier.
 //!
-//! - A point is absorbed (and written to the proof) as `x || y`, each 32 bytes big-endian; the
-//!   identity is `(0, 0)`.
+//! - A point is absorbed (and written to the proof) as `x || y`, each 32 bytes big-endian. The
+//!   identity is written `(0, 0)`, and a reader refuses it: an honest proof never holds it, and
+//!   every solvent verifier (native, wasm, EVM) follows this one rule.
 //! - A scalar is absorbed (and written) as 32 bytes big-endian.
 //! - A challenge is `keccak256(buffer)` read as a big-endian integer, reduced modulo `r`; the buffer
 //!   then becomes that hash (with one byte `0x01` appended when a challenge is squeezed right after
 //!   another, so `[]` and `[0x01]` never collide).
 
 use ff::{FromUniformBytes, PrimeField};
-use group::prime::PrimeCurveAffine;
 use halo2_proofs::{
     halo2curves::{
         bn256::{Fq, Fr, G1Affine},
@@ -44,24 +44,34 @@ impl EncodedChallenge<G1Affine> for ChallengeEvm {
 
 /// The absorbing state shared by the reader and the writer.
 #[derive(Clone, Debug, Default)]
-struct Absorbed(Vec<u8>);
+struct Absorbed {
+    buffer: Vec<u8>,
+    /// The public columns' commitments, as absorbed.
+    public_columns: Vec<G1Affine>,
+}
 
 impl Absorbed {
+    /// Only the public columns' commitments are absorbed without being read or written.
+    fn common_point(&mut self, point: &G1Affine) {
+        self.point(point);
+        self.public_columns.push(*point);
+    }
+
     fn squeeze(&mut self) -> ChallengeEvm {
-        if self.0.len() == 32 {
-            self.0.push(1);
+        if self.buffer.len() == 32 {
+            self.buffer.push(1);
         }
-        let hash: [u8; 32] = Keccak256::digest(&self.0).into();
-        self.0 = hash.to_vec();
+        let hash: [u8; 32] = Keccak256::digest(&self.buffer).into();
+        self.buffer = hash.to_vec();
         ChallengeEvm::new(&hash)
     }
 
     fn point(&mut self, point: &G1Affine) {
-        self.0.extend_from_slice(&point_bytes(point));
+        self.buffer.extend_from_slice(&point_bytes(point));
     }
 
     fn scalar(&mut self, scalar: &Fr) {
-        self.0.extend(scalar.to_repr().as_ref().iter().rev());
+        self.buffer.extend(scalar.to_repr().as_ref().iter().rev());
     }
 }
 
@@ -103,7 +113,7 @@ macro_rules! absorbing_transcript {
                 self.state.squeeze()
             }
             fn common_point(&mut self, point: G1Affine) -> io::Result<()> {
-                self.state.point(&point);
+                self.state.common_point(&point);
                 Ok(())
             }
             fn common_scalar(&mut self, scalar: Fr) -> io::Result<()> {
@@ -126,11 +136,10 @@ impl<R: Read> TranscriptRead<G1Affine, ChallengeEvm> for EvmTranscriptRead<R> {
         }
         let x = Option::<Fq>::from(Fq::from_repr(coordinates[0])).ok_or_else(|| invalid("x-coordinate out of range"))?;
         let y = Option::<Fq>::from(Fq::from_repr(coordinates[1])).ok_or_else(|| invalid("y-coordinate out of range"))?;
-        let point = if x == Fq::zero() && y == Fq::zero() {
-            G1Affine::identity()
-        } else {
-            Option::from(G1Affine::from_xy(x, y)).ok_or_else(|| invalid("point not on the curve"))?
-        };
+        if x == Fq::zero() && y == Fq::zero() {
+            return Err(invalid("the identity point (0, 0) is refused"));
+        }
+        let point: G1Affine = Option::from(G1Affine::from_xy(x, y)).ok_or_else(|| invalid("point not on the curve"))?;
         self.state.point(&point);
         Ok(point)
     }
@@ -148,6 +157,14 @@ impl<R: Read> TranscriptRead<G1Affine, ChallengeEvm> for EvmTranscriptRead<R> {
 impl<R: Read> TranscriptReadBuffer<R, G1Affine, ChallengeEvm> for EvmTranscriptRead<R> {
     fn init(reader: R) -> Self {
         EvmTranscriptRead { reader, state: Absorbed::default() }
+    }
+}
+
+impl<W: Write> EvmTranscriptWrite<W> {
+    /// The public columns' commitments absorbed so far (after a proof: the commitments of the
+    /// prover's public columns, public inputs included).
+    pub fn public_commitments(&self) -> &[G1Affine] {
+        &self.state.public_columns
     }
 }
 

@@ -1,19 +1,17 @@
-//! Checking an attestation: the policy, the time window, the account, the SRS, the key, and
-//! finally the proof.
+//! Checking an attestation: the statement (policy, circuit, time window, account, SRS), then the
+//! proof, against only what the verifier's user chose.
 
-use crate::attestation::{encode_hex, Attestation};
-use crate::transcript::{ChallengeEvm, EvmTranscriptRead};
-use halo2_proofs::{
-    halo2curves::bn256::{Bn256, G1Affine},
-    plonk::{verify_proof as halo2_verify, VerifyingKey},
-    poly::kzg::{commitment::KZGCommitmentScheme, multiopen::VerifierSHPLONK, strategy::SingleStrategy},
-    transcript::TranscriptReadBuffer,
-    SerdeFormat,
-};
+use crate::attestation::{encode_hex, Attestation, ATTESTATION_SCHEMA};
+use crate::commitment::PolicyCommitment;
+use halo2_proofs::{halo2curves::bn256::G1Affine, plonk::VerifyingKey, SerdeFormat};
 use sha2::{Digest, Sha256};
-use solvent_circuits::{encoding::PublicInputs, AttestationCircuit, Shape};
+use solvent_circuits::{
+    encoding::{PublicInputs, ENCODING_VERSION},
+    AttestationCircuit, Dims, Shape, CIRCUIT_VERSION,
+};
 use solvent_model::Policy;
 use solvent_params::VerifierSrs;
+use solvent_verifier_wasm::{key::VerifierKey, VerifyError};
 
 /// The outcome of verifying an attestation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,53 +35,82 @@ pub struct Checks {
     pub allow_insecure_srs: bool,
 }
 
+/// What the verifier's user chose, and what follows from it alone: the policy, its commitment
+/// under the trusted SRS, and the keys of the policy's circuit under that SRS.
+#[derive(Clone, Copy, Debug)]
+pub struct Trusted<'a> {
+    /// The policy (validated).
+    pub policy: &'a Policy,
+    /// Its commitment under [`Self::srs`].
+    pub commitment: &'a PolicyCommitment,
+    /// The verifier key of the policy's circuit.
+    pub key: &'a VerifierKey,
+    /// SHA-256 of the policy circuit's verifying key.
+    pub vk_hash: [u8; 32],
+    /// The trusted SRS.
+    pub srs: &'a VerifierSrs,
+}
+
 /// SHA-256 of a verifying key's raw bytes.
 pub fn vk_hash(vk: &VerifyingKey<G1Affine>) -> [u8; 32] {
     Sha256::digest(vk.to_bytes(SerdeFormat::RawBytes)).into()
 }
 
-/// Reads a verifying key of the attestation circuit.
-pub fn read_vk(bytes: &[u8]) -> std::io::Result<VerifyingKey<G1Affine>> {
-    VerifyingKey::from_bytes::<AttestationCircuit>(bytes, SerdeFormat::RawBytes, ())
+/// Reads a verifying key of the attestation circuit of `dims`.
+pub fn read_vk(bytes: &[u8], dims: Dims) -> std::io::Result<VerifyingKey<G1Affine>> {
+    VerifyingKey::from_bytes::<AttestationCircuit>(bytes, SerdeFormat::RawBytes, dims)
 }
 
-/// Whether `proof` (EVM transcript) proves `inputs` under `vk`. Trailing bytes are refused.
-pub fn verify_proof(srs: &VerifierSrs, vk: &VerifyingKey<G1Affine>, inputs: &PublicInputs, proof: &[u8]) -> bool {
-    let params = srs.to_params();
-    let instances = inputs.to_vec();
-    let mut reader = std::io::Cursor::new(proof);
-    let mut transcript = EvmTranscriptRead::init(&mut reader);
-    let verified = halo2_verify::<KZGCommitmentScheme<Bn256>, VerifierSHPLONK<Bn256>, ChallengeEvm, _, _>(
-        &params,
-        vk,
-        SingleStrategy::new(&params),
-        &[&[&instances]],
-        &mut transcript,
-    )
-    .is_ok();
-    verified && reader.position() == proof.len() as u64
+/// Whether `proof` proves `inputs` under `key` for the policy `commitment` (trailing bytes,
+/// non-canonical values and the identity point are refused).
+pub fn verify_proof(key: &VerifierKey, commitment: &PolicyCommitment, inputs: &PublicInputs, proof: &[u8]) -> Result<(), VerifyError> {
+    solvent_verifier_wasm::verify_with_key(key, &commitment.to_bytes(), &public_input_bytes(inputs), proof)
+}
+
+/// The public inputs as 32-byte big-endian words, in order (what the wasm and Solidity
+/// verifiers take).
+pub fn public_input_bytes(inputs: &PublicInputs) -> Vec<u8> {
+    inputs
+        .to_array()
+        .iter()
+        .flat_map(|x| {
+            let mut word = ff::PrimeField::to_repr(x);
+            word.as_mut().reverse();
+            word
+        })
+        .collect()
 }
 
 const DEV_SRS_REFUSED: &str = "made with the insecure development SRS (pass --allow-insecure-srs to accept it for testing)";
 
-/// The checks that need no key: the policy hash, the shape, the time window, the account, and
-/// the refusal of attestations that declare the development SRS (unless allowed).
+/// The checks that need no key: the schema's versions, the shape and `k` the policy implies, the
+/// time window, the account, and the refusal of attestations that declare the development SRS
+/// (unless allowed).
 pub fn check_statement(attestation: &Attestation, policy: &Policy, checks: &Checks) -> Result<(), Verdict> {
     let invalid = |reason: String| Err(Verdict::Invalid(reason));
-    let inputs = match attestation.public_inputs() {
-        Ok(inputs) => inputs,
-        Err(e) => return invalid(e.to_string()),
-    };
-    if inputs.policy_hash != solvent_circuits::policy_hash(policy) {
+    if attestation.schema != ATTESTATION_SCHEMA {
+        return invalid(format!("schema {} is not {ATTESTATION_SCHEMA}", attestation.schema));
+    }
+    let circuit = &attestation.circuit;
+    if circuit.encoding != ENCODING_VERSION || circuit.version != CIRCUIT_VERSION {
         return invalid(format!(
-            "policy hash mismatch: the attestation is for policy hash {}, the given policy `{}` hashes to {}",
-            attestation.public_inputs.policy_hash,
-            policy.id,
-            solvent_circuits::encoding::field_to_hex(&solvent_circuits::policy_hash(policy))
+            "made for encoding {} and circuit {}; this verifier checks encoding {ENCODING_VERSION}, circuit {CIRCUIT_VERSION}",
+            circuit.encoding, circuit.version
         ));
     }
-    if attestation.shape() != Shape::of(policy) {
-        return invalid(format!("circuit shape {} is not the policy's shape {}", attestation.shape(), Shape::of(policy)));
+    let shape = Shape::of(policy);
+    if attestation.shape() != shape {
+        return invalid(format!("circuit shape {} is not the policy's shape {shape}", attestation.shape()));
+    }
+    let dims = Dims::for_shape(shape);
+    if circuit.k != dims.k || circuit.lanes != dims.lanes {
+        return invalid(format!(
+            "circuit k = {}, {} lanes; the policy's shape {shape} implies k = {}, {} lanes",
+            circuit.k, circuit.lanes, dims.k, dims.lanes
+        ));
+    }
+    if let Err(e) = attestation.public_inputs() {
+        return invalid(e.to_string());
     }
     let time = attestation.public_inputs.snapshot_time;
     if time < policy.effective_at || time >= policy.expires_at {
@@ -94,7 +121,8 @@ pub fn check_statement(attestation: &Attestation, policy: &Policy, checks: &Chec
     }
     if let Some(account) = &checks.account {
         let expected = solvent_model::portfolio::format_account(account);
-        if attestation.public_inputs.account.to_lowercase() != expected {
+        let attested = solvent_model::portfolio::parse_account("public_inputs.account", &attestation.public_inputs.account);
+        if attested.as_ref() != Ok(account) {
             return invalid(format!("account mismatch: attested for {}, expected {expected}", attestation.public_inputs.account));
         }
     }
@@ -104,50 +132,60 @@ pub fn check_statement(attestation: &Attestation, policy: &Policy, checks: &Chec
     Ok(())
 }
 
-/// Verifies `attestation` for `policy`, with the verifying key and the SRS it names.
-pub fn verify(
-    attestation: &Attestation,
-    policy: &Policy,
-    vk: &VerifyingKey<G1Affine>,
-    srs: &VerifierSrs,
-    checks: &Checks,
-) -> Verdict {
-    if let Err(verdict) = check_statement(attestation, policy, checks) {
+/// Verifies `attestation` against what the verifier's user chose.
+pub fn verify(attestation: &Attestation, trusted: &Trusted, checks: &Checks) -> Verdict {
+    if let Err(verdict) = check_statement(attestation, trusted.policy, checks) {
         return verdict;
     }
     let invalid = |reason: String| Verdict::Invalid(reason);
-    let inputs = match attestation.public_inputs() {
-        Ok(inputs) => inputs,
-        Err(e) => return invalid(e.to_string()),
-    };
-    let identity = encode_hex(&srs.identity());
-    if attestation.srs.identity.to_lowercase() != identity {
-        return invalid(format!("SRS mismatch: proof made with SRS {}, verifier has {identity}", attestation.srs.identity));
+    let identity = trusted.srs.identity();
+    match attestation.srs_identity() {
+        Ok(declared) if declared == identity => {}
+        _ => {
+            return invalid(format!(
+                "SRS mismatch: the attestation declares SRS {}, this verifier trusts {}",
+                attestation.srs.identity,
+                encode_hex(&identity)
+            ))
+        }
     }
-    if srs.is_dev() && !checks.allow_insecure_srs {
+    if trusted.srs.is_dev() && !checks.allow_insecure_srs {
         return invalid(DEV_SRS_REFUSED.into());
     }
-    if attestation.srs.insecure != srs.is_dev() {
+    if attestation.srs.insecure != trusted.srs.is_dev() {
         return invalid("the attestation's `srs.insecure` flag does not match its SRS".into());
     }
-    if attestation.circuit.k != srs.k || vk.get_domain().k() != srs.k {
-        return invalid(format!("k mismatch: attestation k = {}, key k = {}", attestation.circuit.k, vk.get_domain().k()));
+    let key = trusted.key;
+    if attestation.circuit.k != key.k || attestation.circuit.lanes != key.lanes as usize {
+        return invalid(format!("k mismatch: attestation k = {}, key k = {}", attestation.circuit.k, key.k));
     }
-    let key_hash = encode_hex(&vk_hash(vk));
-    if attestation.vk_hash.to_lowercase() != key_hash {
-        return invalid(format!("verifying key mismatch: attestation names {}, the key for this shape is {key_hash}", attestation.vk_hash));
+    if attestation.vk_hash().ok() != Some(trusted.vk_hash) {
+        return invalid(format!(
+            "verifying key mismatch: the attestation names {}, the key for this policy's circuit is {}",
+            attestation.vk_hash,
+            encode_hex(&trusted.vk_hash)
+        ));
     }
-    let proof = match attestation.proof_bytes() {
-        Ok(proof) => proof,
-        Err(e) => return invalid(e.to_string()),
+    let id = trusted.commitment.id();
+    if attestation.policy_id().ok() != Some(id) {
+        return invalid(format!(
+            "policy mismatch: the attestation is for policy id {}, the given policy `{}` has id {} under this SRS",
+            attestation.policy.id,
+            trusted.policy.id,
+            encode_hex(&id)
+        ));
+    }
+    let (inputs, proof) = match (attestation.public_inputs(), attestation.proof_bytes()) {
+        (Ok(inputs), Ok(proof)) => (inputs, proof),
+        (Err(e), _) | (_, Err(e)) => return invalid(e.to_string()),
     };
-    if !verify_proof(srs, vk, &inputs, &proof) {
-        return invalid("the proof does not verify".into());
+    if let Err(error) = verify_proof(key, trusted.commitment, &inputs, &proof) {
+        return invalid(format!("the proof does not verify ({error:?})"));
     }
-    if checks.now >= policy.expires_at {
+    if checks.now >= trusted.policy.expires_at {
         return Verdict::Expired(format!(
             "the policy expired at {} (verifier clock {}); the proof itself is valid",
-            policy.expires_at, checks.now
+            trusted.policy.expires_at, checks.now
         ));
     }
     Verdict::Valid

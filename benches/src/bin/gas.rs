@@ -1,6 +1,6 @@
-//! On-chain cost of a shape: the verifier's runtime sizes (two contracts) and the gas of a
-//! verification transaction (direct, and through `SolvencyGate.attest`), in revm under mainnet
-//! rules; one JSON line.
+//! On-chain cost of a shape: the verifier's runtime size and the gas of a verification
+//! transaction (direct, and through `SolvencyGate.attest`), of registering the policy, in revm
+//! under mainnet rules; one JSON line.
 //!
 //! Usage: `gas SHAPE` with SHAPE desk, fund, book or `AxTxIxS` (development SRS; needs Node.js
 //! and `npm ci --prefix contracts`).
@@ -12,8 +12,7 @@ use solvent_evm::{
     chain::LocalChain,
     gate,
     solc::{Optimizer, Solc},
-    solidity::verifier_source,
-    split::{main_creation_code, split_verifier},
+    solidity::{verifier_source, CONTRACT},
 };
 
 fn main() {
@@ -21,37 +20,36 @@ fn main() {
     let shape = shape_named(&name).expect("shape: desk, fund, book or AxTxIxS");
     let witness = synthetic(shape, 1);
     let circuit = AttestationCircuit::new(&witness);
-    let srs = solvent_params::dev_srs(circuit.min_k());
+    let srs = solvent_params::dev_srs(circuit.k());
     let keys = solvent_prover::keys::generate(shape, &srs).expect("keygen");
     let proof = solvent_prover::prove::prove(&keys, &srs, &circuit, &witness).expect("prove");
     let attestation = solvent_prover::prove::attestation(&witness, &keys, &proof);
 
     let solc = Solc::locate().expect("solcjs");
-    let verifier = split_verifier(&solc, &verifier_source(&keys.srs, keys.vk())).expect("verifier");
+    let verifier = solc.compile_contract(&verifier_source(&keys.verifier_key), CONTRACT, solvent_prover::export::VERIFIER_OPTIMIZER).expect("verifier");
     let gate_code = solc.compile_contract(gate::SOURCE, gate::CONTRACT, Optimizer::Runs(200)).expect("gate");
 
     let owner = [0x0f; 20];
     let account = witness.portfolio.account;
     let mut chain = LocalChain::new();
     chain.set_time(witness.snapshot_time + 60);
-    let (part1, part1_deploy) = chain.deploy(owner, verifier.part1.bytecode.clone()).expect("deploy part 1");
-    let (verifier_address, verifier_deploy) = chain.deploy(owner, main_creation_code(&verifier.main, &part1)).expect("deploy verifier");
-    let direct = chain.call(owner, verifier_address, verifier_calldata(&witness.public_inputs(), &proof)).expect("call");
+    let (verifier_address, verifier_deploy) = chain.deploy(owner, verifier.bytecode.clone()).expect("deploy verifier");
+    let direct = chain.call(owner, verifier_address, verifier_calldata(&proof.policy, &witness.public_inputs(), &proof.bytes)).expect("call");
     assert!(direct.success, "the verifier rejects the proof");
-    let (gate_address, _) = chain.deploy(owner, [gate_code.bytecode, gate::constructor_args(3600)].concat()).expect("deploy gate");
+    let (gate_address, gate_deploy) = chain.deploy(owner, [gate_code.bytecode, gate::constructor_args(3600)].concat()).expect("deploy gate");
     let policy = &witness.policy;
-    let inputs = witness.public_inputs();
-    assert!(chain.call(owner, gate_address, gate::accept_policy(&inputs.policy_hash, policy.effective_at, policy.expires_at, shape)).unwrap().success);
+    let accept = chain.call(owner, gate_address, gate::accept_policy(&proof.policy, policy.effective_at, policy.expires_at, shape)).unwrap();
+    assert!(accept.success);
     assert!(chain.call(owner, gate_address, gate::set_verifier(shape, &verifier_address)).unwrap().success);
     let attest = chain.call(account, gate_address, gate::attest(&attestation).unwrap()).expect("attest");
     assert!(attest.success, "attest reverted: {:?}", gate::revert_reason(&attest.output));
     println!(
         "{}",
         serde_json::json!({
-            "shape": shape.to_string(), "k": keys.srs.k, "proof_bytes": proof.len(),
-            "verifier_part1_runtime_bytes": verifier.part1.runtime.len(), "verifier_runtime_bytes": verifier.main.runtime.len(),
-            "verifier_deploy_gas": part1_deploy.gas_used + verifier_deploy.gas_used,
-            "verify_tx_gas": direct.gas_used, "attest_tx_gas": attest.gas_used,
+            "shape": shape.to_string(), "k": keys.srs.k, "lanes": keys.dims.lanes, "proof_bytes": proof.bytes.len(),
+            "verifier_runtime_bytes": verifier.runtime.len(), "verifier_deploy_gas": verifier_deploy.gas_used,
+            "gate_runtime_bytes": gate_code.runtime.len(), "gate_deploy_gas": gate_deploy.gas_used,
+            "accept_policy_gas": accept.gas_used, "verify_tx_gas": direct.gas_used, "attest_tx_gas": attest.gas_used,
         })
     );
 }

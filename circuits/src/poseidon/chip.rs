@@ -1,221 +1,307 @@
-//! The Poseidon chip: proves a sponge on the eight state columns with gates of degree at most 4
-//! (selector included), so that the circuit's degree stays 5 (set by the range lookup) and the
-//! prover's quotient works on a 4x rather than an 8x extended domain. Each S-box `s = u^5`
-//! takes one extra cell, the square `w = u^2`: `w = u^2` and `s = w^2 u`.
+//! The Poseidon chip: proves a sponge with the state in three advice columns `x`, three
+//! auxiliary cells per row in three more columns `c` (the S-box squares, and the first S-box
+//! output of a double partial row), and the row constants in three columns `f` (in the circuit,
+//! constant `j` is in public lane `2 - j` when the circuit has that many lanes, whose sponge rows
+//! are otherwise unused, else in a fixed column). Every gate has degree at most 4 (selector
+//! included), so the circuit's degree stays 5 (the range lookup's).
 //!
-//! Rows of one sponge (`m` blocks of seven inputs):
+//! Rows of one sponge over `m` blocks of two inputs:
 //!
 //! ```text
-//! row 0            initial state [domain, 0, ..., 0]             (cells fixed to constants)
+//! row 0               f = initial state; c_0, c_1 = first two inputs      q_absorb_first
 //! per block:
-//!   absorb row     the state so far                               q_absorb
-//!   input row      7 inputs in columns 0..7 (column 7 unused)
-//!   full round     x (+ its round constants), w = (x + rc)^2      q_full on the x row
-//!                  (x 4: rounds 1..4)
-//!   partial chunk  x (+ f), w = u^2 (+ g), s = w^2 u              q_partial on the x row
-//!                  (x 8: eight partial rounds each)
-//!   full round     (x 4: rounds 5..8)
-//!   output         the state after the permutation (= next absorb row)
+//!   4 rows            full rounds                                           q_full
+//!   1 row             one partial round                                     q_partial
+//!   28 rows           two partial rounds each                               q_double_partial
+//!   4 rows            full rounds                                           q_full
+//!   output row        the state after the permutation; c_0, c_1 = the next
+//!                     two inputs (q_absorb), or, after the last block, c_1 =
+//!                     the digest (q_digest)
 //! ```
 //!
-//! A block takes `1 + 41` rows, a sponge `42 m + 1`. The digest is column 1 of the last output.
+//! A sponge takes `38 m + 1` rows. Only `c_0` and `c_1` take part in copy constraints (inputs
+//! and digest).
 
-use super::native::{full_round, partial_chunk};
+use super::spec::{constants, row_values, RoundRow, PERMUTATION_ROWS, RATE, WIDTH};
+use crate::context::{Cell, Context, Switch};
+use crate::layout::{SPONGE_CELLS, SPONGE_STATE};
 use ff::Field;
-use super::spec::{constants, CHUNK, CHUNKS, FULL_ROUNDS, RATE, WIDTH};
 use halo2_proofs::{
     halo2curves::bn256::Fr,
-    plonk::{Advice, Column, ConstraintSystem, Expression, Fixed, Selector},
+    plonk::{Advice, Any, Column, ConstraintSystem, Expression, Selector},
     poly::Rotation,
 };
 
-/// Rows of one permutation, from its input state to its output state inclusive.
-pub const PERMUTATION_ROWS: usize = 1 + 2 * FULL_ROUNDS + 3 * CHUNKS;
-
 /// Rows a sponge over `inputs` elements occupies.
 pub fn sponge_rows(inputs: usize) -> usize {
-    let blocks = inputs.div_ceil(RATE).max(1);
-    1 + blocks * (1 + PERMUTATION_ROWS)
+    1 + super::native::blocks(inputs) * (PERMUTATION_ROWS + 1)
 }
 
-/// Columns, round-constant columns and selectors of the Poseidon chip.
+/// Columns and selectors of the Poseidon chip.
 #[derive(Clone, Debug)]
 pub struct PoseidonConfig {
-    /// The state words.
-    pub state: [Column<Advice>; WIDTH],
-    /// Round constants (full rounds), or the chunk constants (partial rounds).
-    pub round_constants: [Column<Fixed>; WIDTH],
-    /// A full round from this row over the next two.
+    /// The stored state.
+    pub x: [Column<Advice>; WIDTH],
+    /// Auxiliary cells (squares, an S-box output), inputs and the digest (`c_0`, `c_1`).
+    pub c: [Column<Advice>; WIDTH],
+    /// Row constants (fixed or public columns).
+    pub f: [Column<Any>; WIDTH],
+    /// One full round from this row to the next.
     pub q_full: Selector,
-    /// A chunk of eight partial rounds from this row over the next three.
+    /// One partial round from this row to the next.
     pub q_partial: Selector,
-    /// Absorption of the next row's inputs into this row's state, two rows down.
+    /// Two partial rounds from this row to the next.
+    pub q_double_partial: Selector,
+    /// The first block: the next row's state is `f` plus the inputs in `c_0, c_1`.
+    pub q_absorb_first: Selector,
+    /// A later block: the next row's state is this row's plus the inputs in `c_0, c_1`.
     pub q_absorb: Selector,
+    /// The digest: `c_1` is word 1 of this row's state.
+    pub q_digest: Selector,
 }
 
-fn affine(
-    form: &super::spec::Affine,
-    x: &[Expression<Fr>],
-    s: &[Expression<Fr>],
-    constant: Expression<Fr>,
-) -> Expression<Fr> {
-    let mut acc = constant;
-    for (c, x) in form.state.iter().zip(x) {
-        acc = acc + x.clone() * *c;
-    }
-    for (c, s) in form.sbox.iter().zip(s) {
-        if *c != Fr::ZERO {
-            acc = acc + s.clone() * *c;
-        }
-    }
-    acc
+fn mds_row(i: usize, terms: [Expression<Fr>; WIDTH]) -> Expression<Fr> {
+    let m = &constants().mds;
+    let [a, b, c] = terms;
+    a * m[i][0] + b * m[i][1] + c * m[i][2]
 }
 
 impl PoseidonConfig {
-    /// Creates the gates on `state` columns.
-    pub fn configure(meta: &mut ConstraintSystem<Fr>, state: [Column<Advice>; WIDTH]) -> Self {
-        let round_constants = [(); WIDTH].map(|_| meta.fixed_column());
+    /// Creates the gates.
+    pub fn configure(
+        meta: &mut ConstraintSystem<Fr>,
+        x: [Column<Advice>; WIDTH],
+        c: [Column<Advice>; WIDTH],
+        f: [Column<Any>; WIDTH],
+    ) -> Self {
         let q_full = meta.selector();
         let q_partial = meta.selector();
+        let q_double_partial = meta.selector();
+        let q_absorb_first = meta.selector();
         let q_absorb = meta.selector();
-        let k = constants();
+        let q_digest = meta.selector();
+        let cur = |meta: &mut halo2_proofs::plonk::VirtualCells<'_, Fr>, cols: &[Column<Advice>; WIDTH]| {
+            cols.map(|col| meta.query_advice(col, Rotation::cur()))
+        };
 
-        // With x on this row, w on the next and y two rows down:
-        //   w_j = (x_j + rc_j)^2        y_i = sum_j MDS[i][j] * w_j^2 * (x_j + rc_j)
+        // u_j = x_j + f_j;  c_j = u_j^2;  x'_i = sum_j M_ij c_j^2 u_j
         meta.create_gate("poseidon: full round", |meta| {
             let q = meta.query_selector(q_full);
-            let mut constraints = Vec::with_capacity(2 * WIDTH);
-            let mut sboxes = Vec::with_capacity(WIDTH);
-            for (column, rc) in state.iter().zip(&round_constants) {
-                let u = meta.query_advice(*column, Rotation::cur()) + meta.query_fixed(*rc, Rotation::cur());
-                let w = meta.query_advice(*column, Rotation::next());
-                constraints.push(q.clone() * (w.clone() - u.clone() * u.clone()));
-                sboxes.push(w.clone() * w * u);
-            }
-            for (column, mds_row) in state.iter().zip(&k.mds) {
-                let next = meta.query_advice(*column, Rotation(2));
-                let mixed = sboxes
-                    .iter()
-                    .zip(mds_row)
-                    .fold(Expression::Constant(Fr::ZERO), |acc, (s, m)| acc + s.clone() * *m);
-                constraints.push(q.clone() * (next - mixed));
-            }
+            let xs = cur(meta, &x);
+            let cs = cur(meta, &c);
+            let next = x.map(|col| meta.query_advice(col, Rotation::next()));
+            let fs = f.map(|col| meta.query_any(col, Rotation::cur()));
+            let u: [Expression<Fr>; WIDTH] = std::array::from_fn(|j| xs[j].clone() + fs[j].clone());
+            let s: [Expression<Fr>; WIDTH] = std::array::from_fn(|j| cs[j].clone() * cs[j].clone() * u[j].clone());
+            let mut constraints: Vec<Expression<Fr>> =
+                (0..WIDTH).map(|j| q.clone() * (cs[j].clone() - u[j].clone() * u[j].clone())).collect();
+            constraints.extend((0..WIDTH).map(|i| q.clone() * (next[i].clone() - mds_row(i, s.clone()))));
             constraints
         });
 
-        // With x on this row, w on the next, s two rows down and y three rows down (f, g the
-        // chunk's constants on this and the next row of the round-constant columns), and the
-        // S-box inputs u_j = A_j x + B_j s_{<j} + f_j:
-        //   w_j = u_j^2      s_j = w_j^2 u_j      y_i = C_i x + D_i s + g_i
-        meta.create_gate("poseidon: 8 partial rounds", |meta| {
+        // u = x_0 + f_0;  c_0 = u^2;  x' = M (c_0^2 u, x_1, x_2)
+        meta.create_gate("poseidon: partial round", |meta| {
             let q = meta.query_selector(q_partial);
-            let x: Vec<_> = state.iter().map(|c| meta.query_advice(*c, Rotation::cur())).collect();
-            let w: Vec<_> = state.iter().map(|c| meta.query_advice(*c, Rotation::next())).collect();
-            let s: Vec<_> = state.iter().map(|c| meta.query_advice(*c, Rotation(2))).collect();
-            let y: Vec<_> = state.iter().map(|c| meta.query_advice(*c, Rotation(3))).collect();
-            let f: Vec<_> = round_constants.iter().map(|c| meta.query_fixed(*c, Rotation::cur())).collect();
-            let g: Vec<_> = round_constants.iter().map(|c| meta.query_fixed(*c, Rotation::next())).collect();
-            let forms = &k.chunks[0];
-            let mut constraints = Vec::with_capacity(3 * WIDTH);
-            for j in 0..CHUNK {
-                let u = affine(&forms.sbox_input[j], &x, &s[..j], f[j].clone());
-                constraints.push(q.clone() * (w[j].clone() - u.clone() * u.clone()));
-                constraints.push(q.clone() * (s[j].clone() - w[j].clone() * w[j].clone() * u));
-            }
-            for i in 0..WIDTH {
-                let output = affine(&forms.output[i], &x, &s, g[i].clone());
-                constraints.push(q.clone() * (y[i].clone() - output));
-            }
+            let xs = cur(meta, &x);
+            let c0 = meta.query_advice(c[0], Rotation::cur());
+            let next = x.map(|col| meta.query_advice(col, Rotation::next()));
+            let u = xs[0].clone() + meta.query_any(f[0], Rotation::cur());
+            let s = c0.clone() * c0.clone() * u.clone();
+            let mut constraints = vec![q.clone() * (c0 - u.clone() * u)];
+            constraints.extend(
+                (0..WIDTH).map(|i| q.clone() * (next[i].clone() - mds_row(i, [s.clone(), xs[1].clone(), xs[2].clone()]))),
+            );
             constraints
         });
 
-        // y_0 = x_0;  y_i = x_i + input_{i-1} for i in 1..8
-        meta.create_gate("poseidon: absorb", |meta| {
-            let q = meta.query_selector(q_absorb);
-            (0..WIDTH)
-                .map(|i| {
-                    let x = meta.query_advice(state[i], Rotation::cur());
-                    let y = meta.query_advice(state[i], Rotation(2));
-                    let absorbed = if i == 0 { x } else { x + meta.query_advice(state[i - 1], Rotation::next()) };
-                    q.clone() * (y - absorbed)
-                })
-                .collect::<Vec<_>>()
+        // u = x_0 + f_0;  c_0 = u^2;  c_1 = c_0^2 u;  y = M (c_1, x_1, x_2);
+        // v = y_0 + f_1;  c_2 = v^2;  x' = M (c_2^2 v, y_1, y_2)
+        meta.create_gate("poseidon: two partial rounds", |meta| {
+            let q = meta.query_selector(q_double_partial);
+            let xs = cur(meta, &x);
+            let cs = cur(meta, &c);
+            let next = x.map(|col| meta.query_advice(col, Rotation::next()));
+            let u = xs[0].clone() + meta.query_any(f[0], Rotation::cur());
+            let y: [Expression<Fr>; WIDTH] =
+                std::array::from_fn(|i| mds_row(i, [cs[1].clone(), xs[1].clone(), xs[2].clone()]));
+            let v = y[0].clone() + meta.query_any(f[1], Rotation::cur());
+            let s = cs[2].clone() * cs[2].clone() * v.clone();
+            let mut constraints = vec![
+                q.clone() * (cs[0].clone() - u.clone() * u.clone()),
+                q.clone() * (cs[1].clone() - cs[0].clone() * cs[0].clone() * u),
+                q.clone() * (cs[2].clone() - v.clone() * v),
+            ];
+            constraints.extend(
+                (0..WIDTH).map(|i| q.clone() * (next[i].clone() - mds_row(i, [s.clone(), y[1].clone(), y[2].clone()]))),
+            );
+            constraints
         });
 
-        PoseidonConfig { state, round_constants, q_full, q_partial, q_absorb }
+        // x'_0 = f_0;  x'_1 = f_1 + c_0;  x'_2 = f_2 + c_1
+        meta.create_gate("poseidon: absorb the first block", |meta| {
+            let q = meta.query_selector(q_absorb_first);
+            let next = x.map(|col| meta.query_advice(col, Rotation::next()));
+            let fs = f.map(|col| meta.query_any(col, Rotation::cur()));
+            let inputs = [c[0], c[1]].map(|col| meta.query_advice(col, Rotation::cur()));
+            vec![
+                q.clone() * (next[0].clone() - fs[0].clone()),
+                q.clone() * (next[1].clone() - fs[1].clone() - inputs[0].clone()),
+                q * (next[2].clone() - fs[2].clone() - inputs[1].clone()),
+            ]
+        });
+
+        // x'_0 = x_0;  x'_1 = x_1 + c_0;  x'_2 = x_2 + c_1
+        meta.create_gate("poseidon: absorb a block", |meta| {
+            let q = meta.query_selector(q_absorb);
+            let xs = cur(meta, &x);
+            let next = x.map(|col| meta.query_advice(col, Rotation::next()));
+            let inputs = [c[0], c[1]].map(|col| meta.query_advice(col, Rotation::cur()));
+            vec![
+                q.clone() * (next[0].clone() - xs[0].clone()),
+                q.clone() * (next[1].clone() - xs[1].clone() - inputs[0].clone()),
+                q * (next[2].clone() - xs[2].clone() - inputs[1].clone()),
+            ]
+        });
+
+        // c_1 = x_1
+        meta.create_gate("poseidon: digest", |meta| {
+            let q = meta.query_selector(q_digest);
+            let digest = meta.query_advice(c[1], Rotation::cur());
+            let word = meta.query_advice(x[1], Rotation::cur());
+            vec![q * (digest - word)]
+        });
+
+        PoseidonConfig { x, c, f, q_full, q_partial, q_double_partial, q_absorb_first, q_absorb, q_digest }
     }
 }
 
-/// The assignment of one sponge: every row's state cells and fixed values, and which selectors
-/// are on. Computed natively, then written by the layouter.
+/// The selector a sponge row switches on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpongeRowKind {
+    /// [`PoseidonConfig::q_absorb_first`].
+    AbsorbFirst,
+    /// [`PoseidonConfig::q_absorb`].
+    Absorb,
+    /// A round row.
+    Round(RoundRow),
+    /// [`PoseidonConfig::q_digest`].
+    Digest,
+}
+
+/// The assignment of one sponge, row by row. Computed natively, then written by the layout.
 #[derive(Clone, Debug, Default)]
 pub struct SpongeRows {
-    /// Advice values, row by row.
-    pub advice: Vec<[Fr; WIDTH]>,
-    /// Round-constant column values, row by row.
-    pub fixed: Vec<[Fr; WIDTH]>,
-    /// Rows (relative) with `q_full`.
-    pub full: Vec<usize>,
-    /// Rows (relative) with `q_partial`.
-    pub partial: Vec<usize>,
-    /// Rows (relative) with `q_absorb`.
-    pub absorb: Vec<usize>,
-    /// Rows (relative) holding a block's inputs.
-    pub input_rows: Vec<usize>,
+    /// The stored state `x`.
+    pub x: Vec<[Fr; WIDTH]>,
+    /// The cells `c` (inputs at absorb rows, the digest at the last row).
+    pub c: Vec<[Fr; WIDTH]>,
+    /// The fixed values `f`.
+    pub f: Vec<[Fr; WIDTH]>,
+    /// The selector of each row.
+    pub kinds: Vec<SpongeRowKind>,
 }
 
-/// Computes the rows of a sponge over `inputs` (padded with zeros) under `domain`.
-pub fn sponge_rows_for(domain: Fr, inputs: &[Fr]) -> SpongeRows {
+impl SpongeRows {
+    /// The rows at which inputs `2b` and `2b + 1` sit in `c_0` and `c_1`.
+    pub fn input_row(block: usize) -> usize {
+        block * (PERMUTATION_ROWS + 1)
+    }
+
+    /// The digest (in `c_1` of the last row).
+    pub fn digest(&self) -> Fr {
+        self.c.last().expect("a sponge has rows")[1]
+    }
+}
+
+/// The row constants of a sponge over `inputs` elements from `initial` (whose word 2 is 0), by
+/// constant column: public lane `l` holds column `2 - l`'s in the sponge rows.
+pub fn sponge_public_constants(initial: [Fr; WIDTH], inputs: usize) -> [Vec<Fr>; WIDTH] {
+    let rows = sponge_rows_for(initial, &vec![Fr::ZERO; inputs]);
+    std::array::from_fn(|j| rows.f.iter().map(|f| f[j]).collect())
+}
+
+/// Computes the rows of a sponge from `initial` over `inputs` (padded with zeros).
+pub fn sponge_rows_for(initial: [Fr; WIDTH], inputs: &[Fr]) -> SpongeRows {
     let k = constants();
-    let zero = Fr::ZERO;
+    let zero = [Fr::ZERO; WIDTH];
+    let blocks = super::native::blocks(inputs.len());
+    let input = |b: usize, j: usize| inputs.get(b * RATE + j).copied().unwrap_or(Fr::ZERO);
     let mut rows = SpongeRows::default();
-    let mut state = [zero; WIDTH];
-    state[0] = domain;
-    let blocks = inputs.len().div_ceil(RATE).max(1);
-    let push = |rows: &mut SpongeRows, advice: [Fr; WIDTH], fixed: [Fr; WIDTH]| {
-        rows.advice.push(advice);
-        rows.fixed.push(fixed);
-        rows.advice.len() - 1
-    };
-    push(&mut rows, state, [zero; WIDTH]);
+    rows.x.push(zero);
+    rows.c.push([input(0, 0), input(0, 1), Fr::ZERO]);
+    rows.f.push(initial);
+    rows.kinds.push(SpongeRowKind::AbsorbFirst);
+    let mut state = [initial[0], initial[1] + input(0, 0), initial[2] + input(0, 1)];
     for b in 0..blocks {
-        let absorb_row = rows.advice.len() - 1;
-        rows.absorb.push(absorb_row);
-        let mut input = [zero; WIDTH];
-        for j in 0..RATE {
-            input[j] = inputs.get(b * RATE + j).copied().unwrap_or(zero);
-            state[1 + j] += input[j];
+        for (kind, f) in &k.schedule {
+            let values = row_values(*kind, &state, f);
+            rows.x.push(state);
+            rows.c.push(values.cells);
+            rows.f.push(*f);
+            rows.kinds.push(SpongeRowKind::Round(*kind));
+            state = values.next;
         }
-        let r = push(&mut rows, input, [zero; WIDTH]);
-        rows.input_rows.push(r);
-        let half = FULL_ROUNDS / 2;
-        let rc = &k.round_constants;
-        let full = |rows: &mut SpongeRows, state: &mut [Fr; WIDTH], r: usize| {
-            let row = push(rows, *state, rc[r]);
-            rows.full.push(row);
-            push(rows, std::array::from_fn(|j| (state[j] + rc[r][j]).square()), [zero; WIDTH]);
-            *state = full_round(state, &rc[r]);
-        };
-        for r in 0..half {
-            full(&mut rows, &mut state, r);
+        rows.x.push(state);
+        rows.f.push(zero);
+        if b + 1 < blocks {
+            rows.c.push([input(b + 1, 0), input(b + 1, 1), Fr::ZERO]);
+            rows.kinds.push(SpongeRowKind::Absorb);
+            state = [state[0], state[1] + input(b + 1, 0), state[2] + input(b + 1, 1)];
+        } else {
+            rows.c.push([Fr::ZERO, state[1], Fr::ZERO]);
+            rows.kinds.push(SpongeRowKind::Digest);
         }
-        for c in 0..CHUNKS {
-            let (inputs, sbox, out) = partial_chunk(&state, c);
-            let forms = &k.chunks[c];
-            let f = std::array::from_fn(|j| forms.sbox_input[j].constant);
-            let g = std::array::from_fn(|i| forms.output[i].constant);
-            let row = push(&mut rows, state, f);
-            rows.partial.push(row);
-            push(&mut rows, inputs.map(|u| u.square()), g);
-            push(&mut rows, sbox, [zero; WIDTH]);
-            state = out;
-        }
-        for r in rc.len() - half..rc.len() {
-            full(&mut rows, &mut state, r);
-        }
-        push(&mut rows, state, [zero; WIDTH]);
     }
     rows
+}
+
+/// Hashing cells of a [`Context`].
+pub trait HashInstructions {
+    /// The sponge from `initial` (word 2 must be 0) over `inputs`, laid out from row `start`, its
+    /// constants `j < fixed` in fixed columns (the others are in the public lanes, see
+    /// [`sponge_public_constants`]); returns the digest's cell (in the main column's copy-enabled
+    /// auxiliary column).
+    fn hash(&self, ctx: &mut Context, start: usize, fixed: usize, initial: [Fr; WIDTH], inputs: &[Cell]) -> Cell;
+}
+
+/// The sponge's chip.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SpongeChip;
+
+impl HashInstructions for SpongeChip {
+    fn hash(&self, ctx: &mut Context, start: usize, fixed: usize, initial: [Fr; WIDTH], inputs: &[Cell]) -> Cell {
+        let values: Vec<Fr> = inputs.iter().map(|c| c.value).collect();
+        let rows = sponge_rows_for(initial, &values);
+        debug_assert_eq!(initial[2], Fr::ZERO, "word 2 of the initial state is not in a public lane");
+        let zero = ctx.load_constant(Fr::ZERO);
+        let mut digest = None;
+        for r in 0..rows.x.len() {
+            let row = start + r;
+            for (j, column) in SPONGE_STATE.iter().enumerate() {
+                ctx.assign_at(*column, row, rows.x[r][j]);
+            }
+            let cells: [Cell; WIDTH] = std::array::from_fn(|j| ctx.assign_at(SPONGE_CELLS[j], row, rows.c[r][j]));
+            for (j, value) in rows.f[r].iter().take(fixed).enumerate() {
+                if *value != Fr::ZERO {
+                    ctx.fixed(j, row, *value);
+                }
+            }
+            let kind = rows.kinds[r];
+            ctx.switch(Switch::Sponge(kind), row);
+            match kind {
+                SpongeRowKind::AbsorbFirst | SpongeRowKind::Absorb => {
+                    let block = r / (PERMUTATION_ROWS + 1);
+                    for (j, cell) in cells.iter().take(RATE).enumerate() {
+                        // Inputs are copies; padding is 0.
+                        ctx.constrain_equal(*cell, inputs.get(block * RATE + j).copied().unwrap_or(zero));
+                    }
+                }
+                SpongeRowKind::Digest => digest = Some(cells[1]),
+                SpongeRowKind::Round(_) => {}
+            }
+        }
+        digest.expect("a sponge ends with its digest")
+    }
 }
 
 #[cfg(test)]
@@ -227,10 +313,10 @@ mod tests {
         plonk::{Circuit, Error},
     };
 
-    /// A sponge laid out alone, with one state cell optionally changed.
     #[derive(Clone)]
     struct SpongeCircuit {
         inputs: Vec<Fr>,
+        /// (row, column index: 0..3 for x, 3..6 for c) of a cell moved by one.
         tamper: Option<(usize, usize)>,
     }
 
@@ -238,37 +324,40 @@ mod tests {
         type Config = PoseidonConfig;
         type FloorPlanner = SimpleFloorPlanner;
         type Params = ();
+
         fn without_witnesses(&self) -> Self {
             self.clone()
         }
+
         fn configure(meta: &mut ConstraintSystem<Fr>) -> PoseidonConfig {
-            let state = [(); WIDTH].map(|_| meta.advice_column());
-            meta.set_minimum_degree(5);
-            PoseidonConfig::configure(meta, state)
+            let x = [(); WIDTH].map(|_| meta.advice_column());
+            let c = [(); WIDTH].map(|_| meta.advice_column());
+            let f = [(); WIDTH].map(|_| meta.fixed_column().into());
+            PoseidonConfig::configure(meta, x, c, f)
         }
+
         fn synthesize(&self, config: PoseidonConfig, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
-            let rows = sponge_rows_for(Fr::from(9), &self.inputs);
+            let rows = sponge_rows_for([Fr::from(9), Fr::from(4), Fr::ZERO], &self.inputs);
             layouter.assign_region(
                 || "sponge",
                 |mut region| {
-                    for (r, (advice, fixed)) in rows.advice.iter().zip(&rows.fixed).enumerate() {
-                        for c in 0..WIDTH {
-                            let mut v = advice[c];
-                            if self.tamper == Some((r, c)) {
-                                v += Fr::ONE;
-                            }
-                            region.assign_advice(config.state[c], r, Value::known(v));
-                            region.assign_fixed(config.round_constants[c], r, fixed[c]);
+                    for r in 0..rows.x.len() {
+                        for j in 0..WIDTH {
+                            let bump = |col: usize| if self.tamper == Some((r, col)) { Fr::ONE } else { Fr::ZERO };
+                            region.assign_advice(config.x[j], r, Value::known(rows.x[r][j] + bump(j)));
+                            region.assign_advice(config.c[j], r, Value::known(rows.c[r][j] + bump(WIDTH + j)));
+                            let fixed = halo2_proofs::plonk::Column::<halo2_proofs::plonk::Fixed>::try_from(config.f[j]).unwrap();
+                            region.assign_fixed(fixed, r, rows.f[r][j]);
                         }
-                    }
-                    for &r in &rows.full {
-                        config.q_full.enable(&mut region, r)?;
-                    }
-                    for &r in &rows.partial {
-                        config.q_partial.enable(&mut region, r)?;
-                    }
-                    for &r in &rows.absorb {
-                        config.q_absorb.enable(&mut region, r)?;
+                        let selector = match rows.kinds[r] {
+                            SpongeRowKind::AbsorbFirst => config.q_absorb_first,
+                            SpongeRowKind::Absorb => config.q_absorb,
+                            SpongeRowKind::Digest => config.q_digest,
+                            SpongeRowKind::Round(RoundRow::Full) => config.q_full,
+                            SpongeRowKind::Round(RoundRow::Partial) => config.q_partial,
+                            SpongeRowKind::Round(RoundRow::DoublePartial) => config.q_double_partial,
+                        };
+                        selector.enable(&mut region, r)?;
                     }
                     Ok(())
                 },
@@ -276,43 +365,41 @@ mod tests {
         }
     }
 
-    fn verdict(tamper: Option<(usize, usize)>) -> bool {
-        let circuit = SpongeCircuit { inputs: (1..=10).map(Fr::from).collect(), tamper };
-        MockProver::run(7, &circuit, vec![]).unwrap().verify().is_ok()
-    }
-
-    #[test]
-    fn an_honest_sponge_is_accepted() {
-        assert!(verdict(None));
-    }
-
-    #[test]
-    fn a_changed_cell_in_any_kind_of_row_is_rejected() {
-        let rows = sponge_rows_for(Fr::from(9), &(1..=10).map(Fr::from).collect::<Vec<_>>());
-        let second_block = rows.input_rows[1];
-        let cases = [
-            (rows.full[1], 3, "state after a full round"),
-            (rows.full[6] + 1, 4, "a square of a full round"),
-            (rows.partial[2], 0, "state entering a partial chunk"),
-            (rows.partial[2] + 1, 6, "a square of a partial chunk"),
-            (rows.partial[2] + 2, 5, "an S-box output of a partial chunk"),
-            (rows.partial[7] + 3, 7, "the state after the last chunk"),
-            (second_block, 2, "an absorbed input"),
-            (second_block + 1, 0, "the capacity word after absorbing"),
-            (rows.advice.len() - 1, 1, "the digest"),
-        ];
-        for (row, col, what) in cases {
-            assert!(!verdict(Some((row, col))), "{what} (row {row}, column {col}) was accepted");
+    fn failures(tamper: Option<(usize, usize)>) -> Vec<String> {
+        let circuit = SpongeCircuit { inputs: (1..=5).map(Fr::from).collect(), tamper };
+        match MockProver::run(8, &circuit, vec![]).unwrap().verify() {
+            Ok(()) => vec![],
+            Err(failures) => failures.iter().map(|f| f.to_string()).collect(),
         }
     }
 
     #[test]
-    fn sponge_rows_match_the_native_sponge_and_the_row_count() {
-        for n in [0usize, 1, 7, 8, 20] {
-            let inputs: Vec<Fr> = (0..n).map(|i| Fr::from(i as u64 + 1)).collect();
-            let rows = sponge_rows_for(Fr::from(5), &inputs);
-            assert_eq!(rows.advice.len(), sponge_rows(n));
-            assert_eq!(rows.advice.last().unwrap()[1], super::super::sponge(Fr::from(5), &inputs));
+    fn an_honest_sponge_is_accepted_and_gives_the_native_digest() {
+        assert_eq!(failures(None), Vec::<String>::new());
+        let inputs: Vec<Fr> = (1..=5).map(Fr::from).collect();
+        let initial = [Fr::from(9), Fr::from(4), Fr::ZERO];
+        let rows = sponge_rows_for(initial, &inputs);
+        assert_eq!(rows.x.len(), sponge_rows(inputs.len()));
+        assert_eq!(rows.digest(), super::super::sponge(initial, &inputs));
+    }
+
+    #[test]
+    fn a_changed_cell_in_any_kind_of_row_is_rejected_by_its_gate() {
+        let second = SpongeRows::input_row(1);
+        let cases = [
+            (2, 1, "poseidon: full round", "state entering a full round"),
+            (3, WIDTH + 2, "poseidon: full round", "a square of a full round"),
+            (5, WIDTH, "poseidon: partial round", "the square of the single partial round"),
+            (10, 0, "poseidon: two partial rounds", "state entering two partial rounds"),
+            (10, WIDTH + 1, "poseidon: two partial rounds", "the first S-box output of two partial rounds"),
+            (11, WIDTH + 2, "poseidon: two partial rounds", "the second square of two partial rounds"),
+            (second, WIDTH, "poseidon: absorb a block", "an absorbed input"),
+            (0, WIDTH + 1, "poseidon: absorb the first block", "an input of the first block"),
+            (3 * (PERMUTATION_ROWS + 1), WIDTH + 1, "poseidon: digest", "the digest"),
+        ];
+        for (row, col, gate, what) in cases {
+            let found = failures(Some((row, col)));
+            assert!(found.iter().any(|f| f.contains(gate)), "{what} (row {row}, column {col}): {found:?}");
         }
     }
 }

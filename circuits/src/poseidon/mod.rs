@@ -1,4 +1,4 @@
-//! Poseidon: the specification, the native sponge, and the chip that proves permutations.
+//! Poseidon: the specification (width 3), the native sponge, and the chip that proves sponges.
 
 pub mod chip;
 pub mod native;

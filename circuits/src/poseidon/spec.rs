@@ -1,10 +1,12 @@
-//! The Poseidon instance of solvent: width 8 (rate 7, capacity 1) over the BN254 scalar field,
-//! `x^5` S-box, 8 full and 64 partial rounds (the standard 128-bit choice for this width, as in
-//! circomlib's table), round constants and Cauchy MDS matrix from the reference Grain LFSR as
-//! implemented by `poseidon-primitives` (first generated MDS).
+//! The Poseidon instance of solvent: width 3 (rate 2, capacity 1) over the BN254 scalar field,
+//! `x^5` S-box, 8 full and 57 partial rounds: the standard 128-bit instance for this width
+//! (`poseidonperm_x5_254_3` of the Poseidon reference, circomlib's `poseidon` for two inputs),
+//! round constants and MDS matrix from the reference Grain LFSR as `poseidon-primitives`
+//! generates them (first generated MDS).
 //!
-//! Besides the constants, this module derives the affine maps that let the circuit prove eight
-//! partial rounds in two rows (see [`PartialChunk`]).
+//! Besides the constants, this module derives the per-row constants the circuit reads
+//! ([`Schedule`]): rows store the state *minus a known offset*, so that a row of two partial rounds
+//! needs two constants and a full round three.
 
 use ff::Field;
 use halo2_proofs::halo2curves::bn256::Fr;
@@ -12,17 +14,17 @@ use poseidon_primitives::poseidon::primitives::Spec;
 use std::sync::OnceLock;
 
 /// State width.
-pub const WIDTH: usize = 8;
+pub const WIDTH: usize = 3;
 /// Elements absorbed per permutation.
-pub const RATE: usize = 7;
+pub const RATE: usize = 2;
 /// Number of full rounds (half before, half after the partial rounds).
 pub const FULL_ROUNDS: usize = 8;
 /// Number of partial rounds.
-pub const PARTIAL_ROUNDS: usize = 64;
-/// Partial rounds proven per chunk (one S-box output per column).
-pub const CHUNK: usize = WIDTH;
-/// Number of partial-round chunks.
-pub const CHUNKS: usize = PARTIAL_ROUNDS / CHUNK;
+pub const PARTIAL_ROUNDS: usize = 57;
+/// Rows of one permutation: 4 full rounds, one single partial round, 28 rows of two partial
+/// rounds, 4 full rounds (each row holds the state entering it; the state after the last row is
+/// on the next row).
+pub const PERMUTATION_ROWS: usize = FULL_ROUNDS + 1 + (PARTIAL_ROUNDS - 1) / 2;
 
 /// The `poseidon-primitives` specification of solvent's Poseidon.
 #[derive(Debug, Clone, Copy)]
@@ -49,107 +51,117 @@ pub fn pow5(x: Fr) -> Fr {
     x2.square() * x
 }
 
-/// An affine form over the chunk's variables: coefficients of the 8 input state words, of the
-/// 8 S-box outputs, and a constant.
+/// What a row of the permutation proves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Affine {
-    pub(crate) state: [Fr; WIDTH],
-    pub(crate) sbox: [Fr; CHUNK],
-    pub(crate) constant: Fr,
+pub enum RoundRow {
+    /// One full round: constants `f_0, f_1, f_2` are added to the stored state.
+    Full,
+    /// One partial round: `f_0` is added to word 0 before its S-box.
+    Partial,
+    /// Two partial rounds: `f_0` enters the first S-box and `f_1` the second.
+    DoublePartial,
 }
 
-impl Affine {
-    fn zero() -> Self {
-        Affine { state: [Fr::ZERO; WIDTH], sbox: [Fr::ZERO; CHUNK], constant: Fr::ZERO }
-    }
-    fn scaled_add(&mut self, other: &Affine, factor: Fr) {
-        for (a, b) in self.state.iter_mut().zip(&other.state) {
-            *a += *b * factor;
-        }
-        for (a, b) in self.sbox.iter_mut().zip(&other.sbox) {
-            *a += *b * factor;
-        }
-        self.constant += other.constant * factor;
-    }
-}
-
-/// Eight consecutive partial rounds as affine maps. With `x` the state entering the chunk and
-/// `s_j` the S-box output of its `j`-th round:
-///
-/// - `s_j = (sbox_input[j](x, s_0..s_{j-1}))^5`
-/// - `state after the chunk = output[m](x, s_0..s_7)`
-///
-/// The linear parts are the same for every chunk (the MDS matrix does not change); only the
-/// constants differ, and the circuit reads those from fixed columns.
-#[derive(Clone, Debug)]
-pub struct PartialChunk {
-    pub(crate) sbox_input: [Affine; CHUNK],
-    pub(crate) output: [Affine; WIDTH],
-}
-
-/// Every constant of the permutation, and the chunked form of its partial rounds.
+/// Every constant of the permutation, and its row schedule.
 #[derive(Clone, Debug)]
 pub struct Constants {
     /// Round constants, one row per round (full, partial, full).
     pub round_constants: Vec<[Fr; WIDTH]>,
     /// The MDS matrix.
     pub mds: [[Fr; WIDTH]; WIDTH],
-    /// The partial rounds, chunk by chunk.
-    pub chunks: Vec<PartialChunk>,
+    /// The rows of one permutation with the fixed values each reads.
+    pub schedule: Vec<(RoundRow, [Fr; WIDTH])>,
 }
+
+/// The rows of one permutation.
+pub type Schedule = Vec<(RoundRow, [Fr; WIDTH])>;
 
 /// The constants, computed once.
 pub fn constants() -> &'static Constants {
     static CONSTANTS: OnceLock<Constants> = OnceLock::new();
     CONSTANTS.get_or_init(|| {
         let (round_constants, mds, _) = SolventPoseidon::constants();
-        let chunks = (0..CHUNKS)
-            .map(|c| {
-                let first = FULL_ROUNDS / 2 + c * CHUNK;
-                chunk(&round_constants[first..first + CHUNK], &mds)
-            })
-            .collect();
-        Constants { round_constants, mds, chunks }
+        let schedule = schedule(&round_constants, &mds);
+        Constants { round_constants, mds, schedule }
     })
 }
 
-/// Runs eight partial rounds symbolically.
-fn chunk(round_constants: &[[Fr; WIDTH]], mds: &[[Fr; WIDTH]; WIDTH]) -> PartialChunk {
-    let mut state: [Affine; WIDTH] = std::array::from_fn(|m| {
-        let mut form = Affine::zero();
-        form.state[m] = Fr::ONE;
-        form
-    });
-    let mut sbox_input = [Affine::zero(); CHUNK];
-    for (j, rc) in round_constants.iter().enumerate() {
-        for (word, c) in state.iter_mut().zip(rc) {
-            word.constant += c;
-        }
-        sbox_input[j] = state[0];
-        state[0] = Affine::zero();
-        state[0].sbox[j] = Fr::ONE;
-        let mut mixed = [Affine::zero(); WIDTH];
-        for (row, out) in mds.iter().zip(mixed.iter_mut()) {
-            for (factor, word) in row.iter().zip(&state) {
-                out.scaled_add(word, *factor);
-            }
-        }
-        state = mixed;
-    }
-    PartialChunk { sbox_input, output: state }
+fn mul(mds: &[[Fr; WIDTH]; WIDTH], v: &[Fr; WIDTH]) -> [Fr; WIDTH] {
+    std::array::from_fn(|i| (0..WIDTH).fold(Fr::ZERO, |acc, j| acc + mds[i][j] * v[j]))
 }
 
-impl Affine {
-    /// Evaluates the form at a state and S-box outputs.
-    pub(crate) fn eval(&self, state: &[Fr; WIDTH], sbox: &[Fr]) -> Fr {
-        let mut acc = self.constant;
-        for (c, x) in self.state.iter().zip(state) {
-            acc += *c * x;
+/// The fixed values of each row. A row stores the state minus an offset `o` that the schedule
+/// tracks: full rounds consume it (their constants are `o + rc`) and leave none; partial rounds
+/// push the constants of the words they do not S-box into the next row's offset, through the
+/// MDS matrix, so only the S-box inputs need a constant of their own.
+fn schedule(round_constants: &[[Fr; WIDTH]], mds: &[[Fr; WIDTH]; WIDTH]) -> Schedule {
+    let half = FULL_ROUNDS / 2;
+    let mut rows = Vec::with_capacity(PERMUTATION_ROWS);
+    let mut offset = [Fr::ZERO; WIDTH];
+    let full = |rows: &mut Schedule, offset: &mut [Fr; WIDTH], rc: &[Fr; WIDTH]| {
+        rows.push((RoundRow::Full, std::array::from_fn(|j| offset[j] + rc[j])));
+        *offset = [Fr::ZERO; WIDTH];
+    };
+    // A partial round on the true state `x + o`: word 0 gets `o_0 + rc_0` before its S-box; the
+    // rest is linear, so its constants move to the offset after the MDS matrix.
+    let partial = |offset: &mut [Fr; WIDTH], rc: &[Fr; WIDTH]| -> Fr {
+        let sbox_constant = offset[0] + rc[0];
+        *offset = mul(mds, &[Fr::ZERO, offset[1] + rc[1], offset[2] + rc[2]]);
+        sbox_constant
+    };
+    for rc in &round_constants[..half] {
+        full(&mut rows, &mut offset, rc);
+    }
+    let partials = &round_constants[half..half + PARTIAL_ROUNDS];
+    let c = partial(&mut offset, &partials[0]);
+    rows.push((RoundRow::Partial, [c, Fr::ZERO, Fr::ZERO]));
+    for pair in partials[1..].chunks(2) {
+        let first = partial(&mut offset, &pair[0]);
+        let second = partial(&mut offset, &pair[1]);
+        rows.push((RoundRow::DoublePartial, [first, second, Fr::ZERO]));
+    }
+    for rc in &round_constants[half + PARTIAL_ROUNDS..] {
+        full(&mut rows, &mut offset, rc);
+    }
+    debug_assert_eq!(rows.len(), PERMUTATION_ROWS);
+    rows
+}
+
+/// The cells and the next stored state of one row, from its stored state `x` and fixed values
+/// `f` (what the chip assigns and what its gates check).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RowValues {
+    /// The three auxiliary cells: S-box squares (and, for two partial rounds, the first S-box's
+    /// output in the middle).
+    pub cells: [Fr; WIDTH],
+    /// The stored state of the next row.
+    pub next: [Fr; WIDTH],
+}
+
+/// Computes one row of the schedule.
+pub fn row_values(kind: RoundRow, x: &[Fr; WIDTH], f: &[Fr; WIDTH]) -> RowValues {
+    let m = &constants().mds;
+    match kind {
+        RoundRow::Full => {
+            let u: [Fr; WIDTH] = std::array::from_fn(|j| x[j] + f[j]);
+            let w: [Fr; WIDTH] = std::array::from_fn(|j| u[j].square());
+            let s: [Fr; WIDTH] = std::array::from_fn(|j| w[j].square() * u[j]);
+            RowValues { cells: w, next: mul(m, &s) }
         }
-        for (c, s) in self.sbox.iter().zip(sbox) {
-            acc += *c * s;
+        RoundRow::Partial => {
+            let u0 = x[0] + f[0];
+            let w0 = u0.square();
+            RowValues { cells: [w0, Fr::ZERO, Fr::ZERO], next: mul(m, &[w0.square() * u0, x[1], x[2]]) }
         }
-        acc
+        RoundRow::DoublePartial => {
+            let u0 = x[0] + f[0];
+            let w0 = u0.square();
+            let s0 = w0.square() * u0;
+            let y = mul(m, &[s0, x[1], x[2]]);
+            let u1 = y[0] + f[1];
+            let w1 = u1.square();
+            RowValues { cells: [w0, s0, w1], next: mul(m, &[w1.square() * u1, y[1], y[2]]) }
+        }
     }
 }
 
@@ -158,25 +170,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn chunk_linear_parts_are_the_same_for_every_chunk() {
-        let k = constants();
-        for chunk in &k.chunks[1..] {
-            for j in 0..CHUNK {
-                assert_eq!(chunk.sbox_input[j].state, k.chunks[0].sbox_input[j].state);
-                assert_eq!(chunk.sbox_input[j].sbox, k.chunks[0].sbox_input[j].sbox);
-                assert_eq!(chunk.output[j].state, k.chunks[0].output[j].state);
-                assert_eq!(chunk.output[j].sbox, k.chunks[0].output[j].sbox);
-            }
-        }
-        assert_ne!(k.chunks[0].sbox_input[0].constant, k.chunks[1].sbox_input[0].constant);
-    }
-
-    #[test]
-    fn sbox_inputs_depend_only_on_earlier_sbox_outputs() {
-        for chunk in &constants().chunks {
-            for (j, form) in chunk.sbox_input.iter().enumerate() {
-                assert!(form.sbox[j..].iter().all(|c| *c == Fr::ZERO));
-            }
-        }
+    fn the_schedule_has_one_row_per_full_round_and_per_pair_of_partial_rounds() {
+        let schedule = &constants().schedule;
+        assert_eq!(schedule.len(), PERMUTATION_ROWS);
+        assert_eq!(PERMUTATION_ROWS, 37);
+        let kinds: Vec<RoundRow> = schedule.iter().map(|(k, _)| *k).collect();
+        assert!(kinds[..4].iter().all(|k| *k == RoundRow::Full));
+        assert_eq!(kinds[4], RoundRow::Partial);
+        assert!(kinds[5..33].iter().all(|k| *k == RoundRow::DoublePartial));
+        assert!(kinds[33..].iter().all(|k| *k == RoundRow::Full));
+        // Partial rows need at most two constants.
+        assert!(schedule.iter().filter(|(k, _)| *k != RoundRow::Full).all(|(_, f)| f[2] == Fr::ZERO));
     }
 }

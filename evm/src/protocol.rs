@@ -1,6 +1,9 @@
-//! The key of the small (wasm) verifier, `solvent_verifier_wasm::key::VerifierKey`: snark-verifier's
-//! compiled PLONK protocol for the circuit (the description the Solidity verifier is generated
-//! from) and the SRS points.
+//! The verifier key (`solvent_verifier_wasm::key::VerifierKey`) of a circuit: the PLONK protocol
+//! snark-verifier compiles from its verifying key, with the public columns queried (their
+//! commitments come from the verifier's policy commitment and the public inputs), and the SRS
+//! points a verifier needs.
+//! Every solvent verifier reads this one description: the native and wasm verifiers interpret it,
+//! and the Solidity verifier is rendered from it.
 
 use halo2_proofs::{
     arithmetic::CurveAffine,
@@ -12,11 +15,12 @@ use halo2_proofs::{
 };
 use serde_json::Value;
 use snark_verifier::system::halo2::{compile, Config};
-use solvent_params::VerifierSrs;
+use solvent_circuits::encoding::PublicInputs;
+use solvent_params::{Srs, VerifierSrs};
+use solvent_verifier::commitment::public_lagrange_points;
 use solvent_verifier_wasm::key::{Expression, Query, VerifierKey, Word};
 
 use crate::abi::field_word;
-use crate::solidity::PUBLIC_INPUTS;
 
 fn fq_word(x: &Fq) -> Word {
     let mut w = x.to_repr();
@@ -24,7 +28,8 @@ fn fq_word(x: &Fq) -> Word {
     w
 }
 
-fn g1_words(p: &G1Affine) -> [Word; 2] {
+/// `x, y` big-endian words of a point that is not the identity.
+pub fn g1_words(p: &G1Affine) -> [Word; 2] {
     let c = p.coordinates().expect("not the identity");
     [fq_word(c.x()), fq_word(c.y())]
 }
@@ -33,26 +38,48 @@ fn g2_words(p: &G2Affine) -> [Word; 4] {
     [fq_word(&p.x.c0), fq_word(&p.x.c1), fq_word(&p.y.c0), fq_word(&p.y.c1)]
 }
 
-/// The small verifier's key for proofs under `vk` and the SRS `srs`.
-pub fn verifier_key(srs: &VerifierSrs, vk: &VerifyingKey<G1Affine>) -> VerifierKey {
-    let params = srs.to_params();
-    let protocol = compile(&params, vk, Config::kzg().with_num_instance(vec![PUBLIC_INPUTS]));
+/// The verifier key of proofs under `vk` and the SRS `srs`.
+///
+/// snark-verifier compiles the protocol with the public columns unqueried (its own queried form
+/// would also derive an instance-committing key from the full SRS, which solvent's verifiers do
+/// not use); the public columns' queries are then put first among the evaluations and the
+/// openings, where halo2's prover writes and opens them when it commits the public columns.
+pub fn verifier_key(srs: &Srs, vk: &VerifyingKey<G1Affine>) -> VerifierKey {
+    let lanes = vk.cs().num_instance_columns();
+    let protocol = compile(srs, vk, Config::kzg().with_num_instance(vec![0; lanes]));
+    let verifier_srs = VerifierSrs::of(srs);
     let query = |poly: usize, rotation: i32| Query { poly: poly as u32, rotation };
+    let instance_offset = protocol.preprocessed.len();
+    let instance_queries: Vec<Query> = vk
+        .cs()
+        .instance_queries()
+        .iter()
+        .map(|(column, rotation)| query(instance_offset + column.index(), rotation.0))
+        .collect();
     // The expression type is private to snark-verifier; its serde form is public.
     let numerator = serde_json::to_value(&protocol.quotient.numerator).expect("serialisable");
     VerifierKey {
         k: protocol.domain.k as u32,
         omega: field_word(&protocol.domain.gen),
-        g1: g1_words(&srs.g0),
-        g2: g2_words(&srs.g2),
-        s_g2: g2_words(&srs.s_g2),
+        g1: g1_words(&verifier_srs.g0),
+        g2: g2_words(&verifier_srs.g2),
+        s_g2: g2_words(&verifier_srs.s_g2),
         transcript_initial_state: field_word(&protocol.transcript_initial_state.expect("halo2 keys have one")),
-        num_instance: protocol.num_instance.iter().map(|&n| n as u32).collect(),
+        lanes: lanes as u32,
+        public_points: public_lagrange_points(srs, PublicInputs::LEN).iter().map(g1_words).collect(),
         num_witness: protocol.num_witness.iter().map(|&n| n as u32).collect(),
         num_challenge: protocol.num_challenge.iter().map(|&n| n as u32).collect(),
         preprocessed: protocol.preprocessed.iter().map(g1_words).collect(),
-        evaluations: protocol.evaluations.iter().map(|q| query(q.poly, q.rotation.0)).collect(),
-        queries: protocol.queries.iter().map(|q| query(q.poly, q.rotation.0)).collect(),
+        evaluations: instance_queries
+            .iter()
+            .copied()
+            .chain(protocol.evaluations.iter().map(|q| query(q.poly, q.rotation.0)))
+            .collect(),
+        queries: instance_queries
+            .iter()
+            .copied()
+            .chain(protocol.queries.iter().map(|q| query(q.poly, q.rotation.0)))
+            .collect(),
         chunk_degree: protocol.quotient.chunk_degree as u32,
         numerator: expression(&numerator),
     }

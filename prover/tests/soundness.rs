@@ -1,0 +1,115 @@
+//! The policy binding, through all three verifiers (native, the wasm module in an interpreter,
+//! the Solidity contract in revm): a proof made under a policy with one value changed, or under
+//! another policy, is rejected against the original policy's commitment; so is the original
+//! proof against the commitment for another SRS or another `k`.
+
+mod common;
+
+use halo2_proofs::{
+    halo2curves::group::Curve,
+    poly::{
+        commitment::{Blind, Params},
+        Polynomial,
+    },
+};
+use solvent_circuits::{public::policy_columns, AttestationCircuit, Dims, Shape, Witness};
+use solvent_evm::abi::verifier_calldata;
+use solvent_model::{evaluate, Policy};
+use solvent_prover::{demo, prove};
+use solvent_verifier::{policy_commitment, verify::public_input_bytes, PolicyCommitment};
+
+struct Verifiers {
+    key: solvent_verifier_wasm::key::VerifierKey,
+    wasm: common::WasmVerifier,
+    evm: common::EvmVerifier,
+}
+
+impl Verifiers {
+    /// The three verdicts (true = accepted) on a proof of `witness` against `commitment`.
+    fn verdicts(&mut self, commitment: &PolicyCommitment, witness: &Witness, proof: &[u8]) -> [bool; 3] {
+        let inputs = witness.public_inputs();
+        let native = solvent_verifier::verify_proof(&self.key, commitment, &inputs, proof).is_ok();
+        let wasm = self.wasm.verify(&self.key.to_bytes(), &commitment.to_bytes(), &public_input_bytes(&inputs), proof).expect("no trap").0 == 0;
+        let evm = self.evm.verify(verifier_calldata(commitment, &inputs, proof)).0;
+        [native, wasm, evm]
+    }
+}
+
+/// The demo policy with one textual edit (it must stay valid and keep the demo portfolio passing).
+fn edited(from: &str, to: &str) -> Policy {
+    assert!(demo::POLICY.contains(from), "{from}");
+    Policy::from_json(&demo::POLICY.replacen(from, to, 1)).unwrap()
+}
+
+#[test]
+fn proofs_under_another_policy_are_rejected_against_the_original_commitment() {
+    std::thread::Builder::new().stack_size(256 << 20).spawn(run).unwrap().join().unwrap();
+}
+
+fn run() {
+    let (witness, keys, srs, honest) = common::demo_proof();
+    let mut verifiers = Verifiers {
+        key: keys.verifier_key.clone(),
+        wasm: common::WasmVerifier::new(),
+        evm: common::EvmVerifier::new(&keys.verifier_key),
+    };
+    let original = policy_commitment(&srs, &witness.policy).unwrap();
+    assert_eq!(verifiers.verdicts(&original, &witness, &honest.bytes), [true; 3]);
+
+    let price = &witness.policy.assets[1].price;
+    assert_eq!(*price, 60_000 * 100_000_000, "the demo's BTC price");
+    let changes: Vec<(&str, Policy)> = vec![
+        ("a price", edited("\"price\": \"60000\"", "\"price\": \"59999\"")),
+        ("a tier bound", edited("\"up_to\": \"5000000\"", "\"up_to\": \"5000001\"")),
+        ("a tier weight", edited("\"weight\": \"0.95\"", "\"weight\": \"0.94\"")),
+        ("a scenario loss", {
+            let mut p = witness.policy.clone();
+            p.instruments[0].scenario_loss[3] += 1;
+            p
+        }),
+        ("a short option minimum", {
+            let mut p = witness.policy.clone();
+            let i = p.instruments.iter().position(|i| i.short_option_minimum > 0).unwrap();
+            p.instruments[i].short_option_minimum -= 1;
+            p
+        }),
+        ("a ratio", edited("\"margin_ratio\": \"1.5\"", "\"margin_ratio\": \"1.4\"")),
+        ("the window", {
+            let mut p = witness.policy.clone();
+            p.expires_at += 1;
+            p
+        }),
+        ("a name", {
+            let mut p = witness.policy.clone();
+            p.id.push('x');
+            p
+        }),
+    ];
+    for (what, policy) in changes {
+        assert_eq!(Shape::of(&policy), Shape::of(&witness.policy));
+        let report = evaluate(&policy, &witness.portfolio);
+        assert!(report.margin_ok && report.collateral_ok, "{what}: the portfolio must still pass");
+        let cheat = Witness { policy, ..witness.clone() };
+        let circuit = AttestationCircuit::new(&cheat);
+        let proof = prove::prove(&keys, &srs, &circuit, &cheat).unwrap();
+        assert_ne!(proof.policy, original, "{what}: another commitment");
+        assert_eq!(verifiers.verdicts(&proof.policy, &cheat, &proof.bytes), [true; 3], "{what}: valid for its own policy");
+        assert_eq!(verifiers.verdicts(&original, &cheat, &proof.bytes), [false; 3], "{what}: accepted against the original commitment");
+    }
+
+    // The original proof against the commitment for another SRS, and for another k.
+    let other_srs = solvent_params::dev_srs(srs.k());
+    let foreign = policy_commitment(&other_srs, &witness.policy).unwrap();
+    if foreign != original {
+        assert_eq!(verifiers.verdicts(&foreign, &witness, &honest.bytes), [false; 3], "another SRS");
+    }
+    let dims = Dims::for_shape(Shape::of(&witness.policy));
+    let bigger = common::srs(dims.k + 1);
+    let at_other_k = PolicyCommitment {
+        points: policy_columns(&witness.policy, &dims)
+            .into_iter()
+            .map(|column| bigger.commit_lagrange(&Polynomial::new(column), Blind::default()).to_affine())
+            .collect(),
+    };
+    assert_eq!(verifiers.verdicts(&at_other_k, &witness, &honest.bytes), [false; 3], "another k");
+}
