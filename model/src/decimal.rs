@@ -17,7 +17,7 @@ pub const RATIO_DIGITS: u32 = 6;
 pub const AMOUNT_SCALE: i128 = 100_000_000;
 /// `10^6`: the scale of ratio-like values.
 pub const RATIO_SCALE: i128 = 1_000_000;
-/// Every decimal's magnitude is below `10^11` (DESIGN.md, bounds).
+/// Every decimal's magnitude is below `10^11` (`docs/design.md`, §2, bounds).
 pub const MAGNITUDE_LIMIT: i128 = 100_000_000_000;
 
 /// What to do with a decimal that has more fractional digits than its scale allows.

@@ -1,4 +1,4 @@
-//! The reference risk model of solvent (risk model v1 of `DESIGN.md`).
+//! The reference risk model of solvent (risk model v1 of `docs/design.md`, §2).
 //!
 //! This crate is the single source of truth for what an attestation claims. It parses and
 //! validates the policy and portfolio files exactly as the design of record says, turns every

@@ -313,7 +313,7 @@ fn run(cli: Cli) -> Result<i32, CliError> {
             let (k, srs) = keys_for(&circuit, &keys)?;
             let commitment = step("policy commitment", || key_store(&keys).commitment(&p, &srs))?;
             let e = step("generate and compile", || export::export_verifier(&k, &p, &commitment, &out))?;
-            println!("wrote {} (verifier for shape {}, k = {}, {} lanes)", out.display(), circuit.shape(), e.k, e.lanes);
+            println!("wrote {} (verifier for shape {}, k = {}, {})", out.display(), circuit.shape(), e.k, lanes_text(e.lanes));
             println!("policy id {}", e.policy_id);
             println!(
                 "runtime code: {} {} bytes, SolvencyGate {} bytes; wasm verifier key {} bytes",
@@ -402,7 +402,7 @@ fn prove_and_write(
     }
     let witness = Witness { policy, portfolio, snapshot_time, salt: prove::random_salt() };
     let circuit = step("witness", || Ok(AttestationCircuit::new(&witness)))?;
-    eprintln!("circuit {}: {} rows, k = {}, {} lanes", circuit.shape(), circuit.rows(), circuit.k(), circuit.dims().lanes);
+    eprintln!("circuit {}: {} rows, k = {}, {}", circuit.shape(), circuit.rows(), circuit.k(), lanes_text(circuit.dims().lanes));
     let (keys_, srs) = keys_for(&circuit, keys)?;
     let proof = step("proving", || prove::prove(&keys_, &srs, &circuit, &witness))?;
     let attestation = prove::attestation(&witness, &keys_, &proof);
@@ -581,4 +581,9 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+/// "1 public lane", "2 public lanes".
+fn lanes_text(lanes: usize) -> String {
+    format!("{lanes} public lane{}", if lanes == 1 { "" } else { "s" })
 }

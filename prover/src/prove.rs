@@ -161,7 +161,7 @@ pub mod cuda {
             queries: I,
         ) -> std::io::Result<()>
         where
-            I: IntoIterator<Item = halo2_axiom_gpu::poly::commitment::ProverQuery<'com, G1Affine>> + Clone,
+            I: IntoIterator<Item = halo2_axiom_gpu::poly::ProverQuery<'com, G1Affine>> + Clone,
             R: RngCore,
         {
             self.0.create_proof(rng, transcript, queries)

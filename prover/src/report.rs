@@ -2,7 +2,7 @@
 
 use solvent_model::{policy::Policy, risk::RiskReport, Decimal};
 
-/// The JSON object of DESIGN.md (decimals as strings), with a few more figures.
+/// The JSON object of `docs/design.md` §3 (`check --json`) (decimals as strings), with a few more figures.
 pub fn json(policy: &Policy, report: &RiskReport) -> serde_json::Value {
     serde_json::json!({
         "policy_id": policy.id,
