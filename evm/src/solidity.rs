@@ -42,17 +42,6 @@ fn fr_of(word: &Word) -> Fr {
     Option::from(Fr::from_repr(repr)).expect("keys hold canonical scalars")
 }
 
-fn degree(e: &Expression) -> usize {
-    match e {
-        Expression::Constant(_) | Expression::Challenge(_) => 0,
-        Expression::Identity | Expression::Lagrange(_) | Expression::Polynomial(_) => 1,
-        Expression::Negated(a) | Expression::Scaled(a, _) => degree(a),
-        Expression::Sum(a, b) => degree(a).max(degree(b)),
-        Expression::Product(a, b) => degree(a) + degree(b),
-        Expression::DistributePowers(es, s) => es.iter().chain(Some(s.as_ref())).map(degree).max().unwrap_or(0),
-    }
-}
-
 fn lagrange_indices(e: &Expression, out: &mut BTreeSet<i32>) {
     match e {
         Expression::Lagrange(i) => {
@@ -208,7 +197,7 @@ fn layout(key: &VerifierKey) -> Layout {
         here
     };
     let witnesses = (0..key.num_witness.iter().sum::<u32>()).map(|_| take(64)).collect();
-    let chunks = degree(&key.numerator).saturating_sub(1).div_ceil(key.chunk_degree as usize);
+    let chunks = key.numerator.degree().saturating_sub(1).div_ceil(key.chunk_degree as usize);
     let quotients = (0..chunks).map(|_| take(64)).collect();
     let evaluations = key.evaluations.iter().map(|_| take(32)).collect();
     let w = take(64);

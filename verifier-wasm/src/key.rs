@@ -60,6 +60,20 @@ pub enum Expression {
     DistributePowers(Vec<Expression>, Box<Expression>),
 }
 
+impl Expression {
+    /// The expression's degree in the opened polynomials (and `X`, Lagrange polynomials).
+    pub fn degree(&self) -> usize {
+        match self {
+            Expression::Constant(_) | Expression::Challenge(_) => 0,
+            Expression::Identity | Expression::Lagrange(_) | Expression::Polynomial(_) => 1,
+            Expression::Negated(a) | Expression::Scaled(a, _) => a.degree(),
+            Expression::Sum(a, b) => a.degree().max(b.degree()),
+            Expression::Product(a, b) => a.degree() + b.degree(),
+            Expression::DistributePowers(es, s) => es.iter().chain(Some(s.as_ref())).map(Expression::degree).max().unwrap_or(0),
+        }
+    }
+}
+
 /// The verifier key of one circuit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifierKey {

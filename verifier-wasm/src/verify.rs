@@ -66,17 +66,6 @@ fn invert(x: Fr) -> Result<Fr, VerifyError> {
     x.inverse().ok_or(VerifyError::Degenerate)
 }
 
-fn degree(e: &Expression) -> usize {
-    match e {
-        Expression::Constant(_) | Expression::Challenge(_) => 0,
-        Expression::Identity | Expression::Lagrange(_) | Expression::Polynomial(_) => 1,
-        Expression::Negated(a) | Expression::Scaled(a, _) => degree(a),
-        Expression::Sum(a, b) => degree(a).max(degree(b)),
-        Expression::Product(a, b) => degree(a) + degree(b),
-        Expression::DistributePowers(es, s) => es.iter().chain(Some(s.as_ref())).map(degree).max().unwrap_or(0),
-    }
-}
-
 fn collect(e: &Expression, lagranges: &mut BTreeSet<i32>, queries: &mut BTreeSet<Query>) {
     match e {
         Expression::Lagrange(i) => {
@@ -239,7 +228,7 @@ pub fn verify(key: &VerifierKey, policy: &[G1Affine], public: &[Fr], proof: &[u8
             challenges.push(t.squeeze_challenge());
         }
     }
-    let num_chunk = degree(&key.numerator).saturating_sub(1).div_ceil(key.chunk_degree as usize);
+    let num_chunk = key.numerator.degree().saturating_sub(1).div_ceil(key.chunk_degree as usize);
     let quotients = (0..num_chunk).map(|_| t.read_point()).collect::<Result<Vec<_>, _>>()?;
     let z = t.squeeze_challenge();
     let evals = key.evaluations.iter().map(|_| t.read_scalar()).collect::<Result<Vec<_>, _>>()?;
