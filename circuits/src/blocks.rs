@@ -138,7 +138,7 @@ impl BlockInstructions for BlockChip {
             cells.shorts.push(ctx.assign_at(MAIN, head, short));
             ctx.switch(Switch::Sign, head);
             let mut canonical = None;
-            for j in 0..=rows {
+            for (j, sums) in acc.iter_mut().enumerate() {
                 let row = regions.block_row(i, j);
                 let factor = if j == 0 { short } else { position };
                 if j >= 1 {
@@ -148,7 +148,7 @@ impl BlockInstructions for BlockChip {
                         Some(first) => ctx.constrain_equal(first, cell),
                     }
                 }
-                for (lane, value) in acc[j].iter_mut().enumerate() {
+                for (lane, value) in sums.iter_mut().enumerate() {
                     *value += factor * block_value(policy, &dims, i, j, lane);
                     ctx.assign_at(FIRST_LANE + lane, row, *value);
                 }

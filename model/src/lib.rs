@@ -13,6 +13,7 @@
 
 pub mod decimal;
 pub mod error;
+mod objects_only;
 pub mod policy;
 pub mod portfolio;
 pub mod risk;

@@ -1,7 +1,7 @@
 //! The public risk policy (`solvent/policy/v1`): parsing and validation.
 
 use crate::decimal::{parse_scaled, ExcessDigits, AMOUNT_DIGITS, RATIO_DIGITS, RATIO_SCALE};
-use crate::error::{parse_json, InputError};
+use crate::error::{check_size, parse_json, InputError};
 use serde::Deserialize;
 
 /// The schema tag of a policy file.
@@ -16,6 +16,9 @@ pub const MAX_INSTRUMENTS: usize = 1 << 16;
 pub const MAX_SCENARIOS: usize = 64;
 /// Longest id or scenario name, in UTF-8 bytes (one field element holds it).
 pub const MAX_NAME_BYTES: usize = 31;
+/// Largest policy file accepted, in bytes (256 MiB: the largest shape the validator allows,
+/// 65,536 instruments of 64 scenario losses each, pretty-printed, fits in it).
+pub const MAX_POLICY_BYTES: usize = 256 << 20;
 /// Largest ratio threshold (1000, scaled by 10^6).
 pub const MAX_RATIO: i128 = 1000 * RATIO_SCALE;
 
@@ -45,6 +48,8 @@ struct RawAsset {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTier {
+    /// Required: `null` (not an absent key) marks the unbounded last tier.
+    #[serde(deserialize_with = "Option::deserialize")]
     up_to: Option<String>,
     weight: String,
 }
@@ -169,6 +174,7 @@ fn check_unique<'a>(field: &str, ids: impl Iterator<Item = &'a str>) -> Result<(
 impl Policy {
     /// Parses and validates a policy file's text.
     pub fn from_json(text: &str) -> Result<Policy, InputError> {
+        check_size("policy", text.len(), MAX_POLICY_BYTES)?;
         let raw: RawPolicy = parse_json(text)?;
         if raw.schema != POLICY_SCHEMA {
             return Err(InputError::new("schema", format!("is `{}`; expected `{POLICY_SCHEMA}`", raw.schema)));
@@ -348,6 +354,26 @@ mod tests {
         for (text, field) in cases {
             assert_eq!(refused(&text).field, field);
         }
+    }
+
+    #[test]
+    fn refuses_positional_objects_and_absent_tier_bounds() {
+        let positional = r#"["solvent/policy/v1", "p", 1, 2, ["s"], [["A", "1", [[null, "1"]], "0"]], [], ["1", "1"]]"#;
+        let e = refused(positional);
+        assert_eq!(e.field, "");
+        assert!(e.message.contains("is an array"), "{e}");
+        let positional_tier = DEMO.replace("{\"up_to\": null, \"weight\": \"0.5\"}", "[null, \"0.5\"]");
+        assert_eq!(refused(&positional_tier).field, "assets[0].haircut_tiers[2]");
+        let absent = DEMO.replace("{\"up_to\": null, \"weight\": \"0.5\"}", "{\"weight\": \"0.5\"}");
+        let e = refused(&absent);
+        assert_eq!(e.field, "assets[0].haircut_tiers[2]");
+        assert!(e.message.contains("missing field `up_to`"), "{e}");
+    }
+
+    #[test]
+    fn refuses_an_oversized_file_before_parsing_it() {
+        let huge = " ".repeat(MAX_POLICY_BYTES + 1);
+        assert!(refused(&huge).message.contains("at most"));
     }
 
     #[test]

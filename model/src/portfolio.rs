@@ -1,7 +1,7 @@
 //! The private portfolio (`solvent/portfolio/v1`): parsing and validation against a policy.
 
 use crate::decimal::{parse_scaled, ExcessDigits, AMOUNT_DIGITS};
-use crate::error::{parse_json, InputError};
+use crate::error::{check_size, parse_json, InputError};
 use crate::policy::Policy;
 use crate::strict_map::StrictMap;
 use serde::Deserialize;
@@ -9,6 +9,9 @@ use std::collections::HashMap;
 
 /// The schema tag of a portfolio file.
 pub const PORTFOLIO_SCHEMA: &str = "solvent/portfolio/v1";
+/// Largest portfolio file accepted, in bytes (32 MiB: 65,536 positions and 256 balances and
+/// debts, pretty-printed, fit in it).
+pub const MAX_PORTFOLIO_BYTES: usize = 32 << 20;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -74,6 +77,17 @@ impl Portfolio {
     /// Parses and validates a portfolio file's text against `policy`; also returns the warnings
     /// for values rounded to the conservative side.
     pub fn from_json(text: &str, policy: &Policy) -> Result<(Portfolio, Vec<Warning>), InputError> {
+        Self::parse(text, policy, false)
+    }
+
+    /// Parses and validates a portfolio that must be exact, such as the one an opening holds (the
+    /// values as committed): a value with more than 8 fractional digits is refused, not rounded.
+    pub fn from_json_exact(text: &str, policy: &Policy) -> Result<Portfolio, InputError> {
+        Self::parse(text, policy, true).map(|(portfolio, _)| portfolio)
+    }
+
+    fn parse(text: &str, policy: &Policy, exact: bool) -> Result<(Portfolio, Vec<Warning>), InputError> {
+        check_size("portfolio", text.len(), MAX_PORTFOLIO_BYTES)?;
         let raw: RawPortfolio = parse_json(text)?;
         if raw.schema != PORTFOLIO_SCHEMA {
             return Err(InputError::new("schema", format!("is `{}`; expected `{PORTFOLIO_SCHEMA}`", raw.schema)));
@@ -84,8 +98,9 @@ impl Portfolio {
             policy.assets.iter().enumerate().map(|(a, asset)| (asset.id.as_str(), a)).collect();
         let instrument_ids: HashMap<&str, usize> =
             policy.instruments.iter().enumerate().map(|(i, inst)| (inst.id.as_str(), i)).collect();
-        let balances = Self::amounts("balances", &raw.balances, &asset_ids, ExcessDigits::RoundDown, &mut warnings)?;
-        let debts = Self::amounts("debts", &raw.debts, &asset_ids, ExcessDigits::RoundUp, &mut warnings)?;
+        let (down, up) = if exact { (ExcessDigits::Refuse, ExcessDigits::Refuse) } else { (ExcessDigits::RoundDown, ExcessDigits::RoundUp) };
+        let balances = Self::amounts("balances", &raw.balances, &asset_ids, down, &mut warnings)?;
+        let debts = Self::amounts("debts", &raw.debts, &asset_ids, up, &mut warnings)?;
         let positions =
             Self::amounts("positions", &raw.positions, &instrument_ids, ExcessDigits::Refuse, &mut warnings)?;
         Ok((Portfolio { account, balances, debts, positions }, warnings))
@@ -105,7 +120,7 @@ impl Portfolio {
                 .get(id.as_str())
                 .ok_or_else(|| InputError::new(&field, format!("`{id}` is not in the policy")))?;
             let scaled = parse_scaled(text, AMOUNT_DIGITS, excess).map_err(|m| InputError::new(&field, m))?;
-            if excess != ExcessDigits::Refuse && scaled.value < 0 {
+            if map != "positions" && scaled.value < 0 {
                 return Err(InputError::new(&field, format!("`{text}` must not be negative")));
             }
             if scaled.rounded {

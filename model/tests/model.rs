@@ -170,3 +170,17 @@ fn portfolio_rounds_conservatively_and_refuses_bad_entries() {
     assert_eq!(refused(portfolio("", "", "").replace("0x0000", "0x00")), "account");
     assert_eq!(refused(portfolio("", "", "").replace("\"balances\"", "\"holdings\"")), "holdings");
 }
+
+#[test]
+fn an_exact_portfolio_refuses_what_a_portfolio_file_would_round() {
+    let policy = Policy::from_json(SPAN_POLICY).unwrap();
+    let inexact = portfolio(r#""BTC": "42.500000009""#, "", "");
+    assert!(Portfolio::from_json(&inexact, &policy).is_ok(), "a portfolio file is rounded, with a warning");
+    let e = Portfolio::from_json_exact(&inexact, &policy).unwrap_err();
+    assert_eq!(e.field, "balances.BTC");
+    assert!(e.message.contains("more than 8 fractional digits"), "{e}");
+    let exact = portfolio(r#""BTC": "42.5""#, r#""USDC": "1""#, "");
+    assert_eq!(Portfolio::from_json_exact(&exact, &policy).unwrap(), Portfolio::from_json(&exact, &policy).unwrap().0);
+    let duplicate = portfolio(r#""BTC": "1000", "BTC": "42.5""#, "", "");
+    assert_eq!(Portfolio::from_json_exact(&duplicate, &policy).unwrap_err().field, "balances");
+}

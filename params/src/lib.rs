@@ -285,25 +285,6 @@ pub fn to_bytes(srs: &Srs) -> Vec<u8> {
     out
 }
 
-/// Writes `bytes` to `path` atomically (a temporary file in the same folder, then a rename), so
-/// no partial file is ever left at `path`.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -384,16 +365,5 @@ mod tests {
         let checked = from_bytes(&to_bytes(&a)).unwrap();
         assert!(is_dev_srs(&checked));
         assert_eq!(identity(&checked), identity(&downsize(&dev_srs(6), 5).unwrap()));
-    }
-
-    #[test]
-    fn atomic_write_leaves_no_temporary_file() {
-        let dir = std::env::temp_dir().join(format!("solvent-params-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("x.srs");
-        write_atomically(&path, b"abc").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"abc");
-        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,10 +1,10 @@
-//! Errors of the command-line tool and their exit statuses.
+//! The errors of solvent's commands, and their exit statuses.
 
 use solvent_model::InputError;
 
 /// A failure that ends a command.
 #[derive(Debug, thiserror::Error)]
-pub enum CliError {
+pub enum Error {
     /// Bad input: a file that cannot be read or is refused (exit 2).
     #[error("{file}: {error}")]
     Input {
@@ -40,27 +40,22 @@ pub enum CliError {
     Evm(#[from] solvent_evm::EvmError),
 }
 
-impl CliError {
+impl Error {
     /// The process exit status for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            CliError::Refused(_) => 1,
+            Error::Refused(_) => 1,
             _ => 2,
         }
     }
 
     /// An input error about `file`.
     pub fn input(file: &std::path::Path, error: InputError) -> Self {
-        CliError::Input { file: file.display().to_string(), error }
+        Error::Input { file: file.display().to_string(), error }
     }
-}
 
-/// Reads a text file, as an input error naming it.
-pub fn read_text(path: &std::path::Path) -> Result<String, CliError> {
-    std::fs::read_to_string(path).map_err(|error| CliError::Io { file: path.display().to_string(), error })
-}
-
-/// Writes a file atomically, as an error naming it.
-pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
-    solvent_params::write_atomically(path, bytes).map_err(|error| CliError::Io { file: path.display().to_string(), error })
+    /// An input error about a command-line argument.
+    pub fn argument(argument: &str, message: impl Into<String>) -> Self {
+        Error::Input { file: "arguments".into(), error: InputError::new(argument, message) }
+    }
 }

@@ -2,7 +2,7 @@
 //! registry, as sources, bytecode and ABIs, ready to deploy; the key of the wasm verifier
 //! (`solvent-verifier-wasm`); and the policy's commitment with its registration calldata.
 
-use crate::error::{write_file, CliError};
+use crate::{error::Error, files::write_file};
 use crate::keys::Keys;
 use serde::Serialize;
 use solvent_circuits::Shape;
@@ -63,12 +63,12 @@ pub struct Export {
 /// `SolventVerifier.{sol,bin,abi.json}`, `SolvencyGate.{sol,bin,abi.json}` (`.bin`: hex creation
 /// code without constructor arguments), `verifier.key` (the wasm verifier's key) and
 /// `verifier.json`.
-pub fn export_verifier(keys: &Keys, policy: &Policy, commitment: &PolicyCommitment, dir: &Path) -> Result<Export, CliError> {
+pub fn export_verifier(keys: &Keys, policy: &Policy, commitment: &PolicyCommitment, dir: &Path) -> Result<Export, Error> {
     let shape = Shape::of(policy);
     let solc = Solc::locate()?;
     let verifier = solc.compile_contract(&verifier_source(&keys.verifier_key), CONTRACT, VERIFIER_OPTIMIZER)?;
     let gate_contract = solc.compile_contract(gate::SOURCE, gate::CONTRACT, Optimizer::Runs(200))?;
-    std::fs::create_dir_all(dir).map_err(|error| CliError::Io { file: dir.display().to_string(), error })?;
+    std::fs::create_dir_all(dir).map_err(|error| Error::Io { file: dir.display().to_string(), error })?;
     write_contract(dir, CONTRACT, &verifier_source(&keys.verifier_key), &verifier)?;
     write_contract(dir, gate::CONTRACT, gate::SOURCE, &gate_contract)?;
     let wasm_key = keys.verifier_key.to_bytes();
@@ -97,7 +97,7 @@ pub fn export_verifier(keys: &Keys, policy: &Policy, commitment: &PolicyCommitme
     Ok(export)
 }
 
-fn write_contract(dir: &Path, name: &str, source: &str, compiled: &Compiled) -> Result<(), CliError> {
+fn write_contract(dir: &Path, name: &str, source: &str, compiled: &Compiled) -> Result<(), Error> {
     write_file(&dir.join(format!("{name}.sol")), source.as_bytes())?;
     write_file(&dir.join(format!("{name}.bin")), format!("{}\n", hex::encode(&compiled.bytecode)).as_bytes())?;
     let abi = serde_json::to_string_pretty(&compiled.abi).expect("serialisable") + "\n";

@@ -6,10 +6,13 @@
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod keys;
 pub mod opening;
 pub mod prove;
 pub mod report;
+pub mod resources;
 pub mod srs;
+pub mod verification;
 
-pub use error::CliError;
+pub use error::Error;

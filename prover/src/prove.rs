@@ -5,7 +5,7 @@
 //! verifiers take the public columns' commitments (the policy commitment) instead of their
 //! values.
 
-use crate::error::CliError;
+use crate::error::Error;
 use crate::keys::Keys;
 use halo2_proofs::{
     halo2curves::bn256::{Bn256, G1Affine},
@@ -77,7 +77,7 @@ fn policy_of(srs: &Srs, inputs: &PublicInputs, columns: &[G1Affine]) -> PolicyCo
 /// Proves the witness's circuit (EVM transcript); the circuit must match the keys' shape.
 /// The `cuda` build proves on the GPU (see [`cuda`]).
 #[cfg(not(feature = "cuda"))]
-pub fn prove(keys: &Keys, srs: &Srs, circuit: &AttestationCircuit, witness: &Witness) -> Result<Proof, CliError> {
+pub fn prove(keys: &Keys, srs: &Srs, circuit: &AttestationCircuit, witness: &Witness) -> Result<Proof, Error> {
     use halo2_proofs::plonk::create_proof;
     let columns: Vec<&[_]> = circuit.public_columns().iter().map(Vec::as_slice).collect();
     let mut transcript = EvmTranscriptWrite::init(Vec::new());
@@ -89,7 +89,7 @@ pub fn prove(keys: &Keys, srs: &Srs, circuit: &AttestationCircuit, witness: &Wit
         rand::rngs::OsRng,
         &mut transcript,
     )
-    .map_err(|e| CliError::Proof(format!("{e:?}")))?;
+    .map_err(|e| Error::Proof(format!("{e:?}")))?;
     let policy = policy_of(srs, &witness.public_inputs(), transcript.public_commitments());
     Ok(Proof { bytes: transcript.finalize(), policy })
 }
@@ -120,7 +120,7 @@ pub fn attestation(witness: &Witness, keys: &Keys, proof: &Proof) -> Attestation
 
 /// Proves the witness's circuit on the GPU (EVM transcript); the circuit must match the keys' shape.
 #[cfg(feature = "cuda")]
-pub fn prove(keys: &Keys, srs: &Srs, circuit: &AttestationCircuit, witness: &Witness) -> Result<Proof, CliError> {
+pub fn prove(keys: &Keys, srs: &Srs, circuit: &AttestationCircuit, witness: &Witness) -> Result<Proof, Error> {
     cuda::prove(keys, srs, circuit, witness)
 }
 
@@ -169,23 +169,23 @@ pub mod cuda {
     }
 
     /// Selects the GPU, or explains why there is none.
-    pub fn ensure_gpu() -> Result<i32, CliError> {
+    pub fn ensure_gpu() -> Result<i32, Error> {
         openvm_cuda_common::common::set_device().map_err(|e| {
-            CliError::Proof(format!(
+            Error::Proof(format!(
                 "this is the CUDA build of solvent and it found no usable NVIDIA GPU ({e:?}); use the CPU build on this machine"
             ))
         })
     }
 
     /// The SRS in the GPU crate's type (the same points, via their raw bytes).
-    fn gpu_params(srs: &Srs) -> Result<GpuParams<Bn256>, CliError> {
+    fn gpu_params(srs: &Srs) -> Result<GpuParams<Bn256>, Error> {
         let bytes = solvent_params::to_bytes(srs);
         GpuParams::read_custom(&mut bytes.as_slice(), halo2_proofs::SerdeFormat::RawBytesUnchecked)
-            .map_err(|e| CliError::Proof(format!("SRS for the GPU prover: {e}")))
+            .map_err(|e| Error::Proof(format!("SRS for the GPU prover: {e}")))
     }
 
     /// Proves on the GPU.
-    pub fn prove(keys: &Keys, srs: &Srs, circuit: &AttestationCircuit, witness: &Witness) -> Result<Proof, CliError> {
+    pub fn prove(keys: &Keys, srs: &Srs, circuit: &AttestationCircuit, witness: &Witness) -> Result<Proof, Error> {
         ensure_gpu()?;
         let params = gpu_params(srs)?;
         let columns: Vec<&[_]> = circuit.public_columns().iter().map(Vec::as_slice).collect();
@@ -198,7 +198,7 @@ pub mod cuda {
             rand::rngs::OsRng,
             &mut transcript,
         )
-        .map_err(|e| CliError::Proof(format!("GPU prover: {e:?}")))?;
+        .map_err(|e| Error::Proof(format!("GPU prover: {e:?}")))?;
         let policy = policy_of(srs, &witness.public_inputs(), transcript.public_commitments());
         Ok(Proof { bytes: transcript.finalize(), policy })
     }

@@ -1,98 +1,9 @@
 //! End-to-end tests of the `solvent` binary: real proofs on a small shape.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const POLICY: &str = include_str!("../../examples/span-policy.json");
-
-const PORTFOLIO: &str = r#"{"schema": "solvent/portfolio/v1", "account": "0x00000000000000000000000000000000000000aa",
-  "balances": {"USDC": "50000", "BTC": "6"}, "debts": {"USDC": "10000"}, "positions": {"BTC-PERP": "1", "BTC-C-25000": "-2"}}"#;
-
-const OTHER_ACCOUNT: &str = "0x00000000000000000000000000000000000000bb";
-
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        let env = Env { dir: tempfile::tempdir().unwrap() };
-        env.write("policy.json", POLICY);
-        env.write("portfolio.json", PORTFOLIO);
-        env
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.path(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    fn read(&self, name: &str) -> String {
-        std::fs::read_to_string(self.path(name)).unwrap()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_solvent"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("SOLVENT_KEYS", self.path("keys"))
-            .output()
-            .unwrap()
-    }
-
-    /// Proves the standard portfolio with the real SRS when present; returns the SRS arguments.
-    fn prove(&self, extra: &[&str]) -> Vec<String> {
-        let srs = real_srs().map(|p| vec!["--srs".to_string(), p.display().to_string()]).unwrap_or_default();
-        let mut args = vec!["prove", "--policy", "policy.json", "--portfolio", "portfolio.json", "--out", "a.json", "--time", "150"];
-        args.extend(srs.iter().map(String::as_str));
-        args.extend(extra);
-        let out = self.run(&args);
-        assert!(out.status.success(), "prove failed: {}", String::from_utf8_lossy(&out.stderr));
-        srs
-    }
-
-    fn verify(&self, attestation: &str, extra: &[&str], srs: &[String]) -> (i32, String) {
-        let mut args = vec!["verify", "--attestation", attestation, "--policy", "policy.json"];
-        if !extra.contains(&"--now") {
-            args.extend(["--now", "150"]);
-        }
-        args.extend(srs.iter().map(String::as_str));
-        if srs.is_empty() {
-            args.push("--allow-insecure-srs");
-        }
-        args.extend(extra);
-        let out = self.run(&args);
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        (out.status.code().unwrap(), text)
-    }
-
-    /// Writes a copy of `a.json` edited by `edit` and verifies it.
-    fn verify_edited(&self, srs: &[String], edit: impl Fn(&mut serde_json::Value)) -> (i32, String) {
-        let mut value: serde_json::Value = serde_json::from_str(&self.read("a.json")).unwrap();
-        edit(&mut value);
-        self.write("edited.json", &value.to_string());
-        self.verify("edited.json", &[], srs)
-    }
-}
-
-fn real_srs() -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/params/kzg_bn254_12.srs");
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!("note: {} is absent; using the development SRS", path.display());
-        None
-    }
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).to_string()
-}
+use common::cli::{real_srs, stderr, Env, OTHER_ACCOUNT, POLICY, PORTFOLIO};
+use std::process::Command;
 
 #[test]
 fn prove_then_verify_passes_and_the_opening_matches() {
@@ -103,11 +14,12 @@ fn prove_then_verify_passes_and_the_opening_matches() {
     assert!(text.contains("VALID"));
     let attestation = env.read("a.json");
     assert!(!attestation.contains("50000") && !attestation.contains("BTC-PERP"), "the portfolio leaked");
-    let out = env.run(&["open", "--attestation", "a.json", "--opening", "o.json", "--policy", "policy.json", "--json"]);
+    let out = env.open("o.json", &["--json"], &srs);
     assert!(out.status.success(), "{}", stderr(&out));
-    let figures: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(figures["opening_matches"], true);
-    assert_eq!(figures["collateral_value"], "150000");
+    let audit: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(audit["verdict"], "VALID");
+    assert_eq!(audit["opening_matches"], true);
+    assert_eq!(audit["figures"]["collateral_value"], "150000");
     // With the account it is bound to, and an upper-case spelling of it.
     let (code, _) = env.verify("a.json", &["--account", "0x00000000000000000000000000000000000000AA"], &srs);
     assert_eq!(code, 0);

@@ -11,6 +11,8 @@ use solvent_model::InputError;
 pub const ATTESTATION_SCHEMA: &str = "solvent/attestation/v2";
 /// The schema tags of attestations older versions of solvent wrote.
 pub const OLDER_SCHEMAS: [&str; 1] = ["solvent/attestation/v1"];
+/// Largest attestation file accepted, in bytes (a proof is about 2 KB).
+pub const MAX_ATTESTATION_BYTES: usize = 1 << 20;
 /// The transcript every attestation proof uses.
 pub const TRANSCRIPT: &str = "keccak256-evm";
 
@@ -97,6 +99,7 @@ fn field(name: &str, text: &str) -> Result<halo2_proofs::halo2curves::bn256::Fr,
 impl Attestation {
     /// Parses and checks the form of an attestation file.
     pub fn from_json(text: &str) -> Result<Attestation, InputError> {
+        solvent_model::error::check_size("attestation", text.len(), MAX_ATTESTATION_BYTES)?;
         #[derive(Deserialize)]
         struct Schema {
             schema: String,

@@ -22,6 +22,33 @@ pub enum Verdict {
     Invalid(String),
     /// The proof is valid but the policy has expired at the verifier's clock.
     Expired(String),
+    /// The proof is valid but the snapshot is later than the verifier's clock (so the policy may
+    /// not be in effect yet either): `SolvencyGate` refuses it as `SnapshotInFuture`.
+    NotYetValid(String),
+    /// The proof is valid but the snapshot is older than the verifier's largest accepted age:
+    /// `SolvencyGate` refuses it as `SnapshotTooOld`.
+    TooOld(String),
+}
+
+impl Verdict {
+    /// The verdict's word: `VALID`, `INVALID`, `EXPIRED`, `NOT YET VALID` or `TOO OLD`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Verdict::Valid => "VALID",
+            Verdict::Invalid(_) => "INVALID",
+            Verdict::Expired(_) => "EXPIRED",
+            Verdict::NotYetValid(_) => "NOT YET VALID",
+            Verdict::TooOld(_) => "TOO OLD",
+        }
+    }
+
+    /// Why it is not valid (`None` when it is).
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Verdict::Valid => None,
+            Verdict::Invalid(r) | Verdict::Expired(r) | Verdict::NotYetValid(r) | Verdict::TooOld(r) => Some(r),
+        }
+    }
 }
 
 /// What the verifier checks besides the proof.
@@ -33,6 +60,9 @@ pub struct Checks {
     pub now: u64,
     /// Accept proofs made with the public development SRS.
     pub allow_insecure_srs: bool,
+    /// The largest accepted age of a snapshot at the verifier's clock, in seconds
+    /// (`SolvencyGate.maxSnapshotAge`); `None` accepts any age inside the policy's window.
+    pub max_age: Option<u64>,
 }
 
 /// What the verifier's user chose, and what follows from it alone: the policy, its commitment
@@ -83,9 +113,9 @@ pub fn public_input_bytes(inputs: &PublicInputs) -> Vec<u8> {
 
 const DEV_SRS_REFUSED: &str = "made with the insecure development SRS (pass --allow-insecure-srs to accept it for testing)";
 
-/// The checks that need no key: the schema's versions, the shape and `k` the policy implies, the
-/// time window, the account, and the refusal of attestations that declare the development SRS
-/// (unless allowed).
+/// The checks that need no key: the schema's versions, the policy's name, the shape and `k` the
+/// policy implies, the time window, the account, and the refusal of attestations that declare
+/// the development SRS (unless allowed).
 pub fn check_statement(attestation: &Attestation, policy: &Policy, checks: &Checks) -> Result<(), Verdict> {
     let invalid = |reason: String| Err(Verdict::Invalid(reason));
     if attestation.schema != ATTESTATION_SCHEMA {
@@ -97,6 +127,9 @@ pub fn check_statement(attestation: &Attestation, policy: &Policy, checks: &Chec
             "made for encoding {} and circuit {}; this verifier checks encoding {ENCODING_VERSION}, circuit {CIRCUIT_VERSION}",
             circuit.encoding, circuit.version
         ));
+    }
+    if attestation.policy.name != policy.id {
+        return invalid(format!("the attestation names policy `{}`; the given policy is `{}`", attestation.policy.name, policy.id));
     }
     let shape = Shape::of(policy);
     if attestation.shape() != shape {
@@ -182,11 +215,79 @@ pub fn verify(attestation: &Attestation, trusted: &Trusted, checks: &Checks) -> 
     if let Err(error) = verify_proof(key, trusted.commitment, &inputs, &proof) {
         return invalid(format!("the proof does not verify ({error:?})"));
     }
-    if checks.now >= trusted.policy.expires_at {
+    time_verdict(attestation.public_inputs.snapshot_time, trusted.policy, checks)
+}
+
+/// The verdict on a valid proof of a snapshot at `snapshot_time` (inside the policy's window)
+/// at the verifier's clock, with `SolvencyGate.attest`'s time rules in its order: the policy
+/// expired, the snapshot in the future, the snapshot too old.
+pub fn time_verdict(snapshot_time: u64, policy: &Policy, checks: &Checks) -> Verdict {
+    let now = checks.now;
+    if now >= policy.expires_at {
         return Verdict::Expired(format!(
-            "the policy expired at {} (verifier clock {}); the proof itself is valid",
-            trusted.policy.expires_at, checks.now
+            "the policy expired at {} (verifier clock {now}); the proof itself is valid",
+            policy.expires_at
         ));
     }
+    if snapshot_time > now {
+        let not_in_effect = if now < policy.effective_at {
+            format!(", and the policy takes effect only at {}", policy.effective_at)
+        } else {
+            String::new()
+        };
+        return Verdict::NotYetValid(format!(
+            "the snapshot time {snapshot_time} is later than the verifier clock {now}{not_in_effect}; the proof itself is valid"
+        ));
+    }
+    if let Some(max_age) = checks.max_age {
+        let age = now - snapshot_time;
+        if age > max_age {
+            return Verdict::TooOld(format!(
+                "the snapshot is {age} s old at the verifier clock {now}; at most {max_age} s are accepted; the proof itself is valid"
+            ));
+        }
+    }
     Verdict::Valid
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy() -> Policy {
+        Policy {
+            id: "p".into(),
+            effective_at: 100,
+            expires_at: 200,
+            scenarios: vec!["s".into()],
+            assets: vec![],
+            instruments: vec![],
+            margin_ratio: 1_000_000,
+            collateral_ratio: 1_000_000,
+        }
+    }
+
+    fn at(now: u64, max_age: Option<u64>) -> Checks {
+        Checks { account: None, now, allow_insecure_srs: false, max_age }
+    }
+
+    #[test]
+    fn time_rules_are_solvency_gates() {
+        let p = policy();
+        assert_eq!(time_verdict(150, &p, &at(150, None)), Verdict::Valid);
+        assert_eq!(time_verdict(150, &p, &at(199, Some(49))), Verdict::Valid, "an age equal to the largest is accepted");
+        assert!(matches!(time_verdict(150, &p, &at(200, None)), Verdict::Expired(_)), "expired at expires_at");
+        assert!(matches!(time_verdict(150, &p, &at(149, None)), Verdict::NotYetValid(_)), "a snapshot after the clock");
+        match time_verdict(150, &p, &at(99, None)) {
+            Verdict::NotYetValid(reason) => assert!(reason.contains("takes effect only at 100"), "{reason}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(time_verdict(150, &p, &at(200, Some(10))), Verdict::Expired(_)), "expiry is named first, as on-chain");
+        match time_verdict(150, &p, &at(199, Some(48))) {
+            Verdict::TooOld(reason) => assert!(reason.contains("49 s old") && reason.contains("at most 48"), "{reason}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(Verdict::TooOld(String::new()).label(), "TOO OLD");
+        assert_eq!(Verdict::NotYetValid(String::new()).label(), "NOT YET VALID");
+    }
 }

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod cli;
+
 use halo2_proofs::{
     halo2curves::bn256::{Bn256, Fr, G1Affine},
     plonk::verify_proof,
@@ -50,9 +52,14 @@ pub fn demo_witness() -> Witness {
 
 /// The demo's witness, keys, SRS and a proof.
 pub fn demo_proof() -> (Witness, Keys, Srs, prove::Proof) {
+    demo_proof_with(srs)
+}
+
+/// The demo's witness, keys, SRS and a proof, under the SRS `srs_of(k)`.
+pub fn demo_proof_with(srs_of: impl Fn(u32) -> Srs) -> (Witness, Keys, Srs, prove::Proof) {
     let witness = demo_witness();
     let circuit = AttestationCircuit::new(&witness);
-    let srs = srs(circuit.k());
+    let srs = srs_of(circuit.k());
     let keys = keys::generate(circuit.shape(), &srs).unwrap();
     let proof = prove::prove(&keys, &srs, &circuit, &witness).unwrap();
     (witness, keys, srs, proof)
@@ -116,6 +123,9 @@ pub fn wasm_module() -> PathBuf {
     target.join("wasm32-unknown-unknown/release/solvent_verifier_wasm.wasm")
 }
 
+/// `solvent_verify(key, key_len, commitment, commitment_len, inputs, inputs_len, proof, proof_len)`.
+type SolventVerify = wasmi::TypedFunc<(u32, u32, u32, u32, u32, u32, u32, u32), u32>;
+
 /// The wasm module in wasmi, ready to verify.
 pub struct WasmVerifier {
     engine: wasmi::Engine,
@@ -143,8 +153,7 @@ impl WasmVerifier {
         let instance = Linker::<()>::new(&self.engine).instantiate_and_start(&mut store, &self.module).unwrap();
         let memory = instance.get_memory(&store, "memory").expect("exported memory");
         let alloc: TypedFunc<u32, u32> = instance.get_typed_func(&store, "solvent_alloc").unwrap();
-        let verify: TypedFunc<(u32, u32, u32, u32, u32, u32, u32, u32), u32> =
-            instance.get_typed_func(&store, "solvent_verify").unwrap();
+        let verify: SolventVerify = instance.get_typed_func(&store, "solvent_verify").unwrap();
         let mut place = |data: &[u8]| -> Result<(u32, u32), String> {
             let ptr = alloc.call(&mut store, data.len() as u32).map_err(|e| e.to_string())?;
             memory.write(&mut store, ptr as usize, data).map_err(|e| e.to_string())?;

@@ -1,0 +1,127 @@
+//! What proving a shape will take, known before anything is built: `k`, the lanes, and an
+//! estimate of peak memory, checked against the machine's memory or a user's limit.
+
+use crate::error::Error;
+use solvent_circuits::{Dims, Shape};
+
+/// Bytes of peak memory per row of the `2^k` domain, and a constant part: fitted to the peaks
+/// `measure` recorded on the standard shapes (BENCHMARKS.md: desk 24 MiB at k = 12, fund
+/// 148 MiB at k = 15, book 1.67 GiB at k = 19, bank 5.85 GiB at k = 21), rounded up.
+const BYTES_PER_ROW: u64 = 3_380;
+const BASE_BYTES: u64 = 64 << 20;
+
+/// What proving a shape will take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Estimate {
+    /// The shape.
+    pub shape: Shape,
+    /// Its circuit's dimensions.
+    pub dims: Dims,
+    /// Estimated peak memory of keygen or proving, in bytes.
+    pub peak_bytes: u64,
+}
+
+/// The estimate for `shape` (lays out an empty witness once to count the rows).
+pub fn estimate(shape: Shape) -> Estimate {
+    let dims = Dims::for_shape(shape);
+    Estimate { shape, dims, peak_bytes: BASE_BYTES + BYTES_PER_ROW * (1u64 << dims.k) }
+}
+
+/// The machine's memory in bytes (Linux's `MemTotal`), if known.
+pub fn machine_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Bytes in words: `512 MiB`, `5.9 GiB`.
+pub fn bytes_text(bytes: u64) -> String {
+    const GIB: f64 = (1u64 << 30) as f64;
+    if bytes >= 1 << 30 {
+        format!("{:.1} GiB", bytes as f64 / GIB)
+    } else {
+        format!("{} MiB", bytes.div_ceil(1 << 20))
+    }
+}
+
+/// A size such as `16GiB`, `512 MiB`, `2G` or a number of bytes.
+pub fn parse_bytes(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.parse().map_err(|_| format!("`{text}` is not a size (e.g. 16GiB, 512MiB)"))?;
+    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
+        _ => return Err(format!("`{text}`: unknown unit (use B, KiB, MiB, GiB or TiB)")),
+    };
+    Ok((number * scale as f64) as u64)
+}
+
+impl Estimate {
+    /// Refuses a shape whose estimated peak memory exceeds `limit` (the user's `--max-memory`),
+    /// or else the machine's memory.
+    pub fn check(&self, limit: Option<u64>) -> Result<(), Error> {
+        let (bound, what) = match (limit, machine_memory()) {
+            (Some(limit), _) => (limit, "the --max-memory limit"),
+            (None, Some(machine)) => (machine, "this machine's memory"),
+            (None, None) => return Ok(()),
+        };
+        if self.peak_bytes > bound {
+            return Err(Error::Refused(format!(
+                "shape {} needs k = {} and an estimated {} of memory to prove, more than {what} ({}); \
+                 prove it on a larger machine (or raise --max-memory if the estimate is too cautious)",
+                self.shape,
+                self.dims.k,
+                bytes_text(self.peak_bytes),
+                bytes_text(bound)
+            )));
+        }
+        Ok(())
+    }
+
+    /// One line for people: `k`, lanes and the estimate.
+    pub fn summary(&self) -> String {
+        format!(
+            "shape {}: k = {}, {} public lane{}, estimated peak memory {}",
+            self.shape,
+            self.dims.k,
+            self.dims.lanes,
+            if self.dims.lanes == 1 { "" } else { "s" },
+            bytes_text(self.peak_bytes)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_with_units() {
+        assert_eq!(parse_bytes("16GiB"), Ok(16 << 30));
+        assert_eq!(parse_bytes("512 MiB"), Ok(512 << 20));
+        assert_eq!(parse_bytes("1.5G"), Ok(3 << 29));
+        assert_eq!(parse_bytes("1000"), Ok(1000));
+        assert!(parse_bytes("lots").is_err());
+        assert!(parse_bytes("3 parsecs").is_err());
+    }
+
+    #[test]
+    fn the_estimate_covers_the_measured_peaks_and_refuses_beyond_the_limit() {
+        // The measured peaks (MiB) the constants were fitted to, at their k.
+        for (k, measured_mib) in [(12u32, 24u64), (15, 148), (19, 1_710), (21, 5_990)] {
+            let estimate = BASE_BYTES + BYTES_PER_ROW * (1u64 << k);
+            assert!(estimate >= measured_mib << 20, "k = {k}: {} < {measured_mib} MiB", bytes_text(estimate));
+            assert!(estimate <= (measured_mib << 20) * 4, "k = {k}: {} is far above {measured_mib} MiB", bytes_text(estimate));
+        }
+        let desk = estimate(Shape { assets: 8, tiers: 4, instruments: 64, scenarios: 16 });
+        assert!(desk.check(Some(1 << 30)).is_ok());
+        let refused = desk.check(Some(1 << 20)).unwrap_err().to_string();
+        assert!(refused.contains("--max-memory") && refused.contains("k = 12"), "{refused}");
+    }
+}
