@@ -5,4 +5,4 @@
 #   scripts/fuzz.sh [CASES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROBUSTNESS_CASES="${1:-20000}" cargo test --release -p solvent-prover --test robustness -- --nocapture
+ROBUSTNESS_CASES="${1:-20000}" cargo test -p solvent-prover --test robustness -- --nocapture
