@@ -4,18 +4,14 @@
 use crate::blocks::{BlockChip, BlockInstructions};
 use crate::context::{field_from_i128, Cell, Context};
 use crate::encoding::{
-    account_to_field, portfolio_commitment, portfolio_initial_state, salt_to_field, PublicInputs, Shape, PACKED,
-    SALT_BYTES,
+    account_to_field, portfolio_commitment, portfolio_initial_state, salt_to_field, PublicInputs, Shape, PACKED, SALT_BYTES,
 };
 use crate::gate::{GateChip, GateInstructions};
 use crate::layout::{assign, main_rows, rows, Dims, Regions, SolventConfig};
 use crate::poseidon::chip::{HashInstructions, SpongeChip};
 use crate::public::{header_with, public_columns, Constant, PublicSlot};
 use crate::range::{RangeChip, RangeInstructions};
-use crate::risk::{
-    sub_mul, ScenarioChip, ScenarioInstructions, TierChip, TierInstructions, TierSelection, AMOUNT_BITS,
-    LOSS_COMPARE_BITS,
-};
+use crate::risk::{sub_mul, ScenarioChip, ScenarioInstructions, TierChip, TierInstructions, TierSelection, AMOUNT_BITS, LOSS_COMPARE_BITS};
 use ff::Field;
 use halo2_proofs::{
     circuit::{Layouter, SimpleFloorPlanner},
@@ -60,7 +56,12 @@ impl Witness {
             expires_at: 1,
             scenarios: vec![String::new(); shape.scenarios],
             assets: vec![
-                Asset { id: String::new(), price: 0, tiers: vec![Tier { up_to: None, weight: 0 }; shape.tiers], debt_margin_rate: 0 };
+                Asset {
+                    id: String::new(),
+                    price: 0,
+                    tiers: vec![Tier { up_to: None, weight: 0 }; shape.tiers],
+                    debt_margin_rate: 0
+                };
                 shape.assets
             ],
             instruments: vec![
@@ -564,10 +565,7 @@ mod tests {
         let (_, f) = built(&w);
         // q = 2^64 with short 0 claims |q| = 2^64: its running sum does not end in 0.
         let big = Fr::from_u128(1 << 64);
-        let forged_cells = HashMap::from([
-            (f.positions[0].index, big),
-            (f.position_magnitudes[0].index, big),
-        ]);
+        let forged_cells = HashMap::from([(f.positions[0].index, big), (f.position_magnitudes[0].index, big)]);
         assert_range_failure(mock_forged(&w, forged_cells, Some(Claim::Computed)));
     }
 

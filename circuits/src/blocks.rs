@@ -57,10 +57,7 @@ impl BlockConfig {
             let short = meta.query_advice(main, Rotation::cur());
             let position = meta.query_advice(main, Rotation::next());
             let magnitude = meta.query_advice(range, Rotation::cur());
-            vec![
-                q.clone() * short.clone() * (short.clone() + position.clone()),
-                q * (magnitude - position - short * Fr::from(2)),
-            ]
+            vec![q.clone() * short.clone() * (short.clone() + position.clone()), q * (magnitude - position - short * Fr::from(2))]
         });
 
         // lane_l - lane_l[-H] - a_1 * public_l = 0, each lane l

@@ -53,10 +53,8 @@ impl Shape {
 
     /// The shape as one field element: `A + T * 2^32 + I * 2^64 + S * 2^96`.
     pub fn to_field(&self) -> Fr {
-        let word = self.assets as u128
-            + ((self.tiers as u128) << 32)
-            + ((self.instruments as u128) << 64)
-            + ((self.scenarios as u128) << 96);
+        let word =
+            self.assets as u128 + ((self.tiers as u128) << 32) + ((self.instruments as u128) << 64) + ((self.scenarios as u128) << 96);
         Fr::from_u128(word)
     }
 }
@@ -101,17 +99,13 @@ pub fn salt_to_field(salt: &[u8; SALT_BYTES]) -> Fr {
 /// value is recovered from its 72-bit slot.
 pub fn pack(values: &[i128]) -> Vec<Fr> {
     let shift = Fr::from_u128(1u128 << PACKING_BITS);
-    values
-        .chunks(PACKED)
-        .map(|chunk| chunk.iter().rev().fold(Fr::ZERO, |acc, v| acc * shift + field_from_i128(*v)))
-        .collect()
+    values.chunks(PACKED).map(|chunk| chunk.iter().rev().fold(Fr::ZERO, |acc, v| acc * shift + field_from_i128(*v))).collect()
 }
 
 /// The tier bounds and weights of an asset padded to `tiers`, bounds with `null` as
 /// [`UNBOUNDED_UP_TO`].
 pub fn padded_tiers(policy: &Policy, asset: usize, tiers: usize) -> Vec<(i128, i128)> {
-    let mut out: Vec<(i128, i128)> =
-        policy.assets[asset].tiers.iter().map(|t| (t.up_to.unwrap_or(UNBOUNDED_UP_TO), t.weight)).collect();
+    let mut out: Vec<(i128, i128)> = policy.assets[asset].tiers.iter().map(|t| (t.up_to.unwrap_or(UNBOUNDED_UP_TO), t.weight)).collect();
     let last = out.last().expect("assets have tiers").0;
     out.resize(tiers, (last, 0));
     out
@@ -251,10 +245,7 @@ mod tests {
     fn pinned_commitment_of_the_span_example() {
         let w = span_witness();
         let shape = Shape::of(&w.policy);
-        assert_eq!(
-            field_to_hex(&portfolio_commitment(shape, &w.portfolio, w.snapshot_time, &w.salt)),
-            PINNED_SPAN_COMMITMENT
-        );
+        assert_eq!(field_to_hex(&portfolio_commitment(shape, &w.portfolio, w.snapshot_time, &w.salt)), PINNED_SPAN_COMMITMENT);
     }
 
     /// The commitment of the SPAN example's portfolio (`testing::span_witness`), pinned so a

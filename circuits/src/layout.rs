@@ -13,13 +13,13 @@
 //! | sponge | `38 m + 1` | the portfolio commitment (Poseidon state in `a_3..a_6`, auxiliary cells in `a_0..a_3`) |
 //! | main | the rest | the main gate on `a_1`; the running sums of its range checks in `a_0` |
 
+use crate::blocks::BlockConfig;
 use crate::context::{Context, Place, Switch};
 use crate::encoding::{Shape, PACKED};
 use crate::gate::MainGateConfig;
 use crate::poseidon::chip::{sponge_rows, PoseidonConfig, SpongeRowKind};
 use crate::poseidon::spec::RoundRow;
 use crate::range::{running_sums, RangeConfig};
-use crate::blocks::BlockConfig;
 use ff::Field;
 use halo2_proofs::{
     circuit::{Cell as Halo2Cell, Region, Value},

@@ -35,6 +35,6 @@ pub use layout::Dims;
 pub const CIRCUIT_VERSION: u32 = 3;
 
 #[cfg(test)]
-pub(crate) mod testing;
-#[cfg(test)]
 mod proptests;
+#[cfg(test)]
+pub(crate) mod testing;

@@ -19,10 +19,10 @@ struct Case {
 
 fn asset() -> impl Strategy<Value = String> {
     (
-        0i64..2_000_000_000_000,                                  // price, 8 digits (up to 20000)
+        0i64..2_000_000_000_000,                                                   // price, 8 digits (up to 20000)
         prop::collection::vec((1i64..5_000_000_000_000, 0i64..=1_000_000), 1..=3), // tier widths and weights
-        any::<bool>(),                                            // unbounded last tier
-        0i64..500_000,                                            // debt margin rate
+        any::<bool>(),                                                             // unbounded last tier
+        0i64..500_000,                                                             // debt margin rate
     )
         .prop_map(|(price, tiers, unbounded, rate)| {
             let mut bound = 0i64;

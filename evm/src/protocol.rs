@@ -50,12 +50,8 @@ pub fn verifier_key(srs: &Srs, vk: &VerifyingKey<G1Affine>) -> VerifierKey {
     let verifier_srs = VerifierSrs::of(srs);
     let query = |poly: usize, rotation: i32| Query { poly: poly as u32, rotation };
     let instance_offset = protocol.preprocessed.len();
-    let instance_queries: Vec<Query> = vk
-        .cs()
-        .instance_queries()
-        .iter()
-        .map(|(column, rotation)| query(instance_offset + column.index(), rotation.0))
-        .collect();
+    let instance_queries: Vec<Query> =
+        vk.cs().instance_queries().iter().map(|(column, rotation)| query(instance_offset + column.index(), rotation.0)).collect();
     // The expression type is private to snark-verifier; its serde form is public.
     let numerator = serde_json::to_value(&protocol.quotient.numerator).expect("serialisable");
     VerifierKey {
@@ -70,16 +66,8 @@ pub fn verifier_key(srs: &Srs, vk: &VerifyingKey<G1Affine>) -> VerifierKey {
         num_witness: protocol.num_witness.iter().map(|&n| n as u32).collect(),
         num_challenge: protocol.num_challenge.iter().map(|&n| n as u32).collect(),
         preprocessed: protocol.preprocessed.iter().map(g1_words).collect(),
-        evaluations: instance_queries
-            .iter()
-            .copied()
-            .chain(protocol.evaluations.iter().map(|q| query(q.poly, q.rotation.0)))
-            .collect(),
-        queries: instance_queries
-            .iter()
-            .copied()
-            .chain(protocol.queries.iter().map(|q| query(q.poly, q.rotation.0)))
-            .collect(),
+        evaluations: instance_queries.iter().copied().chain(protocol.evaluations.iter().map(|q| query(q.poly, q.rotation.0))).collect(),
+        queries: instance_queries.iter().copied().chain(protocol.queries.iter().map(|q| query(q.poly, q.rotation.0))).collect(),
         chunk_degree: protocol.quotient.chunk_degree as u32,
         numerator: expression(&numerator),
     }
@@ -112,10 +100,9 @@ fn expression(value: &Value) -> Expression {
         "Sum" => Expression::Sum(boxed(&body[0]), boxed(&body[1])),
         "Product" => Expression::Product(boxed(&body[0]), boxed(&body[1])),
         "Scaled" => Expression::Scaled(boxed(&body[0]), scalar(&body[1])),
-        "DistributePowers" => Expression::DistributePowers(
-            body[0].as_array().expect("expressions").iter().map(expression).collect(),
-            boxed(&body[1]),
-        ),
+        "DistributePowers" => {
+            Expression::DistributePowers(body[0].as_array().expect("expressions").iter().map(expression).collect(), boxed(&body[1]))
+        }
         other => panic!("unknown expression variant {other}"),
     }
 }

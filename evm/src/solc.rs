@@ -94,9 +94,8 @@ impl Solc {
         for file in output["contracts"].as_object().into_iter().flat_map(|files| files.values()) {
             for (name, contract) in file.as_object().into_iter().flatten() {
                 let code = |key: &str| -> Result<Vec<u8>, EvmError> {
-                    let text = contract["evm"][key]["object"]
-                        .as_str()
-                        .ok_or_else(|| EvmError::CompilerOutput(format!("{name} has no {key}")))?;
+                    let text =
+                        contract["evm"][key]["object"].as_str().ok_or_else(|| EvmError::CompilerOutput(format!("{name} has no {key}")))?;
                     hex::decode(text).map_err(|e| EvmError::CompilerOutput(format!("{name}'s {key}: {e}")))
                 };
                 let compiled = Compiled { abi: contract["abi"].clone(), bytecode: code("bytecode")?, runtime: code("deployedBytecode")? };

@@ -347,10 +347,8 @@ pub fn verifier_source(key: &VerifierKey) -> String {
         format!("mload({slot:#x})")
     };
     let mut lagrange: BTreeMap<i32, Source> = BTreeMap::new();
-    let lagrange_inverses: Vec<(i32, Source)> = lagrange_set
-        .iter()
-        .map(|&i| (i, inverse_of(&mut g, format!("addmod({z}, {}, r)", fr_hex(&-rotate(i))))))
-        .collect();
+    let lagrange_inverses: Vec<(i32, Source)> =
+        lagrange_set.iter().map(|&i| (i, inverse_of(&mut g, format!("addmod({z}, {}, r)", fr_hex(&-rotate(i)))))).collect();
     let zn_minus_one_inverse = inverse_of(&mut g, zn_minus_one.clone());
     let z_inverse = inverse_of(&mut g, z.clone());
     struct SetPlan {
@@ -421,9 +419,9 @@ pub fn verifier_source(key: &VerifierKey) -> String {
                     return "1".to_string();
                 }
                 let constant = shifts.iter().enumerate().filter(|(i, _)| *i != j).fold(Fr::ONE, |acc, (_, x)| acc * (shifts[j] - x));
-                let numerator = (0..m).filter(|i| *i != j).fold(fr_hex(&constant.invert().unwrap()), |acc, i| {
-                    format!("mulmod({acc}, {}, r)", plan.differences[i])
-                });
+                let numerator = (0..m)
+                    .filter(|i| *i != j)
+                    .fold(fr_hex(&constant.invert().unwrap()), |acc, i| format!("mulmod({acc}, {}, r)", plan.differences[i]));
                 g.store(&format!("mulmod({numerator}, {}, r)", z_inverse_powers[m - 1]))
             })
             .collect();
@@ -440,7 +438,11 @@ pub fn verifier_source(key: &VerifierKey) -> String {
             let r_eval = set.rotations.iter().zip(&interpolation).fold("0".to_string(), |acc, (rotation, l)| {
                 let eval = &evaluation[&Query { poly: *poly as u32, rotation: *rotation }];
                 let term = if l == "1" { eval.clone() } else { format!("mulmod({l}, {eval}, r)") };
-                if acc == "0" { term } else { format!("addmod({acc}, {term}, r)") }
+                if acc == "0" {
+                    term
+                } else {
+                    format!("addmod({acc}, {term}, r)")
+                }
             });
             generator_scalar = g.store(&format!("addmod({generator_scalar}, sub(r, mulmod({factor}, {r_eval}, r)), r)"));
             scalars.insert(*poly, factor);

@@ -115,11 +115,7 @@ impl fmt::Display for Decimal {
         let negative = self.mantissa.is_negative();
         let digits = self.mantissa.abs().to_string();
         let width = self.digits as usize;
-        let padded = if digits.len() <= width {
-            format!("{}{}", "0".repeat(width + 1 - digits.len()), digits)
-        } else {
-            digits
-        };
+        let padded = if digits.len() <= width { format!("{}{}", "0".repeat(width + 1 - digits.len()), digits) } else { digits };
         let (int_part, frac_part) = padded.split_at(padded.len() - width);
         let frac_part = frac_part.trim_end_matches('0');
         let sign = if negative && !self.mantissa.is_zero() { "-" } else { "" };

@@ -75,10 +75,7 @@ impl std::error::Error for InputError {}
 /// mark is named as such.
 pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, InputError> {
     if text.starts_with('\u{feff}') {
-        return Err(InputError::new(
-            "",
-            "the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without one",
-        ));
+        return Err(InputError::new("", "the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without one"));
     }
     let mut de = serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(ObjectsOnly(&mut de)).map_err(|e| {
@@ -110,7 +107,11 @@ mod tests {
         let long = "x".repeat(50_000);
         let error = InputError::new("id", format!("`{long}` is 50000 bytes long; at most 31 are allowed"));
         assert!(error.message.len() < 200, "{}", error.message);
-        assert!(error.message.starts_with(&format!("`{}…` (50000 bytes) is 50000 bytes long", "x".repeat(QUOTE_LIMIT))), "{}", error.message);
+        assert!(
+            error.message.starts_with(&format!("`{}…` (50000 bytes) is 50000 bytes long", "x".repeat(QUOTE_LIMIT))),
+            "{}",
+            error.message
+        );
         let serde_style = InputError::new("", format!("invalid type: string \"{long}\", expected u64"));
         assert!(serde_style.message.ends_with("(50000 bytes), expected u64"), "{}", serde_style.message);
         let short = InputError::new("price", "`12.5x` is not a decimal number");

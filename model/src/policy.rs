@@ -129,18 +129,13 @@ fn check_name(field: &str, name: &str) -> Result<(), InputError> {
         return Err(InputError::new(field, "must not be empty"));
     }
     if name.len() > MAX_NAME_BYTES {
-        return Err(InputError::new(
-            field,
-            format!("`{name}` is {} bytes long; at most {MAX_NAME_BYTES} are allowed", name.len()),
-        ));
+        return Err(InputError::new(field, format!("`{name}` is {} bytes long; at most {MAX_NAME_BYTES} are allowed", name.len())));
     }
     Ok(())
 }
 
 fn policy_value(field: &str, text: &str, digits: u32) -> Result<i128, InputError> {
-    parse_scaled(text, digits, ExcessDigits::Refuse)
-        .map(|s| s.value)
-        .map_err(|m| InputError::new(field, m))
+    parse_scaled(text, digits, ExcessDigits::Refuse).map(|s| s.value).map_err(|m| InputError::new(field, m))
 }
 
 fn non_negative(field: &str, text: &str, digits: u32) -> Result<i128, InputError> {
@@ -162,10 +157,7 @@ fn check_unique<'a>(field: &str, ids: impl Iterator<Item = &'a str>) -> Result<(
     let mut seen = std::collections::HashMap::new();
     for (i, id) in ids.enumerate() {
         if let Some(first) = seen.insert(id, i) {
-            return Err(InputError::new(
-                format!("{field}[{i}].id"),
-                format!("`{id}` is already the id of {field}[{first}]"),
-            ));
+            return Err(InputError::new(format!("{field}[{i}].id"), format!("`{id}` is already the id of {field}[{first}]")));
         }
     }
     Ok(())
@@ -195,19 +187,10 @@ impl Policy {
         count("instruments", raw.instruments.len(), 0, MAX_INSTRUMENTS)?;
         check_unique("instruments", raw.instruments.iter().map(|i| i.id.as_str()))?;
 
-        let assets = raw
-            .assets
-            .iter()
-            .enumerate()
-            .map(|(a, raw)| Self::asset(a, raw))
-            .collect::<Result<Vec<_>, _>>()?;
+        let assets = raw.assets.iter().enumerate().map(|(a, raw)| Self::asset(a, raw)).collect::<Result<Vec<_>, _>>()?;
         let scenario_count = raw.scenarios.len();
-        let instruments = raw
-            .instruments
-            .iter()
-            .enumerate()
-            .map(|(i, raw)| Self::instrument(i, raw, scenario_count))
-            .collect::<Result<Vec<_>, _>>()?;
+        let instruments =
+            raw.instruments.iter().enumerate().map(|(i, raw)| Self::instrument(i, raw, scenario_count)).collect::<Result<Vec<_>, _>>()?;
         let ratio = |field: &str, text: &str| -> Result<i128, InputError> {
             let value = non_negative(field, text, RATIO_DIGITS)?;
             if value > MAX_RATIO {
@@ -243,9 +226,7 @@ impl Policy {
             }
             let up_to = match &tier.up_to {
                 None if k + 1 == raw.haircut_tiers.len() => None,
-                None => {
-                    return Err(InputError::new(format!("{field}.up_to"), "only the last tier may be unbounded (null)"))
-                }
+                None => return Err(InputError::new(format!("{field}.up_to"), "only the last tier may be unbounded (null)")),
                 Some(text) => {
                     let bound = non_negative(&format!("{field}.up_to"), text, AMOUNT_DIGITS)?;
                     if bound <= previous {

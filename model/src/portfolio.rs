@@ -94,15 +94,13 @@ impl Portfolio {
         }
         let account = parse_account("account", &raw.account)?;
         let mut warnings = Vec::new();
-        let asset_ids: HashMap<&str, usize> =
-            policy.assets.iter().enumerate().map(|(a, asset)| (asset.id.as_str(), a)).collect();
-        let instrument_ids: HashMap<&str, usize> =
-            policy.instruments.iter().enumerate().map(|(i, inst)| (inst.id.as_str(), i)).collect();
-        let (down, up) = if exact { (ExcessDigits::Refuse, ExcessDigits::Refuse) } else { (ExcessDigits::RoundDown, ExcessDigits::RoundUp) };
+        let asset_ids: HashMap<&str, usize> = policy.assets.iter().enumerate().map(|(a, asset)| (asset.id.as_str(), a)).collect();
+        let instrument_ids: HashMap<&str, usize> = policy.instruments.iter().enumerate().map(|(i, inst)| (inst.id.as_str(), i)).collect();
+        let (down, up) =
+            if exact { (ExcessDigits::Refuse, ExcessDigits::Refuse) } else { (ExcessDigits::RoundDown, ExcessDigits::RoundUp) };
         let balances = Self::amounts("balances", &raw.balances, &asset_ids, down, &mut warnings)?;
         let debts = Self::amounts("debts", &raw.debts, &asset_ids, up, &mut warnings)?;
-        let positions =
-            Self::amounts("positions", &raw.positions, &instrument_ids, ExcessDigits::Refuse, &mut warnings)?;
+        let positions = Self::amounts("positions", &raw.positions, &instrument_ids, ExcessDigits::Refuse, &mut warnings)?;
         Ok((Portfolio { account, balances, debts, positions }, warnings))
     }
 
@@ -116,9 +114,7 @@ impl Portfolio {
         let mut values = vec![0i128; ids.len()];
         for (id, text) in &entries.0 {
             let field = format!("{map}.{id}");
-            let index = *ids
-                .get(id.as_str())
-                .ok_or_else(|| InputError::new(&field, format!("`{id}` is not in the policy")))?;
+            let index = *ids.get(id.as_str()).ok_or_else(|| InputError::new(&field, format!("`{id}` is not in the policy")))?;
             let scaled = parse_scaled(text, AMOUNT_DIGITS, excess).map_err(|m| InputError::new(&field, m))?;
             if map != "positions" && scaled.value < 0 {
                 return Err(InputError::new(&field, format!("`{text}` must not be negative")));

@@ -101,14 +101,7 @@ pub fn evaluate(policy: &Policy, portfolio: &Portfolio) -> RiskReport {
         haircut_values.push(Decimal::new(haircut, WEIGHTED_DIGITS));
     }
     let scenario_losses: Vec<BigInt> = (0..policy.scenarios.len())
-        .map(|s| {
-            policy
-                .instruments
-                .iter()
-                .zip(&portfolio.positions)
-                .map(|(inst, q)| BigInt::from(*q) * inst.scenario_loss[s])
-                .sum()
-        })
+        .map(|s| policy.instruments.iter().zip(&portfolio.positions).map(|(inst, q)| BigInt::from(*q) * inst.scenario_loss[s]).sum())
         .collect();
     let mut worst_scenario = 0;
     for (s, loss) in scenario_losses.iter().enumerate() {
@@ -124,8 +117,7 @@ pub fn evaluate(policy: &Policy, portfolio: &Portfolio) -> RiskReport {
         .filter(|(_, q)| **q < 0)
         .map(|(inst, q)| BigInt::from(-*q) * inst.short_option_minimum)
         .sum();
-    let margin_requirement =
-        scanning_risk.clone().max(short_option_minimum.clone()) * &ratio_scale + &debt_margin;
+    let margin_requirement = scanning_risk.clone().max(short_option_minimum.clone()) * &ratio_scale + &debt_margin;
     let equity = &collateral - &debt * &ratio_scale;
     let margin_excess = &equity * &ratio_scale - &margin_requirement * policy.margin_ratio;
     let collateral_excess = &collateral - &debt * policy.collateral_ratio;

@@ -37,16 +37,11 @@ fn portfolio(balances: &str, debts: &str, positions: &str) -> String {
 fn binance_tier_vectors_give_the_exact_haircut_value() {
     let cases = vectors("tiers.json");
     for case in cases["cases"].as_array().unwrap() {
-        let tiers: Vec<(Option<&str>, &str)> = case["tiers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| (Some(t[0].as_str().unwrap()), t[1].as_str().unwrap()))
-            .collect();
+        let tiers: Vec<(Option<&str>, &str)> =
+            case["tiers"].as_array().unwrap().iter().map(|t| (Some(t[0].as_str().unwrap()), t[1].as_str().unwrap())).collect();
         let policy = Policy::from_json(&tier_policy(&tiers, "0")).unwrap();
         let value = case["value"].as_str().unwrap();
-        let (pf, warnings) =
-            Portfolio::from_json(&portfolio(&format!(r#""X": "{value}""#), "", ""), &policy).unwrap();
+        let (pf, warnings) = Portfolio::from_json(&portfolio(&format!(r#""X": "{value}""#), "", ""), &policy).unwrap();
         assert!(warnings.is_empty());
         let report = evaluate(&policy, &pf);
         assert_eq!(report.collateral_value.to_string(), case["exact"].as_str().unwrap(), "case {case}");

@@ -2,8 +2,8 @@
 //! registry, as sources, bytecode and ABIs, ready to deploy; the key of the wasm verifier
 //! (`solvent-verifier-wasm`); and the policy's commitment with its registration calldata.
 
-use crate::{error::Error, files::write_file};
 use crate::keys::Keys;
+use crate::{error::Error, files::write_file};
 use serde::Serialize;
 use solvent_circuits::Shape;
 use solvent_evm::{

@@ -19,10 +19,7 @@ extern "C" {
 const REQUIRED_DRIVER_CUDA: i32 = 13_000;
 
 fn refuse(reason: String) -> ! {
-    let _ = writeln!(
-        std::io::stderr(),
-        "error: this is the CUDA build of solvent and {reason}; use the CPU build on this machine"
-    );
+    let _ = writeln!(std::io::stderr(), "error: this is the CUDA build of solvent and {reason}; use the CPU build on this machine");
     std::process::exit(2)
 }
 
@@ -43,7 +40,12 @@ extern "C" fn check_gpu() {
         refuse(format!("no NVIDIA driver or GPU is usable here (cuInit: CUDA error {init})"));
     }
     if version < REQUIRED_DRIVER_CUDA {
-        refuse(format!("the NVIDIA driver supports CUDA {}.{} but this build needs {}.0 or newer", version / 1000, version % 1000 / 10, REQUIRED_DRIVER_CUDA / 1000));
+        refuse(format!(
+            "the NVIDIA driver supports CUDA {}.{} but this build needs {}.0 or newer",
+            version / 1000,
+            version % 1000 / 10,
+            REQUIRED_DRIVER_CUDA / 1000
+        ));
     }
     if count == 0 {
         refuse("the driver sees no GPU".to_string());

@@ -139,8 +139,8 @@ fn read_checked(dir: &Path, names: &[&str]) -> Result<Vec<Vec<u8>>, Unusable> {
         Err(_) if !dir.exists() => return Err(Unusable::Absent),
         Err(_) => return Err(Unusable::Damaged(format!("{MANIFEST} is missing (an interrupted or older entry)"))),
     };
-    let hashes: std::collections::BTreeMap<String, String> = serde_json::from_slice(&manifest)
-        .map_err(|e| Unusable::Damaged(format!("{MANIFEST} is unreadable ({e})")))?;
+    let hashes: std::collections::BTreeMap<String, String> =
+        serde_json::from_slice(&manifest).map_err(|e| Unusable::Damaged(format!("{MANIFEST} is unreadable ({e})")))?;
     names
         .iter()
         .map(|name| {
@@ -189,8 +189,12 @@ impl KeyStore {
         let vk = read_vk(vk, dims).ok()?;
         let key = VerifierKey::from_bytes(key).ok()?;
         let srs = VerifierSrs::from_bytes(srs).ok()?;
-        (srs.identity() == *srs_identity && srs.k == dims.k && key.k == dims.k)
-            .then(|| VerifierKeys { key, vk_hash: vk_hash(&vk), srs, dims })
+        (srs.identity() == *srs_identity && srs.k == dims.k && key.k == dims.k).then(|| VerifierKeys {
+            key,
+            vk_hash: vk_hash(&vk),
+            srs,
+            dims,
+        })
     }
 
     /// The cached keys of the entry at `dir`.
@@ -249,9 +253,7 @@ impl KeyStore {
     fn commitment_path(&self, policy: &Policy, srs_identity: &[u8; 32]) -> PathBuf {
         let dims = Dims::for_shape(Shape::of(policy));
         let id = encode_hex(srs_identity);
-        self.dir
-            .join("commitments")
-            .join(format!("v{CIRCUIT_VERSION}-k{}-{}-{}.bin", dims.k, &id[2..18], policy_digest(policy, &dims)))
+        self.dir.join("commitments").join(format!("v{CIRCUIT_VERSION}-k{}-{}-{}.bin", dims.k, &id[2..18], policy_digest(policy, &dims)))
     }
 
     /// The cached commitment of `policy` under the SRS of `srs_identity`, if present and intact
@@ -316,7 +318,13 @@ mod tests {
         let entry = store.key_dir(shape, keys.dims.k, &identity);
         let names: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
-        for (file, damage) in [("pk.bin", "truncated"), ("pk.bin", "flipped"), ("vk.bin", "flipped"), ("verifier.key", "flipped"), ("manifest.json", "removed")] {
+        for (file, damage) in [
+            ("pk.bin", "truncated"),
+            ("pk.bin", "flipped"),
+            ("vk.bin", "flipped"),
+            ("verifier.key", "flipped"),
+            ("manifest.json", "removed"),
+        ] {
             let path = entry.join(file);
             let mut bytes = std::fs::read(&path).unwrap();
             match damage {

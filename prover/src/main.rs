@@ -9,9 +9,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use solvent_circuits::{AttestationCircuit, Dims, Shape, Witness};
 use solvent_model::{evaluate, policy::Policy, portfolio::parse_account, Portfolio};
 use solvent_prover::{
-    demo,
+    demo, export,
     files::{check_outputs, read_text, write_file, write_private},
-    export,
     keys::{default_dir, KeySource, KeyStore},
     opening::{Opening, MAX_OPENING_BYTES},
     prove, report,
@@ -344,7 +343,10 @@ fn checks(trust: &TrustArgs, account: Option<[u8; 20]>) -> Checks {
 fn prints_json(command: &Command) -> bool {
     matches!(
         command,
-        Command::Check { json: true, .. } | Command::Verify { json: true, .. } | Command::Open { json: true, .. } | Command::PolicyCommitment { json: true, .. }
+        Command::Check { json: true, .. }
+            | Command::Verify { json: true, .. }
+            | Command::Open { json: true, .. }
+            | Command::PolicyCommitment { json: true, .. }
     )
 }
 
@@ -453,9 +455,15 @@ fn run(cli: Cli) -> Result<i32, Error> {
             println!("policy id {}", e.policy_id);
             println!(
                 "runtime code: {} {} bytes, SolvencyGate {} bytes; wasm verifier key {} bytes",
-                solvent_evm::solidity::CONTRACT, e.verifier_runtime_bytes, e.gate_runtime_bytes, e.wasm_key_bytes
+                solvent_evm::solidity::CONTRACT,
+                e.verifier_runtime_bytes,
+                e.gate_runtime_bytes,
+                e.wasm_key_bytes
             );
-            println!("deploy {} and SolvencyGate(maxSnapshotAge); register with setVerifier and acceptPolicy (verifier.json)", solvent_evm::solidity::CONTRACT);
+            println!(
+                "deploy {} and SolvencyGate(maxSnapshotAge); register with setVerifier and acceptPolicy (verifier.json)",
+                solvent_evm::solidity::CONTRACT
+            );
             if e.srs_insecure {
                 eprintln!("warning: made with the INSECURE development SRS: proofs against this verifier prove nothing");
             }
@@ -499,7 +507,11 @@ fn run(cli: Cli) -> Result<i32, Error> {
                     println!("lane {lane}      {point}");
                 }
                 println!("shape {}  k = {}  lanes = {}", Shape::of(&p), dims.k, dims.lanes);
-                println!("srs   {}{}", encode_hex(&identity.identity()), if identity.is_dev() { " (INSECURE development SRS)" } else { "" });
+                println!(
+                    "srs   {}{}",
+                    encode_hex(&identity.identity()),
+                    if identity.is_dev() { " (INSECURE development SRS)" } else { "" }
+                );
             }
             Ok(0)
         }
@@ -633,7 +645,10 @@ fn srs_command(command: SrsCommand) -> Result<i32, Error> {
         }
         SrsCommand::Dev { k, out } => {
             if k == 0 || k > solvent_params::MAX_K {
-                return Err(Error::Input { file: "--k".into(), error: solvent_model::InputError::new("k", format!("{k} is out of range")) });
+                return Err(Error::Input {
+                    file: "--k".into(),
+                    error: solvent_model::InputError::new("k", format!("{k} is out of range")),
+                });
             }
             let srs = step("generating", || Ok(solvent_params::dev_srs(k)))?;
             write_file(&out, &solvent_params::to_bytes(&srs))?;

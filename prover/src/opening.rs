@@ -31,11 +31,7 @@ pub struct Opening {
 /// A portfolio as a `solvent/portfolio/v1` document with exact decimals (zero entries left out).
 pub fn portfolio_document(policy: &Policy, portfolio: &Portfolio) -> serde_json::Value {
     let map = |ids: Vec<&str>, values: &[i128]| -> BTreeMap<String, String> {
-        ids.into_iter()
-            .zip(values)
-            .filter(|(_, v)| **v != 0)
-            .map(|(id, v)| (id.to_string(), Decimal::new(*v, 8).to_string()))
-            .collect()
+        ids.into_iter().zip(values).filter(|(_, v)| **v != 0).map(|(id, v)| (id.to_string(), Decimal::new(*v, 8).to_string())).collect()
     };
     let assets: Vec<&str> = policy.assets.iter().map(|a| a.id.as_str()).collect();
     let instruments: Vec<&str> = policy.instruments.iter().map(|i| i.id.as_str()).collect();
@@ -109,7 +105,8 @@ mod tests {
     fn the_portfolio_is_read_exactly_as_written() {
         let policy = Policy::from_json(crate::demo::POLICY).unwrap();
         let account = "0x00000000000000000000000000000000000000aa";
-        let exact = opening_with(&format!(r#"{{"schema": "solvent/portfolio/v1", "account": "{account}", "balances": {{"BTC": "42.5"}}}}"#));
+        let exact =
+            opening_with(&format!(r#"{{"schema": "solvent/portfolio/v1", "account": "{account}", "balances": {{"BTC": "42.5"}}}}"#));
         let portfolio = Opening::from_json(&exact).unwrap().portfolio(&policy).unwrap();
         assert_eq!(portfolio.balances[1], 4_250_000_000, "BTC is the second asset");
         for (portfolio, field, reason) in [

@@ -8,7 +8,9 @@ use crate::srs::{srs_for, SrsSource};
 use solvent_circuits::{portfolio_commitment, Dims, Shape};
 use solvent_model::{evaluate, policy::Policy, risk::RiskReport, Portfolio};
 use solvent_params::VerifierSrs;
-use solvent_verifier::{attestation::encode_hex, check_statement, commitment::PolicyCommitment, verify, Attestation, Checks, Trusted, Verdict};
+use solvent_verifier::{
+    attestation::encode_hex, check_statement, commitment::PolicyCommitment, verify, Attestation, Checks, Trusted, Verdict,
+};
 use std::path::PathBuf;
 
 /// The SRS a verifier trusts: chosen by its user, never by the attestation.
@@ -266,7 +268,9 @@ pub fn open_attestation(
         Some(format!("the opening is for policy id {}, the attestation for {}", opening.policy_id, encode_hex(&statement.policy_id)))
     } else if opening.snapshot_time != statement.snapshot_time {
         Some(format!("the opening is for snapshot time {}, the attestation for {}", opening.snapshot_time, statement.snapshot_time))
-    } else if portfolio.account != solvent_model::portfolio::parse_account("account", &statement.account).map_err(|e| Error::input(opening_file, e))? {
+    } else if portfolio.account
+        != solvent_model::portfolio::parse_account("account", &statement.account).map_err(|e| Error::input(opening_file, e))?
+    {
         Some(format!("the opening's account is not the attested account {}", statement.account))
     } else {
         let committed = portfolio_commitment(Shape::of(policy), &portfolio, opening.snapshot_time, &salt);

@@ -68,10 +68,19 @@ fn catalogue(commitment: &[u8], inputs: &[u8], proof: &[u8], lanes: usize, witne
     let (r, p) = (big(R), big(P));
     let max = (BigUint::from(1u8) << 256u32) - 1u8;
     let mut cases = Vec::new();
-    let mut push = |what: String, c: &[u8], i: &[u8], pr: &[u8]| cases.push(Case { what, commitment: c.to_vec(), inputs: i.to_vec(), proof: pr.to_vec() });
+    let mut push = |what: String, c: &[u8], i: &[u8], pr: &[u8]| {
+        cases.push(Case { what, commitment: c.to_vec(), inputs: i.to_vec(), proof: pr.to_vec() })
+    };
 
     for w in 0..proof.len() / 32 {
-        for (name, value) in [("0", BigUint::from(0u8)), ("r", r.clone()), ("r + 1", &r + 1u8), ("p", p.clone()), ("p + 1", &p + 1u8), ("2^256 - 1", max.clone())] {
+        for (name, value) in [
+            ("0", BigUint::from(0u8)),
+            ("r", r.clone()),
+            ("r + 1", &r + 1u8),
+            ("p", p.clone()),
+            ("p + 1", &p + 1u8),
+            ("2^256 - 1", max.clone()),
+        ] {
             let mut changed = proof.to_vec();
             set_word(&mut changed, 32 * w, &value);
             if changed != proof {
@@ -160,5 +169,11 @@ fn run() {
         }
     }
     eprintln!("{} malformed cases through three verifiers in {:.1} s", cases.len(), start.elapsed().as_secs_f64());
-    assert!(disagreements.is_empty(), "{} of {} cases not rejected by all three:\n{}", disagreements.len(), cases.len(), disagreements.join("\n"));
+    assert!(
+        disagreements.is_empty(),
+        "{} of {} cases not rejected by all three:\n{}",
+        disagreements.len(),
+        cases.len(),
+        disagreements.join("\n")
+    );
 }

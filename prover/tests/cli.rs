@@ -37,11 +37,7 @@ fn verify_names_the_reason_for_each_tampering() {
             "proof does not verify",
         ),
         ("changed snapshot time", Box::new(|a| a["public_inputs"]["snapshot_time"] = 151.into()), "proof does not verify"),
-        (
-            "changed account",
-            Box::new(|a| a["public_inputs"]["account"] = OTHER_ACCOUNT.into()),
-            "proof does not verify",
-        ),
+        ("changed account", Box::new(|a| a["public_inputs"]["account"] = OTHER_ACCOUNT.into()), "proof does not verify"),
         (
             "one flipped proof bit",
             Box::new(|a| {

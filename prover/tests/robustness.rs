@@ -33,7 +33,8 @@ fn fixture() -> &'static Fixture {
     FIXTURE.get_or_init(|| {
         let (witness, keys, _srs, proof) = common::demo_proof_with(solvent_params::dev_srs);
         let attestation = solvent_prover::prove::attestation(&witness, &keys, &proof);
-        let opening = Opening::new(&witness.policy, &witness.portfolio, witness.snapshot_time, &witness.salt, attestation.policy.id.clone());
+        let opening =
+            Opening::new(&witness.policy, &witness.portfolio, witness.snapshot_time, &witness.salt, attestation.policy.id.clone());
         let dir = tempfile::tempdir().unwrap();
         let store = KeyStore::new(dir.path().to_path_buf());
         let checks = checks();
@@ -151,7 +152,11 @@ fn nth_node(value: &mut serde_json::Value, n: &mut usize, visit: &mut dyn FnMut(
 }
 
 /// The n-th object (document order), mutably.
-fn nth_object(value: &mut serde_json::Value, n: &mut usize, visit: &mut dyn FnMut(&mut serde_json::Map<String, serde_json::Value>)) -> bool {
+fn nth_object(
+    value: &mut serde_json::Value,
+    n: &mut usize,
+    visit: &mut dyn FnMut(&mut serde_json::Map<String, serde_json::Value>),
+) -> bool {
     if let serde_json::Value::Object(map) = value {
         if *n == 0 {
             visit(map);

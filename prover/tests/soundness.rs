@@ -29,7 +29,8 @@ impl Verifiers {
     fn verdicts(&mut self, commitment: &PolicyCommitment, witness: &Witness, proof: &[u8]) -> [bool; 3] {
         let inputs = witness.public_inputs();
         let native = solvent_verifier::verify_proof(&self.key, commitment, &inputs, proof).is_ok();
-        let wasm = self.wasm.verify(&self.key.to_bytes(), &commitment.to_bytes(), &public_input_bytes(&inputs), proof).expect("no trap").0 == 0;
+        let wasm =
+            self.wasm.verify(&self.key.to_bytes(), &commitment.to_bytes(), &public_input_bytes(&inputs), proof).expect("no trap").0 == 0;
         let evm = self.evm.verify(verifier_calldata(commitment, &inputs, proof)).0;
         [native, wasm, evm]
     }
@@ -48,11 +49,8 @@ fn proofs_under_another_policy_are_rejected_against_the_original_commitment() {
 
 fn run() {
     let (witness, keys, srs, honest) = common::demo_proof();
-    let mut verifiers = Verifiers {
-        key: keys.verifier_key.clone(),
-        wasm: common::WasmVerifier::new(),
-        evm: common::EvmVerifier::new(&keys.verifier_key),
-    };
+    let mut verifiers =
+        Verifiers { key: keys.verifier_key.clone(), wasm: common::WasmVerifier::new(), evm: common::EvmVerifier::new(&keys.verifier_key) };
     let original = policy_commitment(&srs, &witness.policy).unwrap();
     assert_eq!(verifiers.verdicts(&original, &witness, &honest.bytes), [true; 3]);
 

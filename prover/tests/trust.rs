@@ -280,7 +280,19 @@ fn walk(dir: &Path) -> Vec<String> {
 #[test]
 fn a_shape_beyond_the_memory_limit_is_refused_before_the_witness() {
     let env = Env::new();
-    let out = env.run(&["prove", "--policy", "policy.json", "--portfolio", "portfolio.json", "--out", "a.json", "--time", "150", "--max-memory", "1MiB"]);
+    let out = env.run(&[
+        "prove",
+        "--policy",
+        "policy.json",
+        "--portfolio",
+        "portfolio.json",
+        "--out",
+        "a.json",
+        "--time",
+        "150",
+        "--max-memory",
+        "1MiB",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("estimated") && err.contains("--max-memory"), "{err}");

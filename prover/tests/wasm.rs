@@ -53,7 +53,11 @@ fn run() {
     assert_ne!(wasm.verify(&key, &commitment, &inputs, &tampered).unwrap().0, 0, "accepted a tampered proof");
     let mut changed = inputs.clone();
     changed[31] ^= 1;
-    assert_eq!(wasm.verify(&key, &commitment, &changed, &proof.bytes).unwrap().0, VerifyError::Pairing as u32, "accepted a changed commitment");
+    assert_eq!(
+        wasm.verify(&key, &commitment, &changed, &proof.bytes).unwrap().0,
+        VerifyError::Pairing as u32,
+        "accepted a changed commitment"
+    );
     eprintln!("wasm verifier: module {} bytes, key {} bytes, valid proof verified with {fuel} fuel", wasm.bytes.len(), key.len());
 }
 

@@ -46,8 +46,7 @@ impl Msm {
     }
 
     fn evaluate(self, generator: G1Affine) -> G1Affine {
-        let (scalars, bases): (Vec<Fr>, Vec<G1Affine>) =
-            core::iter::once((self.constant, generator)).chain(self.terms).unzip();
+        let (scalars, bases): (Vec<Fr>, Vec<G1Affine>) = core::iter::once((self.constant, generator)).chain(self.terms).unzip();
         G1Projective::msm_unchecked(&bases, &scalars).into_affine()
     }
 }
@@ -155,11 +154,8 @@ fn query_sets(openings: &[Opening]) -> Vec<QuerySet> {
             Some(set) => {
                 if !set.polys.contains(&poly) {
                     set.polys.push(poly);
-                    let ordered = set
-                        .shifts
-                        .iter()
-                        .map(|(r, _)| evals[shifts.iter().position(|(s, _)| s == r).expect("same rotations")])
-                        .collect();
+                    let ordered =
+                        set.shifts.iter().map(|(r, _)| evals[shifts.iter().position(|(s, _)| s == r).expect("same rotations")]).collect();
                     set.evals.push(ordered);
                 }
             }
@@ -295,12 +291,8 @@ pub fn verify(key: &VerifierKey, policy: &[G1Affine], public: &[Fr], proof: &[u8
         let z_pow = powers_of_z[set.shifts.len() - 1];
         let mut weights = Vec::with_capacity(set.shifts.len());
         for (j, (_, shift_j)) in set.shifts.iter().enumerate() {
-            let ell = set
-                .shifts
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i != j)
-                .fold(Fr::one(), |acc, (_, (_, shift_i))| acc * (*shift_j - shift_i));
+            let ell =
+                set.shifts.iter().enumerate().filter(|(i, _)| *i != j).fold(Fr::one(), |acc, (_, (_, shift_i))| acc * (*shift_j - shift_i));
             let tmp = ell * z_pow;
             weights.push(invert(tmp * z_prime - tmp * shift_j * z)?);
         }

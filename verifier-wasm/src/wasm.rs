@@ -60,4 +60,3 @@ pub unsafe extern "C" fn solvent_verify(
         Err(error) => error as u32,
     }
 }
-

@@ -15,9 +15,7 @@ use halo2_proofs::{
         bn256::{Fq, Fr, G1Affine},
         CurveAffine,
     },
-    transcript::{
-        EncodedChallenge, Transcript, TranscriptRead, TranscriptReadBuffer, TranscriptWrite, TranscriptWriterBuffer,
-    },
+    transcript::{EncodedChallenge, Transcript, TranscriptRead, TranscriptReadBuffer, TranscriptWrite, TranscriptWriterBuffer},
 };
 use sha3::{Digest, Keccak256};
 use std::io::{self, Read, Write};
@@ -174,7 +172,6 @@ pub struct EvmTranscriptWrite<W: Write> {
     writer: W,
     state: Absorbed,
 }
-
 
 impl<W: Write> TranscriptWrite<G1Affine, ChallengeEvm> for EvmTranscriptWrite<W> {
     fn write_point(&mut self, point: G1Affine) -> io::Result<()> {

@@ -147,10 +147,7 @@ pub fn check_statement(attestation: &Attestation, policy: &Policy, checks: &Chec
     }
     let time = attestation.public_inputs.snapshot_time;
     if time < policy.effective_at || time >= policy.expires_at {
-        return invalid(format!(
-            "snapshot time {time} is outside the policy's window [{}, {})",
-            policy.effective_at, policy.expires_at
-        ));
+        return invalid(format!("snapshot time {time} is outside the policy's window [{}, {})", policy.effective_at, policy.expires_at));
     }
     if let Some(account) = &checks.account {
         let expected = solvent_model::portfolio::format_account(account);
@@ -224,10 +221,7 @@ pub fn verify(attestation: &Attestation, trusted: &Trusted, checks: &Checks) -> 
 pub fn time_verdict(snapshot_time: u64, policy: &Policy, checks: &Checks) -> Verdict {
     let now = checks.now;
     if now >= policy.expires_at {
-        return Verdict::Expired(format!(
-            "the policy expired at {} (verifier clock {now}); the proof itself is valid",
-            policy.expires_at
-        ));
+        return Verdict::Expired(format!("the policy expired at {} (verifier clock {now}); the proof itself is valid", policy.expires_at));
     }
     if snapshot_time > now {
         let not_in_effect = if now < policy.effective_at {

@@ -26,7 +26,9 @@ fn main() {
     let attestation = solvent_prover::prove::attestation(&witness, &keys, &proof);
 
     let solc = Solc::locate().expect("solcjs");
-    let verifier = solc.compile_contract(&verifier_source(&keys.verifier_key), CONTRACT, solvent_prover::export::VERIFIER_OPTIMIZER).expect("verifier");
+    let verifier = solc
+        .compile_contract(&verifier_source(&keys.verifier_key), CONTRACT, solvent_prover::export::VERIFIER_OPTIMIZER)
+        .expect("verifier");
     let gate_code = solc.compile_contract(gate::SOURCE, gate::CONTRACT, Optimizer::Runs(200)).expect("gate");
 
     let owner = [0x0f; 20];
@@ -34,11 +36,14 @@ fn main() {
     let mut chain = LocalChain::new();
     chain.set_time(witness.snapshot_time + 60);
     let (verifier_address, verifier_deploy) = chain.deploy(owner, verifier.bytecode.clone()).expect("deploy verifier");
-    let direct = chain.call(owner, verifier_address, verifier_calldata(&proof.policy, &witness.public_inputs(), &proof.bytes)).expect("call");
+    let direct =
+        chain.call(owner, verifier_address, verifier_calldata(&proof.policy, &witness.public_inputs(), &proof.bytes)).expect("call");
     assert!(direct.success, "the verifier rejects the proof");
-    let (gate_address, gate_deploy) = chain.deploy(owner, [gate_code.bytecode, gate::constructor_args(3600)].concat()).expect("deploy gate");
+    let (gate_address, gate_deploy) =
+        chain.deploy(owner, [gate_code.bytecode, gate::constructor_args(3600)].concat()).expect("deploy gate");
     let policy = &witness.policy;
-    let accept = chain.call(owner, gate_address, gate::accept_policy(&proof.policy, policy.effective_at, policy.expires_at, shape)).unwrap();
+    let accept =
+        chain.call(owner, gate_address, gate::accept_policy(&proof.policy, policy.effective_at, policy.expires_at, shape)).unwrap();
     assert!(accept.success);
     assert!(chain.call(owner, gate_address, gate::set_verifier(shape, &verifier_address)).unwrap().success);
     let attest = chain.call(account, gate_address, gate::attest(&attestation).unwrap()).expect("attest");

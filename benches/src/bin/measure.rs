@@ -35,7 +35,10 @@ fn main() {
     let k = circuit.k();
     let lanes = circuit.dims().lanes;
     if args.iter().any(|a| a == "--layout-only") {
-        println!("{}", serde_json::json!({"shape": shape.to_string(), "k": k, "lanes": lanes, "rows": circuit.rows(), "sponge_rows": circuit.sponge_rows(), "witness_s": witness_s}));
+        println!(
+            "{}",
+            serde_json::json!({"shape": shape.to_string(), "k": k, "lanes": lanes, "rows": circuit.rows(), "sponge_rows": circuit.sponge_rows(), "witness_s": witness_s})
+        );
         return;
     }
     let t = Instant::now();

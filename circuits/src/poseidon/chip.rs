@@ -108,9 +108,7 @@ impl PoseidonConfig {
             let u = xs[0].clone() + meta.query_any(f[0], Rotation::cur());
             let s = c0.clone() * c0.clone() * u.clone();
             let mut constraints = vec![q.clone() * (c0 - u.clone() * u)];
-            constraints.extend(
-                (0..WIDTH).map(|i| q.clone() * (next[i].clone() - mds_row(i, [s.clone(), xs[1].clone(), xs[2].clone()]))),
-            );
+            constraints.extend((0..WIDTH).map(|i| q.clone() * (next[i].clone() - mds_row(i, [s.clone(), xs[1].clone(), xs[2].clone()]))));
             constraints
         });
 
@@ -122,8 +120,7 @@ impl PoseidonConfig {
             let cs = cur(meta, &c);
             let next = x.map(|col| meta.query_advice(col, Rotation::next()));
             let u = xs[0].clone() + meta.query_any(f[0], Rotation::cur());
-            let y: [Expression<Fr>; WIDTH] =
-                std::array::from_fn(|i| mds_row(i, [cs[1].clone(), xs[1].clone(), xs[2].clone()]));
+            let y: [Expression<Fr>; WIDTH] = std::array::from_fn(|i| mds_row(i, [cs[1].clone(), xs[1].clone(), xs[2].clone()]));
             let v = y[0].clone() + meta.query_any(f[1], Rotation::cur());
             let s = cs[2].clone() * cs[2].clone() * v.clone();
             let mut constraints = vec![
@@ -131,9 +128,7 @@ impl PoseidonConfig {
                 q.clone() * (cs[1].clone() - cs[0].clone() * cs[0].clone() * u),
                 q.clone() * (cs[2].clone() - v.clone() * v),
             ];
-            constraints.extend(
-                (0..WIDTH).map(|i| q.clone() * (next[i].clone() - mds_row(i, [s.clone(), y[1].clone(), y[2].clone()]))),
-            );
+            constraints.extend((0..WIDTH).map(|i| q.clone() * (next[i].clone() - mds_row(i, [s.clone(), y[1].clone(), y[2].clone()]))));
             constraints
         });
 

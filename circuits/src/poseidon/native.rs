@@ -59,8 +59,7 @@ mod tests {
         // circomlib's poseidon([1, 2]): the state [0, 1, 2] permuted, word 0.
         let mut state = [Fr::ZERO, Fr::from(1), Fr::from(2)];
         permute(&mut state);
-        let expected =
-            Fr::from_str_vartime("7853200120776062878684798364095072458815029376092732009249414926327459813530").unwrap();
+        let expected = Fr::from_str_vartime("7853200120776062878684798364095072458815029376092732009249414926327459813530").unwrap();
         assert_eq!(state[0], expected);
     }
 

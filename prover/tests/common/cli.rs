@@ -105,4 +105,3 @@ pub fn real_srs() -> Option<PathBuf> {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).to_string()
 }
-
