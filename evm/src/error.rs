@@ -4,9 +4,7 @@
 #[derive(Debug, thiserror::Error)]
 pub enum EvmError {
     /// The Solidity compiler could not be found or started.
-    #[error(
-        "cannot run the Solidity compiler ({0}); install it with `npm ci --prefix contracts`, or point SOLVENT_CONTRACTS at such a folder"
-    )]
+    #[error("cannot run the Solidity compiler: {0}")]
     CompilerMissing(String),
     /// The compiler reported errors.
     #[error("solc refused the source:\n{0}")]

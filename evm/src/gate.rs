@@ -1,7 +1,9 @@
-//! The `SolvencyGate` contract (`contracts/SolvencyGate.sol`): its source and calldata for its
-//! functions.
+//! The `SolvencyGate` contract (`contracts/SolvencyGate.sol`): its source, and calldata for its
+//! functions and the names of its errors, both from the contract's own ABI (alloy's `sol!` reads
+//! the source at build time, so a signature cannot drift from the contract).
 
 use crate::abi::{commitment_words, encode, encode_call, selector, Token};
+use alloy_sol_types::SolCall;
 use solvent_circuits::Shape;
 use solvent_model::error::InputError;
 use solvent_verifier::{attestation::Attestation, commitment::PolicyCommitment};
@@ -12,28 +14,29 @@ pub const SOURCE: &str = include_str!("../../contracts/SolvencyGate.sol");
 /// The contract's name.
 pub const CONTRACT: &str = "SolvencyGate";
 
+/// The contract's ABI: calls, errors and events, generated from its source.
+#[allow(missing_docs)]
+pub mod contract {
+    alloy_sol_types::sol!("../contracts/SolvencyGate.sol");
+}
+
+use contract::SolvencyGate;
+
 /// The signature of `attest`.
-pub const ATTEST: &str = "attest(bytes32,uint256,address,uint64,bytes)";
-
+pub const ATTEST: &str = SolvencyGate::attestCall::SIGNATURE;
 /// The signature of `acceptPolicy`.
-pub const ACCEPT_POLICY: &str = "acceptPolicy(uint256[],uint64,uint64,uint32,uint32,uint32,uint32)";
+pub const ACCEPT_POLICY: &str = SolvencyGate::acceptPolicyCall::SIGNATURE;
+/// The signature of `setVerifier`.
+pub const SET_VERIFIER: &str = SolvencyGate::setVerifierCall::SIGNATURE;
+/// The signature of `revokePolicy`.
+pub const REVOKE_POLICY: &str = SolvencyGate::revokePolicyCall::SIGNATURE;
+/// The signature of `setMaxSnapshotAge`.
+pub const SET_MAX_SNAPSHOT_AGE: &str = SolvencyGate::setMaxSnapshotAgeCall::SIGNATURE;
+/// The signature of `isAttested`.
+pub const IS_ATTESTED: &str = SolvencyGate::isAttestedCall::SIGNATURE;
 
-/// The contract's custom errors, by signature.
-pub const ERRORS: [&str; 13] = [
-    "NotOwner(address)",
-    "BadWindow(uint64,uint64)",
-    "BadCommitment(uint256)",
-    "UnknownPolicy(bytes32)",
-    "PolicyExpired(bytes32,uint64)",
-    "SnapshotOutsideWindow(uint64,uint64,uint64)",
-    "SnapshotInFuture(uint64)",
-    "SnapshotTooOld(uint64,uint64)",
-    "NotTheAccount(address,address)",
-    "NoVerifier(bytes32)",
-    "NotAFieldElement(uint256)",
-    "ProofRejected()",
-    "Error(string)",
-];
+/// The contract's custom errors, by signature (from its ABI).
+pub const ERRORS: &[&str] = SolvencyGate::SolvencyGateErrors::SIGNATURES;
 
 /// Constructor arguments: the largest accepted snapshot age in seconds.
 pub fn constructor_args(max_snapshot_age: u64) -> Vec<u8> {
@@ -54,19 +57,19 @@ pub fn accept_policy(policy: &PolicyCommitment, effective_at: u64, expires_at: u
 
 /// `revokePolicy`.
 pub fn revoke_policy(policy_id: &[u8; 32]) -> Vec<u8> {
-    encode_call("revokePolicy(bytes32)", &[Token::Word(*policy_id)])
+    encode_call(REVOKE_POLICY, &[Token::Word(*policy_id)])
 }
 
 /// `setVerifier`: the verifier contract for a circuit shape.
 pub fn set_verifier(shape: Shape, verifier: &[u8; 20]) -> Vec<u8> {
     let mut tokens = shape_tokens(shape).to_vec();
     tokens.push(Token::address(verifier));
-    encode_call("setVerifier(uint32,uint32,uint32,uint32,address)", &tokens)
+    encode_call(SET_VERIFIER, &tokens)
 }
 
 /// `setMaxSnapshotAge`.
 pub fn set_max_snapshot_age(seconds: u64) -> Vec<u8> {
-    encode_call("setMaxSnapshotAge(uint64)", &[Token::uint(seconds)])
+    encode_call(SET_MAX_SNAPSHOT_AGE, &[Token::uint(seconds)])
 }
 
 /// `attest` with an attestation's policy id, public inputs and proof (to be sent by its account).
@@ -87,12 +90,15 @@ pub fn attest(attestation: &Attestation) -> Result<Vec<u8>, InputError> {
 
 /// `isAttested(account, policyId)`.
 pub fn is_attested(account: &[u8; 20], policy_id: &[u8; 32]) -> Vec<u8> {
-    encode_call("isAttested(address,bytes32)", &[Token::address(account), Token::Word(*policy_id)])
+    encode_call(IS_ATTESTED, &[Token::address(account), Token::Word(*policy_id)])
 }
 
-/// The name of the custom error a revert's output carries (e.g. `ProofRejected()`), if it is one
-/// of [`ERRORS`].
+/// The signature of the error a revert's output carries (a custom error of the contract, e.g.
+/// `ProofRejected()`, or `Error(string)`), if it is one.
 pub fn revert_reason(output: &[u8]) -> Option<&'static str> {
     let head: [u8; 4] = output.get(..4)?.try_into().ok()?;
-    ERRORS.into_iter().find(|signature| selector(signature) == head)
+    if head == selector("Error(string)") {
+        return Some("Error(string)");
+    }
+    SolvencyGate::SolvencyGateErrors::signature_by_selector(head)
 }

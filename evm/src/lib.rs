@@ -8,11 +8,13 @@
 //! - [`solc`]: compiling Solidity with the pinned solcjs from npm (`contracts/package.json`).
 //! - [`abi`]: calldata for the verifier and for [`gate`]'s functions.
 //! - [`gate`]: the `SolvencyGate` registry contract (`contracts/SolvencyGate.sol`).
-//! - [`chain`]: a local revm chain to deploy and call contracts, for tests and gas figures.
+//! - `chain` (feature `chain`): a local revm chain to deploy and call contracts, for tests and gas
+//!   figures; the `solvent` binary does not link it.
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
 pub mod abi;
+#[cfg(feature = "chain")]
 pub mod chain;
 pub mod error;
 pub mod gate;

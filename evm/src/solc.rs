@@ -1,18 +1,81 @@
 //! Compiling Solidity with solcjs, the npm build of solc pinned in `contracts/package.json`.
 //!
-//! solcjs runs under Node.js; `npm ci --prefix contracts` installs it (the README's test command
-//! does). `contracts/compile.js` drives it with standard-JSON input. No compiler binary is
-//! downloaded at run time.
+//! solcjs runs under Node.js; `npm ci --prefix contracts` installs it in a source checkout (the
+//! test command does), and an installed binary installs it once from its embedded pin
+//! ([`Solc::locate`]). `contracts/compile.js` drives it with standard-JSON input. No compiler
+//! binary is downloaded.
 
 use crate::EvmError;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The compiler version every contract here is written for (the generated verifier's pragma).
 pub const SOLC_VERSION: &str = "0.8.19";
+
+/// The compile script, embedded so that an installed binary can set up its own compiler.
+const COMPILE_JS: &str = include_str!("../../contracts/compile.js");
+/// The pinned compiler (`solc` 0.8.19 from npm).
+const PACKAGE_JSON: &str = include_str!("../../contracts/package.json");
+/// The lock file of that pin.
+const PACKAGE_LOCK: &str = include_str!("../../contracts/package-lock.json");
+
+/// Where solcjs may already be installed, in order.
+fn candidates() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(dir) = std::env::var_os("SOLVENT_CONTRACTS") {
+        dirs.push(PathBuf::from(dir));
+    }
+    if let Some(exe_dir) = std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf)) {
+        dirs.extend(exe_dir.ancestors().map(|dir| dir.join("contracts")));
+        if let Some(prefix) = exe_dir.parent() {
+            dirs.push(prefix.join("share/solvent/contracts"));
+        }
+    }
+    dirs.extend(data_dir());
+    dirs
+}
+
+fn installed(dir: &Path) -> bool {
+    dir.join("compile.js").is_file() && dir.join("node_modules/solc/soljson.js").is_file()
+}
+
+fn shown(dirs: &[PathBuf]) -> String {
+    dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// Where an installed binary sets up solcjs: `$SOLVENT_CONTRACTS`, else
+/// `$XDG_DATA_HOME/solvent/contracts`, else `~/.local/share/solvent/contracts`.
+pub fn data_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("SOLVENT_CONTRACTS") {
+        return Some(PathBuf::from(dir));
+    }
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    Some(data.join("solvent/contracts"))
+}
+
+/// Writes the embedded files into `dir` and runs `npm ci` there.
+fn install(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    for (name, text) in [("compile.js", COMPILE_JS), ("package.json", PACKAGE_JSON), ("package-lock.json", PACKAGE_LOCK)] {
+        std::fs::write(dir.join(name), text).map_err(|e| format!("{name}: {e}"))?;
+    }
+    eprintln!("installing the Solidity compiler (solcjs {SOLC_VERSION}, from npm) into {} (once)", dir.display());
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+        .arg(dir)
+        .stdout(Stdio::null())
+        .status()
+        .map_err(|e| format!("npm: {e}"))?;
+    if !status.success() || !installed(dir) {
+        return Err(format!("`npm ci --prefix {}` failed ({status})", dir.display()));
+    }
+    Ok(())
+}
 
 /// One compiled contract.
 #[derive(Clone, Debug)]
@@ -45,21 +108,29 @@ pub struct Solc {
 }
 
 impl Solc {
-    /// Finds the compile script: `$SOLVENT_CONTRACTS/compile.js` if set, else `contracts/compile.js`
-    /// in this source tree; solcjs must be installed beside it (`node_modules/solc`).
+    /// Finds solcjs: the first folder holding `compile.js` and an installed
+    /// `node_modules/solc` among `$SOLVENT_CONTRACTS`, a `contracts` folder beside the running
+    /// executable or in one of its parent folders (a source checkout), and
+    /// `share/solvent/contracts` beside the executable's folder, and the data folder
+    /// ([`data_dir`]). Failing those (an installed binary run for the first time), installs the embedded `compile.js` and the pinned `package.json` and
+    /// `package-lock.json` into the data folder ([`data_dir`]) and runs `npm ci` there, once.
     pub fn locate() -> Result<Solc, EvmError> {
-        let dir = match std::env::var_os("SOLVENT_CONTRACTS") {
-            Some(path) => PathBuf::from(path),
-            None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../contracts"),
-        };
-        let script = dir.join("compile.js");
-        if !script.is_file() {
-            return Err(EvmError::CompilerMissing(format!("{} not found", script.display())));
+        let candidates = candidates();
+        if let Some(dir) = candidates.iter().find(|dir| installed(dir)) {
+            return Ok(Solc { script: dir.join("compile.js") });
         }
-        if !dir.join("node_modules/solc/soljson.js").is_file() {
-            return Err(EvmError::CompilerMissing(format!("solcjs is not installed in {}", dir.display())));
-        }
-        Ok(Solc { script })
+        let dir = data_dir().ok_or_else(|| {
+            EvmError::CompilerMissing(format!("no solcjs in {}; set SOLVENT_CONTRACTS to a folder to install it in", shown(&candidates)))
+        })?;
+        install(&dir).map_err(|reason| {
+            EvmError::CompilerMissing(format!(
+                "no solcjs in {}, and installing it into {} failed: {reason} (needs Node.js and npm; or set SOLVENT_CONTRACTS to a \
+                 folder with compile.js where `npm ci` has run)",
+                shown(&candidates),
+                dir.display()
+            ))
+        })?;
+        Ok(Solc { script: dir.join("compile.js") })
     }
 
     /// Compiles `sources` (file name, content) and returns every contract by name.

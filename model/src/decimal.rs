@@ -107,6 +107,25 @@ impl Decimal {
     pub fn is_negative(&self) -> bool {
         self.mantissa.is_negative()
     }
+
+    /// The exact value with a comma between each group of three integer digits, for people
+    /// (`1,234,567.5`, `-12,000`).
+    pub fn grouped(&self) -> String {
+        let text = self.to_string();
+        let (sign, rest) = text.strip_prefix('-').map_or(("", text.as_str()), |r| ("-", r));
+        let (int_part, frac_part) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+        let mut grouped = String::new();
+        for (i, c) in int_part.chars().enumerate() {
+            if i > 0 && (int_part.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        match frac_part {
+            Some(f) => format!("{sign}{grouped}.{f}"),
+            None => format!("{sign}{grouped}"),
+        }
+    }
 }
 
 impl fmt::Display for Decimal {
@@ -177,5 +196,14 @@ mod tests {
         assert_eq!(Decimal::new(1, 8).to_string(), "0.00000001");
         assert_eq!(Decimal::new(0, 22).to_string(), "0");
         assert_eq!(Decimal::new(-5, 3).to_string(), "-0.005");
+    }
+
+    #[test]
+    fn groups_integer_digits_by_three() {
+        assert_eq!(Decimal::new(12_345_675, 1).grouped(), "1,234,567.5");
+        assert_eq!(Decimal::new(-12_000, 0).grouped(), "-12,000");
+        assert_eq!(Decimal::new(999, 0).grouped(), "999");
+        assert_eq!(Decimal::new(-1, 8).grouped(), "-0.00000001");
+        assert_eq!(Decimal::new(100_000_012_345i64, 4).grouped(), "10,000,001.2345");
     }
 }

@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod advice;
 pub mod decimal;
 pub mod error;
 mod objects_only;

@@ -267,6 +267,44 @@ impl Policy {
     pub fn max_tiers(&self) -> usize {
         self.assets.iter().map(|a| a.tiers.len()).max().unwrap_or(1)
     }
+
+    /// What is legal but probably a mistake, for the validator to warn about: haircut weights
+    /// that rise with size (a larger holding counts for more per unit), a zero threshold (a claim
+    /// that always holds), and a validity window that does not contain `now` (unix seconds).
+    pub fn warnings(&self, now: u64) -> Vec<crate::Warning> {
+        let warning = |field: String, message: String| crate::Warning { field, message };
+        let mut out = Vec::new();
+        for (a, asset) in self.assets.iter().enumerate() {
+            for (k, pair) in asset.tiers.windows(2).enumerate() {
+                if pair[1].weight > pair[0].weight {
+                    out.push(warning(
+                        format!("assets[{a}].haircut_tiers[{}].weight", k + 1),
+                        format!(
+                            "{} rises above the tier below ({}): larger holdings of `{}` count for more per unit; haircut weights usually fall with size",
+                            crate::Decimal::new(pair[1].weight, crate::decimal::RATIO_DIGITS),
+                            crate::Decimal::new(pair[0].weight, crate::decimal::RATIO_DIGITS),
+                            asset.id
+                        ),
+                    ));
+                }
+            }
+        }
+        if self.margin_ratio == 0 {
+            out.push(warning("thresholds.margin_ratio".into(), "is 0: the margin claim holds for any portfolio with equity >= 0".into()));
+        }
+        if self.collateral_ratio == 0 {
+            out.push(warning("thresholds.collateral_ratio".into(), "is 0: the collateral claim holds for every portfolio".into()));
+        }
+        if now < self.effective_at {
+            out.push(warning(
+                "effective_at".into(),
+                format!("{} is in the future (now {now}): no attestation can be made or accepted yet", self.effective_at),
+            ));
+        } else if now >= self.expires_at {
+            out.push(warning("expires_at".into(), format!("{} has passed (now {now}): the policy has expired", self.expires_at)));
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -286,6 +324,18 @@ mod tests {
 
     fn refused(text: &str) -> InputError {
         Policy::from_json(text).expect_err("policy was accepted")
+    }
+
+    #[test]
+    fn warns_on_rising_weights_zero_thresholds_and_a_window_without_now() {
+        let p = Policy::from_json(DEMO).unwrap();
+        assert!(p.warnings(p.effective_at).is_empty(), "{:?}", p.warnings(p.effective_at));
+        let fields = |p: &Policy, now| p.warnings(now).into_iter().map(|w| w.field).collect::<Vec<_>>();
+        assert_eq!(fields(&p, p.effective_at - 1), ["effective_at"]);
+        assert_eq!(fields(&p, p.expires_at), ["expires_at"]);
+        let odd = DEMO.replace(r#""weight": "0.5""#, r#""weight": "0.99""#).replace(r#""margin_ratio": "1""#, r#""margin_ratio": "0""#);
+        let odd = Policy::from_json(&odd).unwrap();
+        assert_eq!(fields(&odd, odd.effective_at), ["assets[0].haircut_tiers[2].weight", "thresholds.margin_ratio"]);
     }
 
     #[test]

@@ -74,7 +74,7 @@ pub enum SrsError {
     #[error("the Lagrange points do not match the G1 powers")]
     LagrangeMismatch,
     /// A smaller file was asked to grow.
-    #[error("cannot downsize k = {have} to k = {want}")]
+    #[error("this SRS has k = {have} (2^{have} points); the circuit needs k >= {want}: use a ceremony file with at least 2^{want} points")]
     CannotDownsize {
         /// The file's `k`.
         have: u32,

@@ -57,13 +57,35 @@ pub struct Export {
     pub policy_commitment: Vec<String>,
     /// Calldata of `SolvencyGate.acceptPolicy` for this policy.
     pub accept_policy_calldata: String,
+    /// `SolvencyGate`'s constructor arguments (its largest snapshot age), to append to
+    /// `SolvencyGate.bin` when deploying it.
+    pub gate_constructor_args: String,
+    /// The largest snapshot age, in seconds, those arguments set.
+    pub max_snapshot_age: u64,
+    /// Calldata of `SolvencyGate.setVerifier` for this shape, when the verifier's address was given.
+    pub set_verifier_calldata: Option<String>,
+}
+
+/// Where the gate will find the verifier, and the gate's largest snapshot age.
+#[derive(Clone, Copy, Debug)]
+pub struct Deployment {
+    /// The deployed verifier's address, when known (then `setVerifier`'s calldata is complete).
+    pub verifier_address: Option<[u8; 20]>,
+    /// `SolvencyGate`'s `maxSnapshotAge`, in seconds.
+    pub max_snapshot_age: u64,
 }
 
 /// Generates and compiles the verifier for `keys` and the gate; writes into `dir`:
 /// `SolventVerifier.{sol,bin,abi.json}`, `SolvencyGate.{sol,bin,abi.json}` (`.bin`: hex creation
 /// code without constructor arguments), `verifier.key` (the wasm verifier's key) and
-/// `verifier.json`.
-pub fn export_verifier(keys: &Keys, policy: &Policy, commitment: &PolicyCommitment, dir: &Path) -> Result<Export, Error> {
+/// `verifier.json` and `registration.txt` (the set-up, step by step, with each call's calldata).
+pub fn export_verifier(
+    keys: &Keys,
+    policy: &Policy,
+    commitment: &PolicyCommitment,
+    deployment: Deployment,
+    dir: &Path,
+) -> Result<Export, Error> {
     let shape = Shape::of(policy);
     let solc = Solc::locate()?;
     let verifier = solc.compile_contract(&verifier_source(&keys.verifier_key), CONTRACT, VERIFIER_OPTIMIZER)?;
@@ -91,10 +113,63 @@ pub fn export_verifier(keys: &Keys, policy: &Policy, commitment: &PolicyCommitme
         policy_id: encode_hex(&commitment.id()),
         policy_commitment: commitment.to_hex(),
         accept_policy_calldata: encode_hex(&gate::accept_policy(commitment, policy.effective_at, policy.expires_at, shape)),
+        gate_constructor_args: encode_hex(&gate::constructor_args(deployment.max_snapshot_age)),
+        max_snapshot_age: deployment.max_snapshot_age,
+        set_verifier_calldata: deployment.verifier_address.map(|address| encode_hex(&gate::set_verifier(shape, &address))),
     };
     let json = serde_json::to_string_pretty(&export).expect("serialisable") + "\n";
     write_file(&dir.join("verifier.json"), json.as_bytes())?;
+    write_file(&dir.join("registration.txt"), registration(&export, policy).as_bytes())?;
     Ok(export)
+}
+
+/// The on-chain set-up in words, with each call's calldata: what a protocol's operator sends, in
+/// order, and what accounts and lending code do afterwards.
+pub fn registration(e: &Export, policy: &Policy) -> String {
+    let shape = format!("{}, {}, {}, {}", e.assets, e.tiers, e.instruments, e.scenarios);
+    let set_verifier = match &e.set_verifier_calldata {
+        Some(calldata) => format!("   calldata: {calldata}\n"),
+        None => "   (run export-verifier again with --verifier-address 0x.. for the complete calldata)\n".to_string(),
+    };
+    let window = format!(
+        "[{} ({}), {} ({}))",
+        policy.effective_at,
+        crate::verification::utc(policy.effective_at),
+        policy.expires_at,
+        crate::verification::utc(policy.expires_at)
+    );
+    format!(
+        "solvent on-chain set-up for policy `{name}` (shape {shape}; k = {k}; vk_hash {vk})\n\
+         SRS {srs}{insecure}\n\n\
+         Once per circuit shape (the owner):\n\
+         1. deploy SolventVerifier: creation code SolventVerifier.bin, no constructor arguments\n\
+         2. deploy SolvencyGate (once in all): creation code SolvencyGate.bin followed by the\n\
+         \x20  constructor arguments {args} (maxSnapshotAge = {age} s)\n\
+         3. SolvencyGate.setVerifier({shape}, <SolventVerifier's address>)\n{set_verifier}\n\
+         Once per policy (every price update is a new policy; the verifier stays):\n\
+         4. SolvencyGate.acceptPolicy(commitment, {effective}, {expires}, {shape})\n\
+         \x20  policy id {id}, valid {window}\n\
+         \x20  calldata: {accept}\n\n\
+         Each account (sent from the account itself):\n\
+         5. solvent prove --policy P --portfolio W --out A.json --srs <the SRS above>\n\
+         6. solvent calldata --attestation A.json   -> SolvencyGate.attest(policyId, commitment, account, snapshotTime, proof)\n\n\
+         A lending protocol, before granting leverage:\n\
+         7. SolvencyGate.isAttested(account, {id})\n\
+         \x20  true while the policy is registered and unexpired and the attested snapshot is at most maxSnapshotAge old;\n\
+         \x20  across a price update, accept the new policy id as accounts re-attest, and stop accepting the old one\n\
+         \x20  (revokePolicy, or let it expire) once they have had time to.\n",
+        name = e.policy_name,
+        k = e.k,
+        vk = e.vk_hash,
+        srs = e.srs_identity,
+        insecure = if e.srs_insecure { " (INSECURE development SRS: for testing only)" } else { "" },
+        args = e.gate_constructor_args,
+        age = e.max_snapshot_age,
+        effective = policy.effective_at,
+        expires = policy.expires_at,
+        id = e.policy_id,
+        accept = e.accept_policy_calldata,
+    )
 }
 
 fn write_contract(dir: &Path, name: &str, source: &str, compiled: &Compiled) -> Result<(), Error> {

@@ -1,8 +1,11 @@
 //! Proving solvent attestations: SRS selection, the key cache, witness building and proving,
-//! opening files for auditors, exporting on-chain verifiers, and the embedded demo. The `solvent` binary is a thin CLI on top.
+//! opening files for auditors, exporting on-chain verifiers, and the embedded demo. Each command of the `solvent` binary is a function of
+//! [`commands`]; the binary only parses its arguments.
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod commands;
+pub mod console;
 pub mod demo;
 pub mod error;
 pub mod export;

@@ -1,9 +1,19 @@
-//! The figures of `solvent check` and `solvent open`, for people and as JSON.
+//! The figures of `solvent check` and `solvent open`, for people and as JSON: every figure, each
+//! claim with what a failing one is short of and what would fix it, and the breakdown per asset
+//! and instrument.
 
-use solvent_model::{policy::Policy, risk::RiskReport, Decimal};
+use crate::verification::utc;
+use solvent_model::{
+    advice::{shortfalls, Claim, Fix, Shortfall},
+    policy::Policy,
+    risk::RiskReport,
+    Decimal, Portfolio,
+};
 
-/// The JSON object of `docs/design.md` §3 (`check --json`) (decimals as strings), with a few more figures.
-pub fn json(policy: &Policy, report: &RiskReport) -> serde_json::Value {
+/// The JSON object of `docs/design.md` §3 (`check --json`) (decimals as strings, exact), with the
+/// failing claims' shortfalls and fixes.
+pub fn json(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> serde_json::Value {
+    let failing: Vec<_> = shortfalls(policy, portfolio, report).iter().map(|s| shortfall_json(policy, s)).collect();
     serde_json::json!({
         "policy_id": policy.id,
         "collateral_value": report.collateral_value.to_string(),
@@ -22,35 +32,89 @@ pub fn json(policy: &Policy, report: &RiskReport) -> serde_json::Value {
         "collateral_excess": report.collateral_excess.to_string(),
         "margin_ok": report.margin_ok,
         "collateral_ok": report.collateral_ok,
+        "shortfalls": failing,
     })
 }
 
-fn negated(d: &Decimal) -> Decimal {
-    Decimal::new(-d.mantissa.clone(), d.digits)
+fn claim_name(claim: Claim) -> &'static str {
+    match claim {
+        Claim::Margin => "margin",
+        Claim::Collateral => "collateral",
+    }
 }
 
-/// The claims' verdicts in words: which holds, which fails and by how much.
-pub fn claims(policy: &Policy, report: &RiskReport) -> String {
+fn fix_json(policy: &Policy, fix: &Fix) -> serde_json::Value {
+    let (action, asset, amount, value) = match fix {
+        Fix::Deposit { asset, amount, value } => ("deposit", asset, amount, value),
+        Fix::Repay { asset, amount, value } => ("repay", asset, amount, value),
+    };
+    serde_json::json!({ "action": action, "asset": policy.assets[*asset].id, "amount": amount.to_string(), "value": value.to_string() })
+}
+
+fn shortfall_json(policy: &Policy, s: &Shortfall) -> serde_json::Value {
+    let fixes: Vec<_> = [&s.deposit, &s.repay].into_iter().flatten().map(|f| fix_json(policy, f)).collect();
+    serde_json::json!({
+        "claim": claim_name(s.claim),
+        "short_by": s.short_by.to_string(),
+        "ratio": s.ratio.as_ref().map(Decimal::to_string),
+        "threshold": s.threshold.to_string(),
+        "fixes": fixes,
+    })
+}
+
+/// A fix in words: "deposit 1,234.5 USDC (worth 1,234.5)".
+fn fix_text(policy: &Policy, fix: &Fix) -> String {
+    match fix {
+        Fix::Deposit { asset, amount, value } => {
+            format!("deposit {} {} (worth {})", amount.grouped(), policy.assets[*asset].id, value.grouped())
+        }
+        Fix::Repay { asset, amount, value } => {
+            format!("repay {} {} of debt from outside funds (worth {})", amount.grouped(), policy.assets[*asset].id, value.grouped())
+        }
+    }
+}
+
+/// The claims' verdicts in words: each holds with its excess, or fails saying what it is short
+/// of in the policy's value units, the ratio reached against the threshold, and the smallest
+/// deposit or repayment that would make it hold.
+pub fn claims(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> String {
     let mr = Decimal::new(policy.margin_ratio, 6);
     let cr = Decimal::new(policy.collateral_ratio, 6);
-    let margin = if report.margin_ok {
-        format!("holds (excess {})", report.margin_excess)
-    } else {
-        format!("FAILS: short by {}", negated(&report.margin_excess))
-    };
-    let collateral = if report.collateral_ok {
-        format!("holds (excess {})", report.collateral_excess)
-    } else {
-        format!("FAILS: short by {}", negated(&report.collateral_excess))
-    };
-    format!("margin claim      E >= {mr} x M : {margin}\ncollateral claim  C >= {cr} x D : {collateral}\n")
+    let failing = shortfalls(policy, portfolio, report);
+    let mut out = String::new();
+    for (claim, formula, ok, excess) in [
+        (Claim::Margin, format!("E >= {mr} x M"), report.margin_ok, &report.margin_excess),
+        (Claim::Collateral, format!("C >= {cr} x D"), report.collateral_ok, &report.collateral_excess),
+    ] {
+        let label = format!("{} claim", claim_name(claim));
+        if ok {
+            out.push_str(&format!("{label:<17} {formula} : holds (excess {})\n", excess.grouped()));
+            continue;
+        }
+        let s = failing.iter().find(|s| s.claim == claim).expect("a failing claim has a shortfall");
+        let (side, ratio_name) = match claim {
+            Claim::Margin => ("equity", "E / M"),
+            Claim::Collateral => ("haircut collateral", "C / D"),
+        };
+        out.push_str(&format!("{label:<17} {formula} : FAILS: {side} is short by {}\n", s.short_by.grouped()));
+        if let Some(ratio) = &s.ratio {
+            out.push_str(&format!("{:<17} {ratio_name} = {ratio} against the required {}\n", "", s.threshold));
+        }
+        let fixes: Vec<String> = [&s.deposit, &s.repay].into_iter().flatten().map(|f| fix_text(policy, f)).collect();
+        if fixes.is_empty() {
+            out.push_str(&format!("{:<17} no single deposit or repayment fixes it: reduce the positions' risk\n", ""));
+        } else {
+            out.push_str(&format!("{:<17} to fix it: {}\n", "", fixes.join(", or ")));
+        }
+    }
+    out
 }
 
 /// Every figure in words.
-pub fn human(policy: &Policy, report: &RiskReport) -> String {
+pub fn human(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> String {
     let worst = report.worst_scenario;
     format!(
-        "policy `{}`: {} assets, {} instruments, {} scenarios\n\
+        "policy `{}`: {} assets, {} instruments, {} scenarios; valid from {} to {} (UTC)\n\
          haircut collateral     C   = {}\n\
          debt                   D   = {}\n\
          adjusted equity        E   = {}\n\
@@ -62,15 +126,113 @@ pub fn human(policy: &Policy, report: &RiskReport) -> String {
         policy.assets.len(),
         policy.instruments.len(),
         policy.scenarios.len(),
-        report.collateral_value,
-        report.debt_value,
-        report.equity,
-        report.scanning_risk,
+        utc(policy.effective_at),
+        utc(policy.expires_at),
+        report.collateral_value.grouped(),
+        report.debt_value.grouped(),
+        report.equity.grouped(),
+        report.scanning_risk.grouped(),
         policy.scenarios[worst],
-        report.scenario_losses[worst],
-        report.short_option_minimum,
-        report.debt_margin,
-        report.margin_requirement,
-        claims(policy, report)
+        report.scenario_losses[worst].grouped(),
+        report.short_option_minimum.grouped(),
+        report.debt_margin.grouped(),
+        report.margin_requirement.grouped(),
+        claims(policy, portfolio, report)
     )
+}
+
+/// The tier (1-based) a market value (16 digits) reaches in an asset's haircut tiers.
+fn tier_reached(policy: &Policy, asset: usize, value: &Decimal) -> usize {
+    let tiers = &policy.assets[asset].tiers;
+    let reached = tiers
+        .iter()
+        .position(|t| t.up_to.is_none_or(|up_to| value.mantissa <= num_bigint::BigInt::from(up_to) * solvent_model::AMOUNT_SCALE))
+        .unwrap_or(tiers.len() - 1);
+    reached + 1
+}
+
+/// The breakdown behind the figures: per asset its balance, market value, the haircut tier it
+/// reaches and its haircut value, and its debt; per instrument held its position, its loss in
+/// the worst scenario and its short option minimum.
+pub fn breakdown(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> String {
+    let mut out = String::from("collateral and debt per asset\n");
+    out.push_str(&format!(
+        "  {:<12} {:>22} {:>24} {:>12} {:>26} {:>22} {:>24}\n",
+        "asset", "balance", "market value", "tier", "haircut value", "debt", "debt value"
+    ));
+    for (a, asset) in policy.assets.iter().enumerate() {
+        if portfolio.balances[a] == 0 && portfolio.debts[a] == 0 {
+            continue;
+        }
+        let debt_value = Decimal::new(num_bigint::BigInt::from(portfolio.debts[a]) * asset.price, 16);
+        out.push_str(&format!(
+            "  {:<12} {:>22} {:>24} {:>12} {:>26} {:>22} {:>24}\n",
+            asset.id,
+            Decimal::new(portfolio.balances[a], 8).grouped(),
+            report.market_values[a].grouped(),
+            format!("{} of {}", tier_reached(policy, a, &report.market_values[a]), asset.tiers.len()),
+            report.haircut_values[a].grouped(),
+            Decimal::new(portfolio.debts[a], 8).grouped(),
+            debt_value.grouped(),
+        ));
+    }
+    let worst = report.worst_scenario;
+    out.push_str(&format!("instruments held (losses in the worst scenario {worst}: \"{}\")\n", policy.scenarios[worst]));
+    if portfolio.positions.iter().all(|q| *q == 0) {
+        out.push_str("  (no positions)\n");
+        return out;
+    }
+    out.push_str(&format!("  {:<20} {:>22} {:>24} {:>24}\n", "instrument", "position", "worst-scenario loss", "short option min."));
+    for (i, instrument) in policy.instruments.iter().enumerate() {
+        let q = portfolio.positions[i];
+        if q == 0 {
+            continue;
+        }
+        let loss = Decimal::new(num_bigint::BigInt::from(q) * instrument.scenario_loss[worst], 16);
+        let som = Decimal::new(num_bigint::BigInt::from((-q).max(0)) * instrument.short_option_minimum, 16);
+        out.push_str(&format!(
+            "  {:<20} {:>22} {:>24} {:>24}\n",
+            instrument.id,
+            Decimal::new(q, 8).grouped(),
+            loss.grouped(),
+            som.grouped()
+        ));
+    }
+    out
+}
+
+/// The breakdown as JSON (`check --json --breakdown`).
+pub fn breakdown_json(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> serde_json::Value {
+    let worst = report.worst_scenario;
+    let assets: Vec<_> = policy
+        .assets
+        .iter()
+        .enumerate()
+        .map(|(a, asset)| {
+            serde_json::json!({
+                "asset": asset.id,
+                "balance": Decimal::new(portfolio.balances[a], 8).to_string(),
+                "market_value": report.market_values[a].to_string(),
+                "tier": tier_reached(policy, a, &report.market_values[a]),
+                "haircut_value": report.haircut_values[a].to_string(),
+                "debt": Decimal::new(portfolio.debts[a], 8).to_string(),
+                "debt_value": Decimal::new(num_bigint::BigInt::from(portfolio.debts[a]) * asset.price, 16).to_string(),
+            })
+        })
+        .collect();
+    let instruments: Vec<_> = policy
+        .instruments
+        .iter()
+        .enumerate()
+        .map(|(i, instrument)| {
+            let q = num_bigint::BigInt::from(portfolio.positions[i]);
+            serde_json::json!({
+                "instrument": instrument.id,
+                "position": Decimal::new(q.clone(), 8).to_string(),
+                "scenario_losses": instrument.scenario_loss.iter().map(|l| Decimal::new(&q * l, 16).to_string()).collect::<Vec<_>>(),
+                "worst_scenario_loss": Decimal::new(&q * instrument.scenario_loss[worst], 16).to_string(),
+            })
+        })
+        .collect();
+    serde_json::json!({ "assets": assets, "instruments": instruments })
 }

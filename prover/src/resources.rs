@@ -9,6 +9,16 @@ use solvent_circuits::{Dims, Shape};
 /// 148 MiB at k = 15, book 1.67 GiB at k = 19, bank 5.85 GiB at k = 21), rounded up.
 const BYTES_PER_ROW: u64 = 3_380;
 const BASE_BYTES: u64 = 64 << 20;
+/// Core-microseconds of proving per row of the `2^k` domain: the measured prove times of the
+/// standard shapes on 2 cores (BENCHMARKS.md: desk 0.43 s at k = 12, fund 2.40 s at k = 15,
+/// book 39.3 s at k = 19, bank 180 s at k = 21) are 146 to 210 core-microseconds per row.
+const PROVE_CORE_MICROS_PER_ROW: f64 = 180.0;
+
+/// Bytes of a ceremony file of `2^k` points in halo2's raw format (the powers and their
+/// Lagrange form in G1, two G2 points, `k`).
+pub fn srs_file_bytes(k: u32) -> u64 {
+    (128u64 << k) + 260
+}
 
 /// What proving a shape will take.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,6 +94,12 @@ impl Estimate {
         Ok(())
     }
 
+    /// The estimated proving time in seconds on `threads` cores (scaled from the 2-core
+    /// measurements; the same order of magnitude on similar CPUs, not a promise).
+    pub fn prove_seconds(&self, threads: usize) -> f64 {
+        PROVE_CORE_MICROS_PER_ROW * 1e-6 * (1u64 << self.dims.k) as f64 / threads.max(1) as f64
+    }
+
     /// One line for people: `k`, lanes and the estimate.
     pub fn summary(&self) -> String {
         format!(
@@ -119,6 +135,7 @@ mod tests {
             assert!(estimate >= measured_mib << 20, "k = {k}: {} < {measured_mib} MiB", bytes_text(estimate));
             assert!(estimate <= (measured_mib << 20) * 4, "k = {k}: {} is far above {measured_mib} MiB", bytes_text(estimate));
         }
+        assert_eq!(srs_file_bytes(11), 262_404, "the size of shared/params/hermez-raw-11");
         let desk = estimate(Shape { assets: 8, tiers: 4, instruments: 64, scenarios: 16 });
         assert!(desk.check(Some(1 << 30)).is_ok());
         let refused = desk.check(Some(1 << 20)).unwrap_err().to_string();

@@ -239,7 +239,7 @@ impl Audit {
         value["mismatch"] = self.mismatch.clone().into();
         if let Some((portfolio, figures)) = &self.opened {
             value["holdings"] = portfolio_document(policy, portfolio);
-            value["figures"] = crate::report::json(policy, figures);
+            value["figures"] = crate::report::json(policy, portfolio, figures);
         }
         value
     }

@@ -20,7 +20,6 @@ use std::sync::OnceLock;
 
 const OWNER: [u8; 20] = [0x0f; 20];
 const MAX_AGE: u64 = 3_600;
-const RAISED_CODE_SIZE_LIMIT: usize = 64 * 1024;
 /// Ten minutes after the demo's snapshot.
 const NOW: u64 = demo::SNAPSHOT_TIME + 600;
 
@@ -101,27 +100,6 @@ fn flip_proof_byte(attestation: &Attestation, index: usize) -> Attestation {
     let mut proof = attestation.proof_bytes().unwrap();
     proof[index] ^= 0x01;
     Attestation { proof: solvent_verifier::attestation::encode_hex(&proof), ..attestation.clone() }
-}
-
-#[test]
-fn gate_fits_eip170_and_deploys_on_a_mainnet_chain() {
-    let f = fixture();
-    assert!(f.gate.runtime.len() <= EIP170_CODE_SIZE_LIMIT, "gate runtime {} bytes", f.gate.runtime.len());
-    let mut chain = LocalChain::new();
-    let (gate, out) = chain.deploy(OWNER, [f.gate.bytecode.clone(), gate::constructor_args(MAX_AGE)].concat()).unwrap();
-    assert_eq!(chain.code_size(gate), f.gate.runtime.len());
-    eprintln!("SolvencyGate: runtime {} bytes, deployment {} gas", f.gate.runtime.len(), out.gas_used);
-}
-
-#[test]
-fn mainnet_chain_refuses_code_over_eip170() {
-    // The limit the gate test relies on is really enforced: 24,577 bytes of STOP as runtime code.
-    let runtime_len = EIP170_CODE_SIZE_LIMIT + 1;
-    // PUSH2 len, PUSH1 0, PUSH1 0, CODECOPY (copies zeros from beyond the code), PUSH2 len, PUSH1 0, RETURN
-    let [hi, lo] = (runtime_len as u16).to_be_bytes();
-    let init = vec![0x61, hi, lo, 0x60, 0x00, 0x60, 0x00, 0x39, 0x61, hi, lo, 0x60, 0x00, 0xf3];
-    assert!(LocalChain::new().deploy(OWNER, init.clone()).is_err());
-    assert!(LocalChain::with_code_size_limit(RAISED_CODE_SIZE_LIMIT).deploy(OWNER, init).is_ok());
 }
 
 #[test]

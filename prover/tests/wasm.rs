@@ -51,6 +51,15 @@ fn run() {
     let mut tampered = proof.bytes.clone();
     tampered[100] ^= 1;
     assert_ne!(wasm.verify(&key, &commitment, &inputs, &tampered).unwrap().0, 0, "accepted a tampered proof");
+    // The identity (0, 0) in place of the proof's first commitment: refused as an encoding, by
+    // the module and by the native verifier (the same code), as by the Solidity verifier.
+    let mut identity = proof.bytes.clone();
+    identity[..64].fill(0);
+    assert_eq!(wasm.verify(&key, &commitment, &inputs, &identity).unwrap().0, VerifyError::Encoding as u32, "accepted the identity");
+    assert_eq!(
+        solvent_verifier::verify_proof(&keys.verifier_key, &proof.policy, &witness.public_inputs(), &identity),
+        Err(VerifyError::Encoding)
+    );
     let mut changed = inputs.clone();
     changed[31] ^= 1;
     assert_eq!(

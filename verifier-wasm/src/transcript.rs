@@ -1,8 +1,8 @@
 //! The reading side of the EVM (Keccak-256) transcript the proofs are made with, as in
 //! snark-verifier's `EvmTranscript`: absorbed values are appended to a buffer as 32-byte
 //! big-endian words (points as x then y); a challenge is the Keccak-256 of the buffer (with a
-//! byte 1 appended when the buffer is exactly one previous challenge) reduced modulo r, and
-//! becomes the new buffer.
+//! byte 1 appended when the buffer is exactly 32 bytes long, as it is right after a challenge)
+//! reduced modulo r, and becomes the new buffer.
 
 use crate::arith::{fr_from_be, fr_to_be};
 use crate::VerifyError;
@@ -74,5 +74,39 @@ impl<'a> TranscriptRead<'a> {
     /// Whether every byte of the proof has been read.
     pub fn is_finished(&self) -> bool {
         self.at == self.proof.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keccak(bytes: &[u8]) -> [u8; 32] {
+        Keccak256::digest(bytes).into()
+    }
+
+    #[test]
+    fn a_challenge_is_the_keccak_of_the_buffer_and_consecutive_ones_differ() {
+        let proof = [[0u8; 31].as_slice(), &[5], &[0u8; 31], &[6]].concat();
+        let mut transcript = TranscriptRead::new(&proof);
+        assert_eq!(transcript.read_scalar().unwrap(), Fr::from(5u64));
+        assert_eq!(transcript.read_scalar().unwrap(), Fr::from(6u64));
+        let first = keccak(&proof);
+        assert_eq!(transcript.squeeze_challenge(), Fr::from_be_bytes_mod_order(&first));
+        // The buffer is now exactly 32 bytes (the previous hash): a byte 1 is appended.
+        let second = keccak(&[first.as_slice(), &[1]].concat());
+        assert_eq!(transcript.squeeze_challenge(), Fr::from_be_bytes_mod_order(&second));
+        assert!(transcript.is_finished());
+    }
+
+    #[test]
+    fn reads_past_the_end_and_bad_encodings_are_refused() {
+        assert_eq!(TranscriptRead::new(&[0u8; 31]).read_scalar(), Err(VerifyError::Truncated));
+        assert_eq!(TranscriptRead::new(&[0xffu8; 32]).read_scalar(), Err(VerifyError::Encoding));
+        assert_eq!(TranscriptRead::new(&[0u8; 64]).read_point(), Err(VerifyError::Encoding), "the identity");
+        let mut generator = [0u8; 64];
+        generator[31] = 1;
+        generator[63] = 2;
+        assert_eq!(TranscriptRead::new(&generator).read_point().map(|p| p.xy().is_some()), Ok(true));
     }
 }

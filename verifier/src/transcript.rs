@@ -6,8 +6,8 @@
 //!   every solvent verifier (native, wasm, EVM) follows this one rule.
 //! - A scalar is absorbed (and written) as 32 bytes big-endian.
 //! - A challenge is `keccak256(buffer)` read as a big-endian integer, reduced modulo `r`; the buffer
-//!   then becomes that hash (with one byte `0x01` appended when a challenge is squeezed right after
-//!   another, so `[]` and `[0x01]` never collide).
+//!   then becomes that hash. When the buffer is exactly 32 bytes long (as right after a
+//!   challenge), one byte `0x01` is appended before hashing, so two challenges in a row differ.
 
 use ff::{FromUniformBytes, PrimeField};
 use halo2_proofs::{
@@ -191,5 +191,178 @@ impl<W: Write> TranscriptWriterBuffer<W, G1Affine, ChallengeEvm> for EvmTranscri
     }
     fn finalize(self) -> W {
         self.writer
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ff::Field;
+    use group::{prime::PrimeCurveAffine, Curve};
+    use halo2_proofs::halo2curves::bn256::G1;
+    use rand::{rngs::StdRng, SeedableRng};
+    use snark_verifier::{loader::native::NativeLoader, system::halo2::transcript::evm::EvmTranscript};
+
+    type SnarkVerifierTranscript<S> = EvmTranscript<G1Affine, NativeLoader, S, Vec<u8>>;
+
+    /// A transcript step.
+    #[derive(Clone, Copy)]
+    enum Step {
+        Point(G1Affine),
+        Scalar(Fr),
+        Common(G1Affine),
+        Squeeze,
+    }
+
+    fn steps(seed: u64) -> Vec<Step> {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut steps = Vec::new();
+        for i in 0..40 {
+            steps.push(match i % 7 {
+                0 | 3 => Step::Point((G1::generator() * Fr::random(&mut rng)).to_affine()),
+                1 | 4 => Step::Scalar(Fr::random(&mut rng)),
+                2 => Step::Common((G1::generator() * Fr::random(&mut rng)).to_affine()),
+                _ => Step::Squeeze,
+            });
+        }
+        // Two squeezes in a row exercise the appended byte.
+        steps.extend([Step::Squeeze, Step::Squeeze]);
+        steps
+    }
+
+    /// Runs `steps` on a writer; returns the proof bytes and the challenges.
+    fn write<T: TranscriptWrite<G1Affine, E>, E: EncodedChallenge<G1Affine>>(transcript: &mut T, steps: &[Step]) -> Vec<Fr> {
+        let mut challenges = Vec::new();
+        for step in steps {
+            match *step {
+                Step::Point(p) => transcript.write_point(p).unwrap(),
+                Step::Scalar(s) => transcript.write_scalar(s).unwrap(),
+                Step::Common(p) => transcript.common_point(p).unwrap(),
+                Step::Squeeze => challenges.push(*transcript.squeeze_challenge_scalar::<()>()),
+            }
+        }
+        challenges
+    }
+
+    /// Runs `steps` on a reader of `proof`; returns the challenges.
+    fn read<T: TranscriptRead<G1Affine, E>, E: EncodedChallenge<G1Affine>>(transcript: &mut T, steps: &[Step]) -> Vec<Fr> {
+        let mut challenges = Vec::new();
+        for step in steps {
+            match *step {
+                Step::Point(p) => assert_eq!(transcript.read_point().unwrap(), p),
+                Step::Scalar(s) => assert_eq!(transcript.read_scalar().unwrap(), s),
+                Step::Common(p) => transcript.common_point(p).unwrap(),
+                Step::Squeeze => challenges.push(*transcript.squeeze_challenge_scalar::<()>()),
+            }
+        }
+        challenges
+    }
+
+    #[test]
+    fn agrees_with_snark_verifiers_evm_transcript_byte_for_byte() {
+        for seed in 0..4 {
+            let steps = steps(seed);
+            let mut ours = EvmTranscriptWrite::init(Vec::new());
+            let our_challenges = write(&mut ours, &steps);
+            let mut theirs = SnarkVerifierTranscript::new(Vec::new());
+            let their_challenges = write(&mut theirs, &steps);
+            let proof = ours.finalize();
+            assert_eq!(proof, theirs.finalize(), "the same proof bytes");
+            assert_eq!(our_challenges, their_challenges, "the same challenges");
+            assert_eq!(read(&mut EvmTranscriptRead::init(&proof[..]), &steps), our_challenges);
+            assert_eq!(read(&mut SnarkVerifierTranscript::new(&proof[..]), &steps), our_challenges);
+        }
+    }
+
+    /// A proof of one point then one scalar.
+    fn proof_of(x: [u8; 32], y: [u8; 32]) -> Vec<u8> {
+        [x, y].concat()
+    }
+
+    fn word(value: u64) -> [u8; 32] {
+        let mut w = [0u8; 32];
+        w[24..].copy_from_slice(&value.to_be_bytes());
+        w
+    }
+
+    /// Both halves of the field modulus `q` (big-endian), a non-canonical coordinate.
+    fn modulus_q() -> [u8; 32] {
+        let minus_one = -Fq::one();
+        let mut bytes: Vec<u8> = minus_one.to_repr().as_ref().iter().rev().copied().collect();
+        // q - 1 + 1 = q: add one to the big-endian integer.
+        for b in bytes.iter_mut().rev() {
+            let (sum, carry) = b.overflowing_add(1);
+            *b = sum;
+            if !carry {
+                break;
+            }
+        }
+        bytes.try_into().unwrap()
+    }
+
+    #[test]
+    fn the_identity_off_curve_and_non_canonical_points_are_refused_by_every_reader() {
+        let generator = proof_of(word(1), word(2));
+        let cases = [
+            ("identity (0, 0)", proof_of(word(0), word(0)), false),
+            ("off the curve", proof_of(word(1), word(3)), false),
+            ("x = q", proof_of(modulus_q(), word(2)), false),
+            ("truncated", generator[..63].to_vec(), false),
+            ("the generator", generator.clone(), true),
+        ];
+        for (name, proof, accepted) in cases {
+            let ours = EvmTranscriptRead::<&[u8]>::init(&proof[..]).read_point().is_ok();
+            let wasm = solvent_verifier_wasm::transcript::TranscriptRead::new(&proof).read_point().is_ok();
+            let snark = halo2_proofs::transcript::TranscriptRead::<G1Affine, _>::read_point(&mut SnarkVerifierTranscript::new(&proof[..]))
+                .map(|p: G1Affine| bool::from(!p.is_identity()))
+                .unwrap_or(false);
+            assert_eq!((ours, wasm, snark), (accepted, accepted, accepted), "{name}");
+        }
+    }
+
+    #[test]
+    fn scalars_must_be_canonical() {
+        let modulus_r: Vec<u8> = {
+            let minus_one = -Fr::one();
+            let mut bytes: Vec<u8> = minus_one.to_repr().as_ref().iter().rev().copied().collect();
+            *bytes.last_mut().unwrap() += 1;
+            bytes
+        };
+        assert!(EvmTranscriptRead::<&[u8]>::init(&modulus_r[..]).read_scalar().is_err());
+        assert!(solvent_verifier_wasm::transcript::TranscriptRead::new(&modulus_r).read_scalar().is_err());
+        let mut below = modulus_r.clone();
+        *below.last_mut().unwrap() -= 1;
+        assert_eq!(EvmTranscriptRead::<&[u8]>::init(&below[..]).read_scalar().unwrap(), -Fr::one());
+    }
+
+    #[test]
+    fn the_wasm_reader_squeezes_the_same_challenges() {
+        let steps = steps(7);
+        let mut ours = EvmTranscriptWrite::init(Vec::new());
+        let expected = write(&mut ours, &steps);
+        let proof = ours.finalize();
+        let mut wasm = solvent_verifier_wasm::transcript::TranscriptRead::new(&proof);
+        let mut challenges = Vec::new();
+        for step in &steps {
+            match *step {
+                Step::Point(_) => {
+                    let _ = wasm.read_point().unwrap();
+                }
+                Step::Scalar(_) => {
+                    let _ = wasm.read_scalar().unwrap();
+                }
+                Step::Common(p) => {
+                    let bytes = point_bytes(&p);
+                    let point =
+                        solvent_verifier_wasm::arith::g1_point(&bytes[..32].try_into().unwrap(), &bytes[32..].try_into().unwrap()).unwrap();
+                    wasm.common_point(&point);
+                }
+                Step::Squeeze => challenges.push(wasm.squeeze_challenge()),
+            }
+        }
+        assert!(wasm.is_finished());
+        let as_be = |c: &Fr| -> Vec<u8> { c.to_repr().as_ref().iter().rev().copied().collect() };
+        let wasm_be: Vec<Vec<u8>> = challenges.iter().map(|c| solvent_verifier_wasm::arith::fr_to_be(c).to_vec()).collect();
+        assert_eq!(wasm_be, expected.iter().map(as_be).collect::<Vec<_>>());
     }
 }

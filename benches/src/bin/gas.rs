@@ -1,6 +1,7 @@
 //! On-chain cost of a shape: the verifier's runtime size and the gas of a verification
-//! transaction (direct, and through `SolvencyGate.attest`), of registering the policy, in revm
-//! under mainnet rules; one JSON line.
+//! transaction (direct, and through `SolvencyGate.attest`), of each set-up step (deploying the
+//! verifier and the gate, `setVerifier`, `acceptPolicy`) and of `isAttested` sent as a
+//! transaction, in revm under mainnet rules; one JSON line.
 //!
 //! Usage: `gas SHAPE` with SHAPE desk, fund, book or `AxTxIxS` (development SRS; needs Node.js
 //! and `npm ci --prefix contracts`).
@@ -45,16 +46,20 @@ fn main() {
     let accept =
         chain.call(owner, gate_address, gate::accept_policy(&proof.policy, policy.effective_at, policy.expires_at, shape)).unwrap();
     assert!(accept.success);
-    assert!(chain.call(owner, gate_address, gate::set_verifier(shape, &verifier_address)).unwrap().success);
+    let set_verifier = chain.call(owner, gate_address, gate::set_verifier(shape, &verifier_address)).unwrap();
+    assert!(set_verifier.success);
     let attest = chain.call(account, gate_address, gate::attest(&attestation).unwrap()).expect("attest");
     assert!(attest.success, "attest reverted: {:?}", gate::revert_reason(&attest.output));
+    let asked = chain.call(owner, gate_address, gate::is_attested(&account, &proof.policy.id())).unwrap();
+    assert_eq!(asked.output.last(), Some(&1), "isAttested");
     println!(
         "{}",
         serde_json::json!({
             "shape": shape.to_string(), "k": keys.srs.k, "lanes": keys.dims.lanes, "proof_bytes": proof.bytes.len(),
             "verifier_runtime_bytes": verifier.runtime.len(), "verifier_deploy_gas": verifier_deploy.gas_used,
             "gate_runtime_bytes": gate_code.runtime.len(), "gate_deploy_gas": gate_deploy.gas_used,
-            "accept_policy_gas": accept.gas_used, "verify_tx_gas": direct.gas_used, "attest_tx_gas": attest.gas_used,
+            "accept_policy_gas": accept.gas_used, "set_verifier_gas": set_verifier.gas_used,
+            "verify_tx_gas": direct.gas_used, "attest_tx_gas": attest.gas_used, "is_attested_tx_gas": asked.gas_used,
         })
     );
 }

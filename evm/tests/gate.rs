@@ -1,0 +1,94 @@
+//! The evm crate's own pieces, without a proof: solcjs compiles SolvencyGate, the local chain
+//! enforces mainnet's code-size limit, and the gate's registry answers the calldata this crate
+//! builds, with the custom errors it names.
+
+use solvent_circuits::Shape;
+use solvent_evm::{
+    abi::selector,
+    chain::{LocalChain, EIP170_CODE_SIZE_LIMIT},
+    gate,
+    solc::{Compiled, Optimizer, Solc},
+};
+use std::sync::OnceLock;
+
+const OWNER: [u8; 20] = [0x0f; 20];
+const STRANGER: [u8; 20] = [0x44; 20];
+
+fn compiled_gate() -> &'static Compiled {
+    static GATE: OnceLock<Compiled> = OnceLock::new();
+    GATE.get_or_init(|| Solc::locate().unwrap().compile_contract(gate::SOURCE, gate::CONTRACT, Optimizer::Runs(200)).unwrap())
+}
+
+fn deployed() -> (LocalChain, [u8; 20]) {
+    let mut chain = LocalChain::new();
+    chain.set_time(1_000);
+    let (address, _) = chain.deploy(OWNER, [compiled_gate().bytecode.clone(), gate::constructor_args(3_600)].concat()).unwrap();
+    (chain, address)
+}
+
+fn reason(output: &[u8]) -> &'static str {
+    gate::revert_reason(output).unwrap_or("(unnamed revert)")
+}
+
+#[test]
+fn the_gate_fits_eip170_and_deploys_on_a_mainnet_chain() {
+    let gate = compiled_gate();
+    assert!(gate.runtime.len() <= EIP170_CODE_SIZE_LIMIT, "gate runtime {} bytes", gate.runtime.len());
+    let (mut chain, address) = deployed();
+    assert_eq!(chain.code_size(address), gate.runtime.len());
+}
+
+#[test]
+fn the_mainnet_chain_refuses_code_over_eip170() {
+    // 24,577 bytes of STOP as runtime code: PUSH2 len, PUSH1 0, PUSH1 0, CODECOPY (zeros from
+    // beyond the code), PUSH2 len, PUSH1 0, RETURN.
+    let runtime_len = EIP170_CODE_SIZE_LIMIT + 1;
+    let [hi, lo] = (runtime_len as u16).to_be_bytes();
+    let init = vec![0x61, hi, lo, 0x60, 0x00, 0x60, 0x00, 0x39, 0x61, hi, lo, 0x60, 0x00, 0xf3];
+    assert!(LocalChain::new().deploy(OWNER, init.clone()).is_err());
+    assert!(LocalChain::with_code_size_limit(64 * 1024).deploy(OWNER, init).is_ok());
+}
+
+#[test]
+fn the_abi_lists_every_function_this_crate_calls_and_every_error_it_names() {
+    let abi = &compiled_gate().abi;
+    let signature = |entry: &serde_json::Value| {
+        let types: Vec<&str> = entry["inputs"].as_array().unwrap().iter().map(|i| i["type"].as_str().unwrap()).collect();
+        format!("{}({})", entry["name"].as_str().unwrap(), types.join(","))
+    };
+    let of_kind = |kind: &str| -> Vec<String> { abi.as_array().unwrap().iter().filter(|e| e["type"] == kind).map(signature).collect() };
+    let functions = of_kind("function");
+    for called in
+        [gate::ATTEST, gate::ACCEPT_POLICY, gate::SET_VERIFIER, gate::REVOKE_POLICY, gate::SET_MAX_SNAPSHOT_AGE, gate::IS_ATTESTED]
+    {
+        assert!(functions.contains(&called.to_string()), "{called} is not in the ABI: {functions:?}");
+    }
+    let mut errors = of_kind("error");
+    errors.sort();
+    let mut named: Vec<String> = gate::ERRORS.iter().map(|e| e.to_string()).collect();
+    named.sort();
+    assert_eq!(named, errors, "gate::ERRORS is the contract's errors");
+}
+
+#[test]
+fn only_the_owner_changes_the_registry() {
+    let (mut chain, address) = deployed();
+    let shape = Shape { assets: 1, tiers: 1, instruments: 1, scenarios: 1 };
+    for data in [gate::revoke_policy(&[7; 32]), gate::set_verifier(shape, &STRANGER), gate::set_max_snapshot_age(5)] {
+        let out = chain.call(STRANGER, address, data.clone()).unwrap();
+        assert!(!out.success);
+        assert_eq!(reason(&out.output), "NotOwner(address)");
+        assert!(chain.call(OWNER, address, data).unwrap().success);
+    }
+}
+
+#[test]
+fn unknown_policies_are_not_attested_and_revert_by_name() {
+    let (mut chain, address) = deployed();
+    let out = chain.call(STRANGER, address, gate::is_attested(&STRANGER, &[9; 32])).unwrap();
+    assert!(out.success);
+    assert_eq!(out.output, vec![0; 32], "isAttested is false");
+    let unknown = [selector("UnknownPolicy(bytes32)").to_vec(), vec![9; 32]].concat();
+    assert_eq!(gate::revert_reason(&unknown), Some("UnknownPolicy(bytes32)"));
+    assert_eq!(gate::revert_reason(&[0xde, 0xad, 0xbe, 0xef]), None);
+}

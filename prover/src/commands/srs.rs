@@ -1,0 +1,77 @@
+//! `solvent srs check|dev|downsize`: ceremony files and the development SRS.
+
+use super::emit;
+use crate::console::{note, step};
+use crate::files::write_file;
+use crate::Error;
+use solvent_verifier::attestation::encode_hex;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// `solvent srs check`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct SrsCheckOptions {
+    /// The ceremony file (halo2 raw format).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// `solvent srs dev`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct SrsDevOptions {
+    /// log2 of the number of points.
+    #[arg(long)]
+    pub k: u32,
+    /// The file to write.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+/// `solvent srs downsize`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct SrsDownsizeOptions {
+    /// The ceremony file (halo2 raw format).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// log2 of the number of points to keep.
+    #[arg(long)]
+    pub k: u32,
+    /// The file to write.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+fn srs_error(file: &Path) -> impl Fn(solvent_params::SrsError) -> Error + '_ {
+    move |error| Error::Srs { file: file.display().to_string(), error }
+}
+
+/// Checks a ceremony file (size, points, generators, powers, Lagrange points); prints its `k`
+/// and identity.
+pub fn srs_check(options: &SrsCheckOptions, out: &mut dyn Write) -> Result<i32, Error> {
+    let srs = step("checking", || solvent_params::load(&options.file).map_err(srs_error(&options.file)))?;
+    let v = solvent_params::VerifierSrs::of(&srs);
+    let insecure = if v.is_dev() { "INSECURE: this is the public development SRS\n" } else { "" };
+    emit(out, &format!("k        {}\nidentity {}\n{insecure}all checks passed\n", v.k, encode_hex(&v.identity())))?;
+    Ok(0)
+}
+
+/// Writes the deterministic development SRS (INSECURE).
+pub fn srs_dev(options: &SrsDevOptions, _out: &mut dyn Write) -> Result<i32, Error> {
+    let k = options.k;
+    if k == 0 || k > solvent_params::MAX_K {
+        return Err(Error::argument("--k", format!("{k} is out of range (1..={})", solvent_params::MAX_K)));
+    }
+    let srs = step("generating", || Ok(solvent_params::dev_srs(k)))?;
+    write_file(&options.out, &solvent_params::to_bytes(&srs))?;
+    note(format_args!("wrote the INSECURE development SRS (k = {k}) to {}", options.out.display()));
+    Ok(0)
+}
+
+/// Writes a checked ceremony file cut down to `2^k` points.
+pub fn srs_downsize(options: &SrsDownsizeOptions, _out: &mut dyn Write) -> Result<i32, Error> {
+    let srs = step("checking", || solvent_params::load(&options.file).map_err(srs_error(&options.file)))?;
+    let small = solvent_params::downsize(&srs, options.k).map_err(srs_error(&options.file))?;
+    write_file(&options.out, &solvent_params::to_bytes(&small))?;
+    note(format_args!("wrote k = {} to {}", options.k, options.out.display()));
+    Ok(0)
+}

@@ -1,0 +1,207 @@
+//! The `solvent` commands called as library functions (no process): what a failing claim says
+//! and that its fix works, the breakdown, `shape`, swapped files, and a protocol going live from
+//! `export-verifier`'s files alone in a mainnet-rules EVM.
+
+mod common;
+
+use common::cli::{OTHER_ACCOUNT, POLICY, PORTFOLIO};
+use solvent_evm::{chain::LocalChain, gate};
+use solvent_prover::commands::{self, *};
+use solvent_prover::Error;
+use std::path::{Path, PathBuf};
+
+struct Folder {
+    dir: tempfile::TempDir,
+}
+
+impl Folder {
+    fn new() -> Folder {
+        let folder = Folder { dir: tempfile::tempdir().unwrap() };
+        folder.write("policy.json", POLICY);
+        folder.write("portfolio.json", PORTFOLIO);
+        folder
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        std::fs::write(self.path(name), text).unwrap();
+        self.path(name)
+    }
+
+    fn keys(&self) -> KeyOptions {
+        KeyOptions { srs: common::cli::real_srs(), keys: Some(self.path("keys")), threads: None }
+    }
+}
+
+/// Runs a command; returns its exit status and output.
+fn run<O>(command: fn(&O, &mut dyn std::io::Write) -> Result<i32, Error>, options: &O) -> (i32, String) {
+    let mut out = Vec::new();
+    let code = command(options, &mut out).unwrap_or_else(|e| panic!("command failed: {e}"));
+    (code, String::from_utf8(out).unwrap())
+}
+
+fn check_options(folder: &Folder, portfolio: &Path, json: bool) -> CheckOptions {
+    CheckOptions { policy: folder.path("policy.json"), portfolio: portfolio.to_path_buf(), breakdown: true, json }
+}
+
+#[test]
+fn a_failing_claim_says_what_it_is_short_of_and_its_fixes_work() {
+    let folder = Folder::new();
+    // 900 short calls: a short option minimum of 180,000 against equity of 140,000.
+    let poor = folder.write("poor.json", &PORTFOLIO.replace("\"BTC-C-25000\": \"-2\"", "\"BTC-C-25000\": \"-900\""));
+    let (code, text) = run(commands::check, &check_options(&folder, &poor, false));
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("margin claim") && text.contains("FAILS: equity is short by"), "{text}");
+    assert!(text.contains("E / M = ") && text.contains("against the required 1.5"), "{text}");
+    assert!(text.contains("to fix it: deposit"), "{text}");
+
+    let (code, json) = run(commands::check, &check_options(&folder, &poor, true));
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let shortfall = &report["shortfalls"][0];
+    assert_eq!(shortfall["claim"], "margin");
+    let fixes = shortfall["fixes"].as_array().unwrap();
+    assert!(!fixes.is_empty());
+    for fix in fixes {
+        let (asset, amount) = (fix["asset"].as_str().unwrap(), fix["amount"].as_str().unwrap());
+        let mut portfolio: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&poor).unwrap()).unwrap();
+        let map = if fix["action"] == "deposit" { "balances" } else { "debts" };
+        let held = portfolio[map][asset].as_str().unwrap_or("0").to_string();
+        let fixed = if map == "balances" { add(&held, amount) } else { add(&held, &format!("-{amount}")) };
+        portfolio[map][asset] = fixed.into();
+        let path = folder.write("fixed.json", &portfolio.to_string());
+        let (code, text) = run(commands::check, &check_options(&folder, &path, false));
+        assert_eq!(code, 0, "{fix}: {text}");
+    }
+}
+
+/// `a + b` for decimals with at most 8 fractional digits.
+fn add(a: &str, b: &str) -> String {
+    let scaled = |t: &str| {
+        let (sign, t) = t.strip_prefix('-').map_or((1i128, t), |r| (-1, r));
+        let (i, f) = t.split_once('.').unwrap_or((t, ""));
+        sign * (i.parse::<i128>().unwrap() * 100_000_000 + format!("{f:0<8}").parse::<i128>().unwrap())
+    };
+    let sum = scaled(a) + scaled(b);
+    format!("{}.{:08}", sum / 100_000_000, sum % 100_000_000)
+}
+
+#[test]
+fn the_breakdown_lists_each_holding_and_instrument() {
+    let folder = Folder::new();
+    let (code, text) = run(commands::check, &check_options(&folder, &folder.path("portfolio.json"), false));
+    assert_eq!(code, 0, "{text}");
+    for expected in ["collateral and debt per asset", "USDC", "50,000", "BTC", "2 of 2", "BTC-PERP", "BTC-C-25000", "worst scenario"] {
+        assert!(text.contains(expected), "{expected:?} missing:\n{text}");
+    }
+    let (_, json) = run(commands::check, &check_options(&folder, &folder.path("portfolio.json"), true));
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["breakdown"]["assets"][1]["haircut_value"], "100000", "6 BTC at 20,000: 100,000 at 0.9, 20,000 at 0.5");
+    assert_eq!(report["breakdown"]["instruments"][1]["scenario_losses"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn shape_reports_k_rows_and_the_srs_it_needs_before_building_anything() {
+    let folder = Folder::new();
+    let options = ShapeOptions { policy: folder.path("policy.json"), threads: Some(2), json: true };
+    let (code, json) = run(commands::shape, &options);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let policy = solvent_model::Policy::from_json(POLICY).unwrap();
+    let dims = solvent_circuits::Dims::for_shape(solvent_circuits::Shape::of(&policy));
+    assert_eq!(v["k"], dims.k);
+    assert_eq!(v["srs_min_k"], dims.k);
+    assert!(v["rows"].as_u64().unwrap() <= 1 << dims.k);
+    assert!(v["estimated_prove_seconds"].as_f64().unwrap() > 0.0);
+    let (_, text) = run(commands::shape, &ShapeOptions { json: false, ..options });
+    assert!(text.contains(&format!("a ceremony file with k >= {}", dims.k)), "{text}");
+    assert!(!folder.path("keys").exists(), "shape made keys");
+}
+
+#[test]
+fn swapped_policy_and_portfolio_say_which_file_is_which() {
+    let folder = Folder::new();
+    let swapped =
+        CheckOptions { policy: folder.path("portfolio.json"), portfolio: folder.path("policy.json"), breakdown: false, json: false };
+    let error = commands::check(&swapped, &mut Vec::new()).unwrap_err();
+    assert_eq!(error.exit_code(), 2);
+    let message = error.to_string();
+    assert!(message.contains("portfolio.json") && message.contains("this is a portfolio file") && message.contains("swapped"), "{message}");
+}
+
+fn verifier_json(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("verifier.json")).unwrap()).unwrap()
+}
+
+fn hex_file(path: &Path) -> Vec<u8> {
+    hex::decode(std::fs::read_to_string(path).unwrap().trim().trim_start_matches("0x")).unwrap()
+}
+
+fn hex_field(value: &serde_json::Value) -> Vec<u8> {
+    hex::decode(value.as_str().unwrap().trim_start_matches("0x")).unwrap()
+}
+
+#[test]
+fn a_protocol_goes_live_from_the_exported_files_alone() {
+    let folder = Folder::new();
+    let owner = [0x0f; 20];
+    let account: [u8; 20] = hex::decode("00000000000000000000000000000000000000aa").unwrap().try_into().unwrap();
+    let export = |out: &str, verifier_address: Option<String>| ExportOptions {
+        policy: folder.path("policy.json"),
+        out: folder.path(out),
+        verifier_address,
+        max_snapshot_age: 3600,
+        keys: folder.keys(),
+    };
+    // Export, deploy both contracts from their files.
+    let (code, text) = run(commands::export_verifier, &export("export", None));
+    assert_eq!(code, 0);
+    assert!(text.contains("registration.txt"), "{text}");
+    let dir = folder.path("export");
+    let steps = std::fs::read_to_string(dir.join("registration.txt")).unwrap();
+    assert!(steps.contains("--verifier-address"), "{steps}");
+    let mut chain = LocalChain::new();
+    chain.set_time(160);
+    let (verifier, _) = chain.deploy(owner, hex_file(&dir.join("SolventVerifier.bin"))).unwrap();
+    let exported = verifier_json(&dir);
+    let gate_code = [hex_file(&dir.join("SolvencyGate.bin")), hex_field(&exported["gate_constructor_args"])].concat();
+    let (gate_address, _) = chain.deploy(owner, gate_code).unwrap();
+
+    // Export again with the verifier's address: setVerifier's calldata is complete.
+    let address = format!("0x{}", hex::encode(verifier));
+    run(commands::export_verifier, &export("export2", Some(address)));
+    let exported = verifier_json(&folder.path("export2"));
+    let steps = std::fs::read_to_string(folder.path("export2/registration.txt")).unwrap();
+    let set_verifier = exported["set_verifier_calldata"].as_str().unwrap();
+    let accept = exported["accept_policy_calldata"].as_str().unwrap();
+    assert!(steps.contains(set_verifier) && steps.contains(accept), "{steps}");
+    assert!(chain.call(owner, gate_address, hex_field(&exported["set_verifier_calldata"])).unwrap().success);
+    let accepted = chain.call(owner, gate_address, hex_field(&exported["accept_policy_calldata"])).unwrap();
+    assert!(accepted.success);
+    let policy_id: [u8; 32] = hex_field(&exported["policy_id"]).try_into().unwrap();
+    assert_eq!(accepted.output, policy_id.to_vec());
+
+    // An account proves and attests with the CLI's calldata; lending code asks isAttested.
+    let prove = ProveOptions {
+        policy: folder.path("policy.json"),
+        portfolio: folder.path("portfolio.json"),
+        out: folder.path("a.json"),
+        opening: None,
+        time: Some(150),
+        max_memory: None,
+        keys: folder.keys(),
+    };
+    assert_eq!(run(commands::prove, &prove).0, 0);
+    let calldata = CalldataOptions { attestation: folder.path("a.json"), target: CalldataTarget::Gate, policy: None, keys: folder.keys() };
+    let (_, hex_calldata) = run(commands::calldata, &calldata);
+    let data = hex::decode(hex_calldata.trim().trim_start_matches("0x")).unwrap();
+    let other: [u8; 20] = hex::decode(&OTHER_ACCOUNT[2..]).unwrap().try_into().unwrap();
+    assert!(!chain.call(other, gate_address, data.clone()).unwrap().success, "only the account itself may attest");
+    let attested = chain.call(account, gate_address, data).unwrap();
+    assert!(attested.success, "{:?}", gate::revert_reason(&attested.output));
+    let asked = chain.call(owner, gate_address, gate::is_attested(&account, &policy_id)).unwrap();
+    assert_eq!(asked.output.last(), Some(&1), "isAttested");
+}
