@@ -10,8 +10,9 @@ step "toolchain: the wasm32 target, rustfmt and clippy"
 rustup target add wasm32-unknown-unknown
 rustup component add rustfmt clippy
 
-step "the pinned Solidity compiler (solcjs, from npm)"
-npm ci --prefix contracts
+step "from npm: the pinned Solidity compiler (solcjs) and binaryen's wasm-opt"
+npm ci --no-audit --no-fund --prefix contracts
+npm ci --no-audit --no-fund --prefix verifier-js
 
 step "style: cargo fmt --check (rustfmt.toml)"
 cargo fmt --all --check
@@ -22,5 +23,5 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "the circuit and verifier crates build for wasm32 (no threads)"
 cargo check -p solvent-circuits -p solvent-verifier --target wasm32-unknown-unknown
 
-step "tests"
+step "tests (the JavaScript package runs in Node from prover/tests/js.rs)"
 cargo test --workspace

@@ -51,6 +51,10 @@ pub struct Export {
     pub wasm_key_bytes: usize,
     /// The policy's name (its `id` field).
     pub policy_name: String,
+    /// The policy's window: unix seconds from which snapshots count.
+    pub effective_at: u64,
+    /// The policy's window: unix seconds from which it is expired.
+    pub expires_at: u64,
     /// The policy id: Keccak-256 of the commitment's words.
     pub policy_id: String,
     /// The policy commitment, one point (`x || y`) per lane.
@@ -110,6 +114,8 @@ pub fn export_verifier(
         gate_runtime_bytes: gate_contract.runtime.len(),
         wasm_key_bytes: wasm_key.len(),
         policy_name: policy.id.clone(),
+        effective_at: policy.effective_at,
+        expires_at: policy.expires_at,
         policy_id: encode_hex(&commitment.id()),
         policy_commitment: commitment.to_hex(),
         accept_policy_calldata: encode_hex(&gate::accept_policy(commitment, policy.effective_at, policy.expires_at, shape)),

@@ -109,18 +109,22 @@ pub fn halo2_verifies(srs: &Srs, keys: &Keys, public: &[Vec<Fr>], proof: &[u8]) 
     ok && reader.position() == proof.len() as u64
 }
 
-/// Builds the wasm verifier module (release, `wasm32-unknown-unknown`) into its own target folder.
+/// Builds the wasm verifier module as shipped (`verifier-js/build.mjs`: the size profile, then
+/// wasm-opt -Oz), once per test process.
 pub fn wasm_module() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let target = root.join("target/wasm-verifier");
-    let status = Command::new(env!("CARGO"))
-        .current_dir(&root)
-        .args(["build", "--release", "--locked", "-p", "solvent-verifier-wasm", "--target", "wasm32-unknown-unknown", "--target-dir"])
-        .arg(&target)
-        .status()
-        .expect("cargo");
-    assert!(status.success(), "building the wasm verifier failed (is `rustup target add wasm32-unknown-unknown` done?)");
-    target.join("wasm32-unknown-unknown/release/solvent_verifier_wasm.wasm")
+    static MODULE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    MODULE
+        .get_or_init(|| {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+            let out = root.join("target/wasm-verifier/solvent_verifier.wasm");
+            let status = Command::new("node").current_dir(&root).arg("verifier-js/build.mjs").arg(&out).status().expect("node");
+            assert!(
+                status.success(),
+                "building the wasm verifier failed (needs `rustup target add wasm32-unknown-unknown` and `npm ci --prefix verifier-js`)"
+            );
+            out
+        })
+        .clone()
 }
 
 /// `solvent_verify(key, key_len, commitment, commitment_len, inputs, inputs_len, proof, proof_len)`.
