@@ -12,8 +12,9 @@
 //! one an attestation brings. As with the Solidity verifier, only the proof is checked: the caller
 //! checks the statement (the policy's window, the snapshot time, the account).
 //!
-//! Built for `wasm32-unknown-unknown`, the library exports `solvent_alloc`, `solvent_free` and
-//! `solvent_verify` (see [`wasm`]).
+//! Built for `wasm32-unknown-unknown` with the `exports` feature (on by default), the library
+//! exports `solvent_alloc`, `solvent_free` and `solvent_verify` (see `wasm`); a contract that
+//! links the verifier (`cosmwasm-gate/`) turns the feature off.
 
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
@@ -24,7 +25,7 @@ pub mod arith;
 pub mod key;
 pub mod transcript;
 pub mod verify;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "exports"))]
 pub mod wasm;
 
 use ark_bn254::{Fr, G1Affine};
