@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n==> %s\n' "$*"; }
+step() { printf '\n==> %s  (%s)\n' "$*" "$(date -u +%H:%M:%S)"; }
 
 step "toolchain: the wasm32 target, rustfmt and clippy"
 rustup target add wasm32-unknown-unknown
@@ -17,11 +17,20 @@ npm ci --no-audit --no-fund --prefix verifier-js
 step "style: cargo fmt --check (rustfmt.toml)"
 cargo fmt --all --check
 
-step "lints: cargo clippy --all-targets -D warnings"
-cargo clippy --workspace --all-targets -- -D warnings
+# Lints: clippy is the compiler of the workspace's own crates from here on (what `cargo clippy`
+# does, as RUSTC_WORKSPACE_WRAPPER), with warnings denied: every target (libraries, binaries,
+# tests, benches) is linted as it is built for the tests, so no dependency is compiled twice.
+# Dependencies are built by rustc with their lints capped, as always.
+export RUSTC_WORKSPACE_WRAPPER="$(command -v clippy-driver)"
+export RUSTFLAGS="${RUSTFLAGS:-} -D warnings"
 
-step "the circuit and verifier crates build for wasm32 (no threads)"
+step "lints (clippy -D warnings) on the wasm32 build of the circuit and verifier crates (no threads)"
 cargo check -p solvent-circuits -p solvent-verifier --target wasm32-unknown-unknown
 
-step "tests (the JavaScript package runs in Node from prover/tests/js.rs)"
+step "lints (clippy -D warnings) on every target while building the tests"
+cargo test --workspace --all-targets --no-run
+
+step "tests (the JavaScript package runs in Node from prover/tests/integration/js.rs, the CosmWasm gate in cosmwasm-vm)"
 cargo test --workspace
+
+step "done"

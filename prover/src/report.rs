@@ -114,7 +114,7 @@ pub fn claims(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> St
 pub fn human(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> String {
     let worst = report.worst_scenario;
     format!(
-        "policy `{}`: {} assets, {} instruments, {} scenarios; valid from {} to {} (UTC)\n\
+        "policy `{}`: {} assets, {} instruments, {} scenarios; valid from {} ({}) to {} ({})\n\
          haircut collateral     C   = {}\n\
          debt                   D   = {}\n\
          adjusted equity        E   = {}\n\
@@ -127,7 +127,9 @@ pub fn human(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> Str
         policy.instruments.len(),
         policy.scenarios.len(),
         utc(policy.effective_at),
+        policy.effective_at,
         utc(policy.expires_at),
+        policy.expires_at,
         report.collateral_value.grouped(),
         report.debt_value.grouped(),
         report.equity.grouped(),

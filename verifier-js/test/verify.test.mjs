@@ -1,4 +1,4 @@
-// Runs the cases that `prover/tests/js.rs` (part of the test command) prepares: a real
+// Runs the cases that `prover/tests/integration/js.rs` (part of the test command) prepares: a real
 // attestation, the exported verifier key and verifier.json, and changed attestations with the
 // verdicts and statements `solvent verify --json` gave for each. The package must give the same.
 import { test } from "node:test";
@@ -9,7 +9,7 @@ import { SolventVerifier } from "../index.js";
 
 const dir = process.env.SOLVENT_JS_FIXTURES;
 
-test("the package gives solvent verify's verdict and statement on every case", { skip: dir ? false : "SOLVENT_JS_FIXTURES is not set (run by `cargo test`, prover/tests/js.rs)" }, async () => {
+test("the package gives solvent verify's verdict and statement on every case", { skip: dir ? false : "SOLVENT_JS_FIXTURES is not set (run by `cargo test`, prover/tests/integration/js.rs)" }, async () => {
   const verifier = await SolventVerifier.load(readFileSync(join(dir, "solvent_verifier.wasm")));
   const key = readFileSync(join(dir, "verifier.key"));
   const exported = JSON.parse(readFileSync(join(dir, "verifier.json"), "utf8"));

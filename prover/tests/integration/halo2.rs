@@ -1,7 +1,7 @@
 //! solvent's verifier (the code the native and wasm verifiers share) against halo2-axiom's own
 //! verifier with the public columns committed, on a real proof and tampered ones.
 
-mod common;
+use crate::common;
 
 use solvent_circuits::AttestationCircuit;
 

@@ -1,6 +1,6 @@
 //! End-to-end tests of the `solvent` binary: real proofs on a small shape.
 
-mod common;
+use crate::common;
 
 use common::cli::{real_srs, stderr, Env, OTHER_ACCOUNT, POLICY, PORTFOLIO};
 use std::process::Command;

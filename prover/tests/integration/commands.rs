@@ -2,7 +2,7 @@
 //! and that its fix works, the breakdown, `shape`, swapped files, and a protocol going live from
 //! `export-verifier`'s files alone in a mainnet-rules EVM.
 
-mod common;
+use crate::common;
 
 use common::cli::{OTHER_ACCOUNT, POLICY, PORTFOLIO};
 use solvent_evm::{chain::LocalChain, gate};

@@ -3,7 +3,7 @@
 //! another policy, is rejected against the original policy's commitment; so is the original
 //! proof against the commitment for another SRS or another `k`.
 
-mod common;
+use crate::common;
 
 use halo2_proofs::{
     halo2curves::group::Curve,

@@ -2,7 +2,7 @@
 //! each with the verdict and statement `solvent verify --json` gives; the package, running the
 //! shipped wasm module, must give the same on every case.
 
-mod common;
+use crate::common;
 
 use common::cli::{OTHER_ACCOUNT, POLICY, PORTFOLIO};
 use serde_json::{json, Value};

@@ -1,7 +1,7 @@
 //! The binary away from its source tree (as `cargo install --path prover` leaves it): it finds
 //! solcjs through `SOLVENT_CONTRACTS`, or installs its embedded pin into its data folder once.
 
-mod common;
+use crate::common;
 
 use common::cli::POLICY;
 use std::path::Path;

@@ -7,7 +7,7 @@
 //! exactly what the original says. CI runs `ROBUSTNESS_CASES` (default 64) cases per file kind;
 //! `scripts/fuzz.sh` runs many more.
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use solvent_model::{evaluate, policy::Policy, Portfolio};

@@ -1,7 +1,7 @@
 //! The wasm verifier module (`solvent-verifier-wasm` built for `wasm32-unknown-unknown`): no
 //! imports, no floating point, and it verifies a real proof in an interpreter (wasmi).
 
-mod common;
+use crate::common;
 
 use solvent_verifier::verify::public_input_bytes;
 use solvent_verifier_wasm::{key::VerifierKey, VerifyError};

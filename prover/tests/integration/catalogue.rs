@@ -8,7 +8,7 @@
 //! non-canonical coordinate; each public input plus r, the account and time one bit too wide; the
 //! proof truncated and extended by 1 and 32 bytes.
 
-mod common;
+use crate::common;
 
 use num_bigint::BigUint;
 use solvent_evm::abi::verifier_calldata;

@@ -3,7 +3,7 @@
 //! files and caches around them (private openings, outputs checked first, damaged or concurrent
 //! key caches, resource guards, oversized and odd inputs).
 
-mod common;
+use crate::common;
 
 use common::cli::{real_srs, stderr, Env, POLICY};
 use std::path::Path;

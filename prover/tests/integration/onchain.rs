@@ -2,7 +2,7 @@
 //! verifier rendered from its verifier key and `SolvencyGate`, compiled with the pinned solcjs and
 //! run in revm under mainnet rules.
 
-mod common;
+use crate::common;
 
 use halo2_proofs::halo2curves::bn256::Fr;
 use solvent_circuits::{encoding::PublicInputs, Shape};

@@ -1,0 +1,16 @@
+//! The prover's integration tests, in one test binary (one link, and the shared helpers compiled
+//! once): each module is one subject.
+
+mod common;
+
+mod catalogue;
+mod cli;
+mod commands;
+mod halo2;
+mod install;
+mod js;
+mod onchain;
+mod robustness;
+mod soundness;
+mod trust;
+mod wasm;
