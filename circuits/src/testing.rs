@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A SPAN-style policy: two assets with tiers, a perpetual and a short call, four scenarios.
-pub const SPAN_POLICY: &str = include_str!("../../examples/span-policy.json");
+pub const SPAN_POLICY: &str = include_str!("../../model/tests/vectors/span-policy.json");
 
 /// A portfolio JSON with the given map bodies.
 pub fn portfolio_json(balances: &str, debts: &str, positions: &str) -> String {

@@ -74,7 +74,7 @@ fn deribit_futures_initial_margin_examples_hold_exactly() {
 }
 
 /// A SPAN-style book: a perpetual and a short call under four scenarios.
-const SPAN_POLICY: &str = include_str!("../../examples/span-policy.json");
+const SPAN_POLICY: &str = include_str!("vectors/span-policy.json");
 
 #[test]
 fn span_style_book_figures_match_hand_computation() {

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-pub const POLICY: &str = include_str!("../../../../examples/span-policy.json");
+pub const POLICY: &str = include_str!("../../../../model/tests/vectors/span-policy.json");
 
 pub const PORTFOLIO: &str = r#"{"schema": "solvent/portfolio/v1", "account": "0x00000000000000000000000000000000000000aa",
   "balances": {"USDC": "50000", "BTC": "6"}, "debts": {"USDC": "10000"}, "positions": {"BTC-PERP": "1", "BTC-C-25000": "-2"}}"#;

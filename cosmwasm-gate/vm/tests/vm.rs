@@ -26,7 +26,7 @@ type Vm = Instance<MockApi, MockStorage, MockQuerier>;
 fn contract() -> &'static [u8] {
     static WASM: OnceLock<Vec<u8>> = OnceLock::new();
     WASM.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let out = root.join("target/cosmwasm/solvent_gate_cosmwasm.wasm");
         let status = Command::new(root.join("scripts/build-cosmwasm.sh")).arg(&out).status().expect("scripts/build-cosmwasm.sh");
         assert!(
@@ -56,7 +56,7 @@ fn proven() -> &'static Proven {
         let portfolio = Portfolio::from_json(demo::PORTFOLIO, &policy).unwrap().0;
         let witness = Witness { policy, portfolio, snapshot_time: demo::SNAPSHOT_TIME, salt: prove::random_salt() };
         let circuit = AttestationCircuit::new(&witness);
-        let ceremony = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/params/kzg_bn254_12.srs");
+        let ceremony = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/params/kzg_bn254_12.srs");
         let srs = match solvent_params::load(&ceremony) {
             Ok(srs) => solvent_params::downsize(&srs, circuit.k()).unwrap(),
             Err(_) => solvent_params::dev_srs(circuit.k()),
