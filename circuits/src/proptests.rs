@@ -117,8 +117,11 @@ proptest! {
     }
 
     #[test]
-    fn collateral_claim_boundary_matches_the_model(ratio in 0i64..=1_000_000_000, units in 1i64..100_000) {
+    fn collateral_claim_boundary_matches_the_model(ratio in 1_000_000i64..=1_000_000_000, units in 1i64..100_000) {
         // One asset at price 1, weight 1: C = b, and D = units (whole). Equality when b = ratio * D.
+        // The ratio is at least 1, so E = b - D >= 0 at the boundary and the margin claim (ratio 0:
+        // E >= 0) holds on both sides of it: a ratio below 1 would fail the proof by the margin
+        // claim, not the collateral one (the case ratio = 0.000001, units = 1 did).
         let policy = Policy::from_json(&format!(
             r#"{{"schema": "solvent/policy/v1", "id": "p", "effective_at": 100, "expires_at": 200, "scenarios": ["s"],
                "assets": [{{"id": "X", "price": "1", "haircut_tiers": [{{"up_to": null, "weight": "1"}}], "debt_margin_rate": "0"}}],
