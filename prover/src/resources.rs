@@ -103,11 +103,10 @@ impl Estimate {
     /// One line for people: `k`, lanes and the estimate.
     pub fn summary(&self) -> String {
         format!(
-            "shape {}: k = {}, {} public lane{}, estimated peak memory {}",
+            "shape {}: k = {}, {}, estimated peak memory {}",
             self.shape,
             self.dims.k,
-            self.dims.lanes,
-            if self.dims.lanes == 1 { "" } else { "s" },
+            crate::console::lanes_text(self.dims.lanes),
             bytes_text(self.peak_bytes)
         )
     }

@@ -87,7 +87,7 @@ impl Statement {
              account       {}\n\
              snapshot      {} ({} unix seconds)\n\
              portfolio     commitment {}\n\
-             circuit       {}, k = {}, {} public lane{}\n\
+             circuit       {}, k = {}, {}\n\
              vk hash       {}\n\
              srs           {}{insecure}\n",
             self.policy_name,
@@ -98,8 +98,7 @@ impl Statement {
             self.portfolio_commitment,
             self.shape,
             self.dims.k,
-            self.dims.lanes,
-            if self.dims.lanes == 1 { "" } else { "s" },
+            crate::console::lanes_text(self.dims.lanes),
             encode_hex(&self.vk_hash),
             encode_hex(&self.srs_identity),
         )
