@@ -103,9 +103,15 @@ contract SolvencyGate {
         emit MaxSnapshotAgeSet(maxAge);
     }
 
-    /// The key of a circuit shape: keccak256 of the four counts as 32-bit big-endian integers.
-    function shapeKey(uint32 assets, uint32 tiers, uint32 instruments, uint32 scenarios) public pure returns (bytes32) {
-        return keccak256(abi.encodePacked(assets, tiers, instruments, scenarios));
+    /// The key of a circuit shape: keccak256 of its five numbers as 32-bit big-endian integers
+    /// (`limits`: 0 for the circuit of risk model v1, else 1 + the number of underlyings of the
+    /// circuit with the limits of risk model v2).
+    function shapeKey(uint32 assets, uint32 tiers, uint32 instruments, uint32 scenarios, uint32 limits)
+        public
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encodePacked(assets, tiers, instruments, scenarios, limits));
     }
 
     /// The id of a policy commitment: keccak256 of its words.
@@ -122,12 +128,13 @@ contract SolvencyGate {
         uint32 assets,
         uint32 tiers,
         uint32 instruments,
-        uint32 scenarios
+        uint32 scenarios,
+        uint32 limits
     ) external onlyOwner returns (bytes32 id) {
         if (effectiveAt == 0 || effectiveAt >= expiresAt) revert BadWindow(effectiveAt, expiresAt);
         if (commitment.length == 0 || commitment.length % 2 != 0) revert BadCommitment(commitment.length);
         id = policyId(commitment);
-        bytes32 shape = shapeKey(assets, tiers, instruments, scenarios);
+        bytes32 shape = shapeKey(assets, tiers, instruments, scenarios, limits);
         policies[id] = Policy(effectiveAt, expiresAt, shape, commitment);
         emit PolicyAccepted(id, shape, effectiveAt, expiresAt);
     }
@@ -149,11 +156,11 @@ contract SolvencyGate {
     }
 
     /// Sets the verifier contract for a circuit shape (the zero address removes it).
-    function setVerifier(uint32 assets, uint32 tiers, uint32 instruments, uint32 scenarios, address verifier)
+    function setVerifier(uint32 assets, uint32 tiers, uint32 instruments, uint32 scenarios, uint32 limits, address verifier)
         external
         onlyOwner
     {
-        bytes32 shape = shapeKey(assets, tiers, instruments, scenarios);
+        bytes32 shape = shapeKey(assets, tiers, instruments, scenarios, limits);
         verifiers[shape] = verifier;
         emit VerifierSet(shape, verifier);
     }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures solvent and writes BENCHMARKS.md and docs/scaling.png.
 #
-#   scripts/bench.sh                # desk and fund, threads, 64 to 4,096 instruments, gas, and the
-#                                   # same desk and fund figures of circuit v1 (about 25 minutes on 2 cores)
+#   scripts/bench.sh                # desk and fund, threads, 64 to 4,096 instruments, gas, the same
+#                                   # desk and fund figures of circuit v1, and desk and fund with every
+#                                   # limit of risk model v2 (about 30 minutes on 2 cores)
 #   BENCH_BOOK=1 scripts/bench.sh   # also 16,384 instruments, book and bank, once each, and circuit
 #                                   # v1's book (about 50 minutes more on 2 cores, 19 GiB for v1's book)
 #
@@ -66,6 +67,11 @@ for shape in desk fund; do
   gas "$shape" v1
   gas "$shape"
 done
+# Risk model v2 with every limit on, next to v1 on the same shapes (this commit's binaries).
+for shape in desk fund; do
+  measure "$shape-v2" 2
+  gas "$shape-v2"
+done
 # Threads, and the instrument scaling series (8 assets x 4 tiers, 16 scenarios).
 measure desk 1
 measure fund 1
@@ -79,7 +85,7 @@ if [ "${BENCH_BOOK:-0}" = 1 ]; then
 fi
 
 # Criterion: medians and spreads.
-SOLVENT_BENCH_SHAPES=desk,fund cargo bench -p solvent-benches --bench prove
+SOLVENT_BENCH_SHAPES=desk,fund,desk-v2,fund-v2 cargo bench -p solvent-benches --bench prove
 
 # The plot needs matplotlib: installed into a virtual environment under target/.
 if [ ! -x "$out/venv/bin/python" ]; then python3 -m venv "$out/venv"; fi

@@ -76,7 +76,7 @@ function parse(attestation) {
     commitment: field(a, "public_inputs.portfolio_commitment", "string"),
     account: field(a, "public_inputs.account", "string"),
     snapshotTime: field(a, "public_inputs.snapshot_time", "integer"),
-    shape: ["assets", "tiers", "instruments", "scenarios"].map((n) => field(a, `circuit.${n}`, "integer")),
+    shape: [...["assets", "tiers", "instruments", "scenarios"].map((n) => field(a, `circuit.${n}`, "integer")), limits(a)],
     lanes: field(a, "circuit.lanes", "integer"),
     k: field(a, "circuit.k", "integer"),
     encoding: field(a, "circuit.encoding", "integer"),
@@ -88,7 +88,19 @@ function parse(attestation) {
   };
 }
 
-const shapeText = ([a, t, i, s]) => `${a}a${t}t${i}i${s}s`;
+/** An optional integer field (absent: `absent`). */
+function optional(object, path, absent) {
+  const parts = path.split(".");
+  const parent = parts.slice(0, -1).reduce((o, key) => o?.[key], object);
+  return parent?.[parts[parts.length - 1]] === undefined ? absent : field(object, path, "integer");
+}
+
+/** The circuit's `limits` (as `verifier.json`'s): 0 for risk model 1, else 1 + its underlyings. */
+function limits(a) {
+  return optional(a, "circuit.risk_model", 1) === 1 ? 0 : 1 + optional(a, "circuit.underlyings", 0);
+}
+
+const shapeText = ([a, t, i, s, l]) => `${a}a${t}t${i}i${s}s${l > 0 ? `${l - 1}u` : ""}`;
 
 /** The wasm verifier with the statement checks of `solvent verify`. */
 export class SolventVerifier {
@@ -140,7 +152,7 @@ export class SolventVerifier {
       return invalid(`made for encoding ${a.encoding} and circuit ${a.version}; this verifier checks encoding ${ENCODING_VERSION}, circuit ${CIRCUIT_VERSION}`);
     }
     if (a.policyName !== v.policy_name) return invalid(`the attestation names policy \`${a.policyName}\`; the given policy is \`${v.policy_name}\``);
-    const shape = [v.assets, v.tiers, v.instruments, v.scenarios];
+    const shape = [v.assets, v.tiers, v.instruments, v.scenarios, v.limits];
     if (shapeText(a.shape) !== shapeText(shape)) return invalid(`circuit shape ${shapeText(a.shape)} is not the policy's shape ${shapeText(shape)}`);
     if (a.k !== v.k || a.lanes !== v.lanes) {
       return invalid(`circuit k = ${a.k}, ${a.lanes} lanes; the policy's shape ${shapeText(shape)} implies k = ${v.k}, ${v.lanes} lanes`);

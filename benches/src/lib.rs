@@ -5,7 +5,7 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use solvent_circuits::{Shape, Witness};
-use solvent_model::{Asset, Instrument, Policy, Portfolio, Tier};
+use solvent_model::{Asset, Instrument, InstrumentLimits, LargePosition, Oracle, Policy, Portfolio, Tier, Underlying};
 
 /// A named shape.
 pub struct NamedShape {
@@ -17,20 +17,27 @@ pub struct NamedShape {
 
 /// The standard shapes: desk, fund, book and bank.
 pub const SHAPES: [NamedShape; 4] = [
-    NamedShape { name: "desk", shape: Shape { assets: 8, tiers: 4, instruments: 64, scenarios: 16 } },
-    NamedShape { name: "fund", shape: Shape { assets: 32, tiers: 4, instruments: 1024, scenarios: 16 } },
-    NamedShape { name: "book", shape: Shape { assets: 64, tiers: 4, instruments: 16_384, scenarios: 32 } },
-    NamedShape { name: "bank", shape: Shape { assets: 64, tiers: 4, instruments: 65_536, scenarios: 32 } },
+    NamedShape { name: "desk", shape: Shape::v1(8, 4, 64, 16) },
+    NamedShape { name: "fund", shape: Shape::v1(32, 4, 1024, 16) },
+    NamedShape { name: "book", shape: Shape::v1(64, 4, 16_384, 32) },
+    NamedShape { name: "bank", shape: Shape::v1(64, 4, 65_536, 32) },
 ];
 
-/// The shape called `name`, or a custom `AxTxIxS` one (e.g. `8x4x64x16`).
+/// Underlyings of the standard shapes with every limit of risk model v2 (`desk-v2`, ...).
+pub const V2_UNDERLYINGS: usize = 4;
+
+/// The shape called `name` (`desk`, ..., or with `-v2` every limit of risk model v2 and
+/// [`V2_UNDERLYINGS`] underlyings), or a custom `AxTxIxS` one (e.g. `8x4x64x16`).
 pub fn shape_named(name: &str) -> Option<Shape> {
+    if let Some(base) = name.strip_suffix("-v2") {
+        return shape_named(base).map(|shape| Shape { limits: Some(V2_UNDERLYINGS), ..shape });
+    }
     if let Some(named) = SHAPES.iter().find(|s| s.name == name) {
         return Some(named.shape);
     }
     let parts: Vec<usize> = name.split('x').map(|p| p.parse().ok()).collect::<Option<_>>()?;
     match parts[..] {
-        [assets, tiers, instruments, scenarios] => Some(Shape { assets, tiers, instruments, scenarios }),
+        [assets, tiers, instruments, scenarios] => Some(Shape::v1(assets, tiers, instruments, scenarios)),
         _ => None,
     }
 }
@@ -50,7 +57,7 @@ pub fn synthetic(shape: Shape, seed: u64) -> Witness {
                     Tier { up_to, weight: 1_000_000 - 100_000 * k as i128 }
                 })
                 .collect();
-            Asset { id: format!("A{a}"), price: rng.gen_range(1..100_000) * UNIT, tiers, debt_margin_rate: 50_000 }
+            Asset { id: format!("A{a}"), price: rng.gen_range(1..100_000) * UNIT, tiers, debt_margin_rate: 50_000, max_share: None }
         })
         .collect();
     let instruments = (0..shape.instruments)
@@ -58,6 +65,7 @@ pub fn synthetic(shape: Shape, seed: u64) -> Witness {
             id: format!("I{i}"),
             scenario_loss: (0..shape.scenarios).map(|_| rng.gen_range(-5_000 * UNIT..5_000 * UNIT)).collect(),
             short_option_minimum: if i % 4 == 3 { rng.gen_range(0..100 * UNIT) } else { 0 },
+            limits: InstrumentLimits::default(),
         })
         .collect();
     let policy = Policy {
@@ -69,6 +77,8 @@ pub fn synthetic(shape: Shape, seed: u64) -> Witness {
         instruments,
         margin_ratio: 1_500_000,
         collateral_ratio: 1_250_000,
+        underlyings: vec![],
+        oracle: None,
     };
     let portfolio = Portfolio {
         account: [0x42; 20],
@@ -76,5 +86,42 @@ pub fn synthetic(shape: Shape, seed: u64) -> Witness {
         debts: (0..shape.assets).map(|_| rng.gen_range(0..100) * UNIT).collect(),
         positions: (0..shape.instruments).map(|_| rng.gen_range(-10 * UNIT..10 * UNIT)).collect(),
     };
-    Witness { policy, portfolio, snapshot_time: 1_800_000_000, salt: [9; 31] }
+    let mut witness = Witness { policy, portfolio, snapshot_time: 1_800_000_000, salt: [9; 31] };
+    if let Some(underlyings) = shape.limits {
+        with_every_limit(&mut witness, underlyings, &mut rng);
+    }
+    witness
+}
+
+/// Turns every limit of risk model v2 on, each one set so that the portfolio passes with room to
+/// spare: a concentration cap per asset (its share plus 0.01), a delta in `[-1, 1]`, a position
+/// limit of 20 and an add-on (threshold 5, rate 10) per instrument, a net delta limit per
+/// underlying (its net delta plus 100), and prices observed 30 minutes before the window opens
+/// with a buffer of 0.001 per hour.
+fn with_every_limit(witness: &mut Witness, underlyings: usize, rng: &mut ChaCha8Rng) {
+    let policy = &mut witness.policy;
+    policy.underlyings = (0..underlyings).map(|u| Underlying { id: format!("U{u}"), max_net_delta: None }).collect();
+    for (i, instrument) in policy.instruments.iter_mut().enumerate() {
+        instrument.limits = InstrumentLimits {
+            underlying: (underlyings > 0).then(|| i % underlyings),
+            delta: if underlyings > 0 { rng.gen_range(-UNIT..=UNIT) } else { 0 },
+            max_abs_position: Some(20 * UNIT),
+            large_position: Some(LargePosition { threshold: 5 * UNIT, rate: 10 * UNIT }),
+        };
+    }
+    policy.oracle = Some(Oracle { prices_at: policy.effective_at - 1800, buffer_per_hour: 1_000 });
+    let report = solvent_model::evaluate(policy, &witness.portfolio, witness.snapshot_time);
+    let collateral = &report.collateral_value.mantissa;
+    for (asset, haircut) in policy.assets.iter_mut().zip(&report.haircut_values) {
+        let share: i128 = if collateral.sign() == num_bigint::Sign::Plus {
+            (haircut.mantissa.clone() * 1_000_000i64 / collateral).try_into().expect("a share")
+        } else {
+            0
+        };
+        asset.max_share = Some((share + 10_000).min(1_000_000));
+    }
+    for (underlying, net) in policy.underlyings.iter_mut().zip(&report.net_deltas) {
+        let whole: i128 = (net.mantissa.clone() / UNIT).try_into().expect("a net delta");
+        underlying.max_net_delta = Some((whole.abs() + 100) * UNIT);
+    }
 }

@@ -18,7 +18,7 @@ use halo2_proofs::{
     halo2curves::bn256::Fr,
     plonk::{Circuit, ConstraintSystem, Error},
 };
-use solvent_model::{Asset, Instrument, Policy, Portfolio, Tier};
+use solvent_model::{Asset, Instrument, InstrumentLimits, Oracle, Policy, Portfolio, Tier, Underlying};
 use std::sync::Arc;
 
 /// Bits of the account (a 160-bit address).
@@ -31,8 +31,16 @@ pub const SALT_BITS: usize = 8 * SALT_BYTES;
 /// `C < 2^160`; a negative slack wraps to above `p - 2^200`).
 pub const COLLATERAL_SLACK_BITS: usize = 160;
 /// Bits of the margin claim's slack `E * 10^6 - margin_ratio * M` (honest values are below
-/// `C * 10^6 < 2^180`; a negative slack wraps to above `p - 2^225`).
+/// `C * 10^6 < 2^180`; a negative slack wraps to above `p - 2^250`: with the latency buffer the
+/// ratio is below `2^83`, and `M < 2^166`).
 pub const MARGIN_SLACK_BITS: usize = 184;
+/// Bits of a concentration slack `max_share * C - CV_a * 10^6` (as the margin claim's).
+pub const CONCENTRATION_SLACK_BITS: usize = 184;
+/// Bits of a net delta slack `limit -/+ ND_u` (limits at 16 digits below `2^161`, net deltas
+/// of magnitude below `2^144`; a negative slack wraps to above `p - 2^161`).
+pub const NET_DELTA_SLACK_BITS: usize = 168;
+/// Bits of the remainder of a started hour, `3600 h - (time - prices_at)` and `3599` minus it.
+pub const HOUR_REMAINDER_BITS: usize = 16;
 
 /// Everything the prover knows.
 #[derive(Clone, Debug)]
@@ -60,16 +68,25 @@ impl Witness {
                     id: String::new(),
                     price: 0,
                     tiers: vec![Tier { up_to: None, weight: 0 }; shape.tiers],
-                    debt_margin_rate: 0
+                    debt_margin_rate: 0,
+                    max_share: None,
                 };
                 shape.assets
             ],
             instruments: vec![
-                Instrument { id: String::new(), scenario_loss: vec![0; shape.scenarios], short_option_minimum: 0 };
+                Instrument {
+                    id: String::new(),
+                    scenario_loss: vec![0; shape.scenarios],
+                    short_option_minimum: 0,
+                    limits: InstrumentLimits::default(),
+                };
                 shape.instruments
             ],
             margin_ratio: 0,
             collateral_ratio: 0,
+            underlyings: vec![Underlying { id: String::new(), max_net_delta: None }; shape.underlyings()],
+            // With limits, an oracle (of no effect) marks the policy as one with limits.
+            oracle: shape.limits.map(|_| Oracle { prices_at: 0, buffer_per_hour: 0 }),
         };
         let portfolio = Portfolio {
             account: [0; 20],
@@ -118,6 +135,8 @@ pub struct Figures {
     pub collateral_slack: Cell,
     /// The tier selection of every balance.
     pub tiers: Vec<TierSelection>,
+    /// The limits of risk model v2 (`None` without them).
+    pub limits: Option<LimitFigures>,
     /// The comparison bits of the scanning risk's running maximum.
     pub scanning_bits: Vec<Cell>,
     /// The account (private copy of the public value's part).
@@ -140,6 +159,31 @@ pub struct Figures {
     pub commitment_inputs: Vec<Cell>,
     /// The sponge's digest.
     pub digest: Cell,
+}
+
+/// Cells of the limits of risk model v2.
+#[derive(Clone, Debug)]
+pub struct LimitFigures {
+    /// `add_on`, 16 digits.
+    pub add_on: Cell,
+    /// Started hours between `prices_at` and the snapshot.
+    pub hours: Cell,
+    /// `3600 h - (time - prices_at)`.
+    pub hour_remainder: Cell,
+    /// `margin_ratio + buffer_per_hour * h`, 6 digits.
+    pub effective_margin_ratio: Cell,
+    /// `max_share_a * C - CV_a * 10^6` per asset (range-checked).
+    pub concentration_slacks: Vec<Cell>,
+    /// `ND_u` per underlying, 16 digits.
+    pub net_deltas: Vec<Cell>,
+    /// `limit_u - ND_u` and `limit_u + ND_u` per underlying (range-checked).
+    pub net_delta_slacks: Vec<[Cell; 2]>,
+    /// `L_i - |q_i|` per instrument (a running sum in the block).
+    pub position_slacks: Vec<Cell>,
+    /// `e_i = max(0, |q_i| - t_i)` per instrument.
+    pub excesses: Vec<Cell>,
+    /// `| |q_i| - t_i |` per instrument (a running sum in the block).
+    pub distances: Vec<Cell>,
 }
 
 /// Packs main-column cells three to an element, `v_0 + v_1 * 2^72 + v_2 * 2^144` (as
@@ -221,10 +265,16 @@ pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
     let collateral_value = sum(ctx, &haircut_values);
     let debt_value = sum(ctx, &debt_values);
     let debt_margin = sum(ctx, &debt_margins);
-    let risk = range.max(ctx, scanning_risk, short_option_minimum, LOSS_COMPARE_BITS);
+    let mut risk = range.max(ctx, scanning_risk, short_option_minimum, LOSS_COMPARE_BITS);
+    let mut margin_ratio = ctx.public(PublicSlot::MarginRatio);
+    let limits = shape.limits.map(|_| {
+        let figures = synthesize_limits(ctx, &blocks, &haircut_values, collateral_value, time, margin_ratio);
+        risk = gate.add(ctx, risk, figures.add_on);
+        margin_ratio = figures.effective_margin_ratio;
+        figures
+    });
     let margin_requirement = gate.mul_add(ctx, debt_margin, risk, ratio_scale);
     let equity = sub_mul(ctx, collateral_value, debt_value, ratio_scale);
-    let margin_ratio = ctx.public(PublicSlot::MarginRatio);
     let collateral_ratio = ctx.public(PublicSlot::CollateralRatio);
     let scaled_equity = gate.mul(ctx, equity, ratio_scale);
     let margin_slack = sub_mul(ctx, scaled_equity, margin_ratio, margin_requirement);
@@ -256,6 +306,7 @@ pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
         margin_slack,
         collateral_slack,
         tiers,
+        limits,
         scanning_bits,
         account,
         time,
@@ -267,6 +318,79 @@ pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
         salt,
         commitment_inputs: inputs,
         digest,
+    }
+}
+
+/// The limits of risk model v2 (`docs/design.md` §2.2, §8.3): the oracle-latency hours and the
+/// margin claim's ratio, each asset's concentration, each underlying's net delta; the add-on,
+/// position limits and excesses come proven from the instrument blocks.
+fn synthesize_limits(
+    ctx: &mut Context,
+    blocks: &crate::blocks::BlockCells,
+    haircut_values: &[Cell],
+    collateral_value: Cell,
+    time: Cell,
+    margin_ratio: Cell,
+) -> LimitFigures {
+    let gate = GateChip;
+    let range = RangeChip;
+    let ratio_scale = ctx.load_constant(Fr::from(1_000_000));
+
+    // Hours: 3600 h - (time - prices_at) in [0, 3599], so h = ceil((time - prices_at) / 3600).
+    let prices_at = ctx.public(PublicSlot::PricesAt);
+    let buffer_per_hour = ctx.public(PublicSlot::BufferPerHour);
+    let seconds_per_hour = ctx.public(PublicSlot::SecondsPerHour);
+    let last_second = ctx.public(PublicSlot::LastSecondOfHour);
+    let age = gate.sub(ctx, time, prices_at);
+    let age_value = u64::from_le_bytes(ff::PrimeField::to_repr(&age.value)[..8].try_into().expect("8 bytes"));
+    let hours = ctx.load_witness(Fr::from(age_value.div_ceil(3600)));
+    range.range_check(ctx, hours, TIME_BITS);
+    let hour_seconds = gate.mul(ctx, seconds_per_hour, hours);
+    let hour_remainder = gate.sub(ctx, hour_seconds, age);
+    range.range_check(ctx, hour_remainder, HOUR_REMAINDER_BITS);
+    let rest = gate.sub(ctx, last_second, hour_remainder);
+    range.range_check(ctx, rest, HOUR_REMAINDER_BITS);
+    let effective_margin_ratio = gate.mul_add(ctx, margin_ratio, buffer_per_hour, hours);
+
+    // Concentration: max_share_a * C - CV_a * 10^6 >= 0.
+    let concentration_slacks = haircut_values
+        .iter()
+        .enumerate()
+        .map(|(a, &haircut)| {
+            let share = ctx.public(PublicSlot::MaxShare(a));
+            let allowed = gate.mul(ctx, share, collateral_value);
+            let slack = sub_mul(ctx, allowed, haircut, ratio_scale);
+            range.range_check(ctx, slack, CONCENTRATION_SLACK_BITS);
+            slack
+        })
+        .collect();
+
+    // Net deltas: limit_u - ND_u >= 0 and limit_u + ND_u >= 0.
+    let net_delta_slacks = blocks
+        .net_deltas
+        .iter()
+        .enumerate()
+        .map(|(u, &net_delta)| {
+            let limit = ctx.public(PublicSlot::NetDeltaLimit(u));
+            let below = gate.sub(ctx, limit, net_delta);
+            range.range_check(ctx, below, NET_DELTA_SLACK_BITS);
+            let above = gate.add(ctx, limit, net_delta);
+            range.range_check(ctx, above, NET_DELTA_SLACK_BITS);
+            [below, above]
+        })
+        .collect();
+
+    LimitFigures {
+        add_on: blocks.add_on.expect("blocks with limits read the add-on"),
+        hours,
+        hour_remainder,
+        effective_margin_ratio,
+        concentration_slacks,
+        net_deltas: blocks.net_deltas.clone(),
+        net_delta_slacks,
+        position_slacks: blocks.position_slacks.clone(),
+        excesses: blocks.excesses.clone(),
+        distances: blocks.distances.clone(),
     }
 }
 
@@ -400,7 +524,7 @@ mod tests {
         let w = span_witness();
         mock_honest(&w).unwrap();
         let (_, f) = built(&w);
-        let r = evaluate(&w.policy, &w.portfolio);
+        let r = evaluate(&w.policy, &w.portfolio, w.snapshot_time);
         let field = |d: &solvent_model::Decimal| field_from_bigint(&d.mantissa);
         assert_eq!(f.collateral_value.value, field(&r.collateral_value));
         assert_eq!(f.debt_value.value, field(&r.debt_value));
@@ -417,13 +541,201 @@ mod tests {
     }
 
     #[test]
+    fn honest_v2_portfolio_is_accepted_and_matches_the_model() {
+        let w = span_witness_v2();
+        mock_honest(&w).unwrap();
+        let (_, f) = built(&w);
+        let r = evaluate(&w.policy, &w.portfolio, w.snapshot_time);
+        assert!(r.all_ok());
+        let field = |d: &solvent_model::Decimal| field_from_bigint(&d.mantissa);
+        let limits = f.limits.as_ref().expect("a policy with limits");
+        assert_eq!(limits.add_on.value, field(&r.add_on));
+        assert_eq!(r.add_on.to_string(), "50");
+        assert_eq!(limits.hours.value, Fr::from(r.latency_hours));
+        assert_eq!(r.latency_hours, 1);
+        assert_eq!(limits.effective_margin_ratio.value, field(&r.effective_margin_ratio));
+        for (cell, nd) in limits.net_deltas.iter().zip(&r.net_deltas) {
+            assert_eq!(cell.value, field(nd));
+        }
+        assert_eq!(r.net_deltas[0].to_string(), "0.2");
+        for check in &r.limits.concentration {
+            assert_eq!(limits.concentration_slacks[check.index].value, field(&check.slack));
+        }
+        for check in &r.limits.positions {
+            assert_eq!(limits.position_slacks[check.index].value, field(&check.slack));
+        }
+        assert_eq!(f.margin_requirement.value, field(&r.margin_requirement));
+        assert_eq!(f.margin_slack.value, field(&r.margin_excess));
+        assert_eq!(f.digest.value, w.public_inputs().portfolio_commitment);
+    }
+
+    /// The v2 SPAN witness with other positions (PERP, call) and balances (USDC, BTC).
+    fn v2_witness(balances: &str, positions: &str) -> Witness {
+        let policy = Policy::from_json(SPAN_POLICY_V2).unwrap();
+        let text = portfolio_json(balances, r#""USDC": "10000""#, positions);
+        witness(policy.clone(), Portfolio::from_json(&text, &policy).unwrap().0)
+    }
+
+    const LIMITS_GATE: &str = "blocks: limits";
+    const SPAN_BALANCES: &str = r#""USDC": "50000", "BTC": "6""#;
+
+    #[test]
+    fn a_position_at_its_limit_is_accepted_and_one_unit_over_is_rejected_by_the_limits_gate() {
+        // BTC-C-25000 is limited to 3 contracts (either side); with 3.00000001 its slack's running
+        // sum does not end in 0.
+        for (position, holds) in [("-3", true), ("3", true), ("-3.00000001", false), ("3.00000001", false)] {
+            let w = v2_witness(SPAN_BALANCES, &format!(r#""BTC-PERP": "1", "BTC-C-25000": "{position}""#));
+            let report = evaluate(&w.policy, &w.portfolio, w.snapshot_time);
+            assert_eq!(report.limits.ok(), holds, "{position}");
+            assert!(report.margin_ok && report.collateral_ok);
+            match holds {
+                true => mock_honest(&w).unwrap(),
+                false => assert_failure(mock_honest(&w), LIMITS_GATE),
+            }
+        }
+        // A cheating prover claiming a slack of 0 for the honest position: the gate's v = L - m.
+        let w = span_witness_v2();
+        let (_, f) = built(&w);
+        let slack = f.limits.unwrap().position_slacks[1];
+        assert_failure(forged(&w, &[(slack, Fr::ZERO)]), LIMITS_GATE);
+    }
+
+    #[test]
+    fn an_understated_add_on_is_rejected_by_the_limits_gate() {
+        // BTC-PERP holds 1 over a threshold of 0.5: e = 0.5, n = 0.5.
+        let w = span_witness_v2();
+        let (_, f) = built(&w);
+        let limits = f.limits.unwrap();
+        let (excess, distance) = (limits.excesses[0], limits.distances[0]);
+        assert_eq!(excess.value, Fr::from(50_000_000));
+        assert_failure(forged(&w, &[(excess, Fr::ZERO)]), LIMITS_GATE);
+        // e = 0 with n = t - m = -0.5 (2e - n = m - t holds, e (n - e) = 0): n's running sum
+        // does not end in 0.
+        let sums = crate::range::running_sums(-Fr::from(50_000_000), crate::layout::AMOUNT_BYTES);
+        let mut cells: HashMap<usize, Fr> = sums.into_iter().enumerate().map(|(j, z)| (distance.index + j, z)).collect();
+        cells.insert(excess.index, Fr::ZERO);
+        assert_failure(mock_forged(&w, cells, None), LIMITS_GATE);
+        // The add-on read from the lanes understated: the readout's accumulation.
+        assert_failure(forged(&w, &[(limits.add_on, Fr::ZERO)]), "blocks: accumulate");
+    }
+
+    #[test]
+    fn a_concentration_at_its_cap_is_accepted_and_one_unit_over_is_rejected() {
+        // USDC (weight 1) capped at 0.5 of C: with BTC's CV = 100000, USDC 100000 is the cap.
+        for (usdc, holds) in [("100000", true), ("100000.00000001", false)] {
+            let w = v2_witness(&format!(r#""USDC": "{usdc}", "BTC": "6""#), r#""BTC-PERP": "1""#);
+            let report = evaluate(&w.policy, &w.portfolio, w.snapshot_time);
+            assert_eq!(report.limits.concentration[0].ok, holds, "{usdc}");
+            assert!(report.limits.concentration[1].ok && report.margin_ok && report.collateral_ok);
+            match holds {
+                true => mock_honest(&w).unwrap(),
+                false => assert_range_failure(mock_honest(&w)),
+            }
+        }
+        let w = span_witness_v2();
+        let (_, f) = built(&w);
+        let slack = f.limits.unwrap().concentration_slacks[0];
+        assert_failure(forged(&w, &[(slack, slack.value + Fr::ONE)]), MAIN_GATE);
+    }
+
+    #[test]
+    fn a_net_delta_at_its_limit_is_accepted_and_one_unit_over_is_rejected_in_each_sign() {
+        // BTC's net delta limit is 5: PERP delta 1, call delta 0.4 (the call at 0 here).
+        for (perp, holds) in [("5", true), ("-5", true), ("5.00000001", false), ("-5.00000001", false)] {
+            let policy = Policy::from_json(&SPAN_POLICY_V2.replace(r#""max_abs_position": "10""#, r#""max_abs_position": "100""#)).unwrap();
+            let text = portfolio_json(SPAN_BALANCES, r#""USDC": "10000""#, &format!(r#""BTC-PERP": "{perp}""#));
+            let w = witness(policy.clone(), Portfolio::from_json(&text, &policy).unwrap().0);
+            let report = evaluate(&w.policy, &w.portfolio, w.snapshot_time);
+            assert_eq!(report.limits.ok(), holds, "{perp}");
+            assert!(report.margin_ok && report.collateral_ok, "{perp}");
+            match holds {
+                true => mock_honest(&w).unwrap(),
+                false => assert_range_failure(mock_honest(&w)),
+            }
+        }
+        // A net delta read other than its lanes' total.
+        let w = span_witness_v2();
+        let (_, f) = built(&w);
+        let net_delta = f.limits.unwrap().net_deltas[0];
+        assert_failure(forged(&w, &[(net_delta, Fr::ZERO)]), "blocks: accumulate");
+    }
+
+    #[test]
+    fn understated_latency_hours_are_rejected_by_their_range_checks() {
+        // prices_at 90, snapshot 150: one started hour. Claiming 0 makes the remainder negative.
+        let w = span_witness_v2();
+        let (_, f) = built(&w);
+        let limits = f.limits.unwrap();
+        assert_eq!(limits.hours.value, Fr::ONE);
+        assert_range_failure(forged(&w, &[(limits.hours, Fr::ZERO)]));
+        // And a ratio other than margin_ratio + buffer * hours: the main gate.
+        let ratio = limits.effective_margin_ratio;
+        assert_failure(forged(&w, &[(ratio, Fr::from(1_500_000))]), MAIN_GATE);
+        // One hour more than needed is refused too (the remainder is at most 3599).
+        assert_range_failure(forged(&w, &[(limits.hours, Fr::from(2))]));
+    }
+
+    #[test]
+    fn the_latency_buffer_counts_started_hours() {
+        let mut w = span_witness_v2();
+        w.policy.expires_at = 10_000;
+        for (time, hours) in [(100, 1), (90 + 3600, 1), (90 + 3601, 2), (199, 1)] {
+            w.snapshot_time = time;
+            let report = evaluate(&w.policy, &w.portfolio, time);
+            assert_eq!(report.latency_hours, hours, "{time}");
+            mock_honest(&w).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_changed_v2_public_value_is_rejected_where_the_circuit_reads_it() {
+        // prices_at changed after the policy was committed, a cap, a limit in lane 1, a delta.
+        let w = span_witness_v2();
+        let circuit = AttestationCircuit::new(&w);
+        let dims = circuit.dims();
+        let shape = w.shape();
+        let regions = Regions::new(shape, dims);
+        let (delta_row, delta_lane) = dims.delta_slot(shape.scenarios, 0);
+        let cases = [
+            (0, PublicSlot::PricesAt.row(&shape), LOAD),
+            (0, PublicSlot::BufferPerHour.row(&shape), LOAD),
+            (0, PublicSlot::MaxShare(0).row(&shape), LOAD),
+            (0, PublicSlot::NetDeltaLimit(0).row(&shape), LOAD),
+            (1, regions.block_row(1, 0), LIMITS_GATE),
+            (1, regions.block_row(0, dims.add_on_row.unwrap()), LIMITS_GATE),
+            (0, regions.block_row(0, dims.add_on_row.unwrap()), "blocks: accumulate"),
+            (delta_lane, regions.block_row(0, delta_row), "blocks: accumulate"),
+        ];
+        for (lane, row, gate) in cases {
+            let mut public = circuit.public_columns().to_vec();
+            public[lane][row] += Fr::ONE;
+            assert_failure(mock(&circuit, public), gate);
+        }
+    }
+
+    #[test]
+    fn a_v1_policy_keeps_the_v1_circuit_and_a_v2_policy_without_limits_means_the_same() {
+        let v1 = span_witness();
+        assert_eq!(v1.shape().limits, None);
+        let bare = Policy::from_json(&SPAN_POLICY.replace("policy/v1", "policy/v2")).unwrap();
+        assert_eq!(bare, v1.policy);
+        assert!(v1_shape_is_unchanged(&v1));
+    }
+
+    /// The v1 layout: lanes and rows as before risk model v2.
+    fn v1_shape_is_unchanged(w: &Witness) -> bool {
+        let dims = Dims::for_shape(w.shape());
+        dims.add_on_row.is_none() && dims.block_height == crate::layout::MIN_BLOCK_HEIGHT
+    }
+
+    #[test]
     fn collateral_claim_with_equality_is_accepted_and_one_unit_short_is_rejected() {
         // C = 12500 (USDC at weight 1) and 1.25 * D with D = 10000: equality.
         let equal = collateral_witness("12500", "10000");
-        assert!(evaluate(&equal.policy, &equal.portfolio).collateral_ok);
+        assert!(evaluate(&equal.policy, &equal.portfolio, equal.snapshot_time).collateral_ok);
         mock_honest(&equal).unwrap();
         let short = collateral_witness("12499.99999999", "10000");
-        let report = evaluate(&short.policy, &short.portfolio);
+        let report = evaluate(&short.policy, &short.portfolio, short.snapshot_time);
         assert!(!report.collateral_ok && report.margin_ok);
         assert_range_failure(mock_honest(&short));
     }
@@ -439,11 +751,11 @@ mod tests {
             witness(policy.clone(), Portfolio::from_json(&p, &policy).unwrap().0)
         };
         let equal = make("115000");
-        let report = evaluate(&equal.policy, &equal.portfolio);
+        let report = evaluate(&equal.policy, &equal.portfolio, equal.snapshot_time);
         assert!(report.margin_ok && report.margin_excess.mantissa == BigInt::from(0));
         mock_honest(&equal).unwrap();
         let short = make("114999.99999999");
-        let report = evaluate(&short.policy, &short.portfolio);
+        let report = evaluate(&short.policy, &short.portfolio, short.snapshot_time);
         assert!(!report.margin_ok && report.collateral_ok);
         assert_range_failure(mock_honest(&short));
     }

@@ -9,6 +9,13 @@
 //! 1..=B  z_1..z_8, 0        q_i (copies)      acc = acc[-H] + q_i * loss_i,s       loss_i,s, s = (j - 1) W + l
 //! ```
 //!
+//! With the limits of risk model v2 (two lanes), lane 1 of row 0 holds the position limit `L_i`,
+//! rows `B+1..A` hold each instrument's delta in the slot of its underlying `u` (row
+//! `B + 1 + u div 2`, lane `u mod 2`), and the add-on row `A` holds the rate `rho_i` (lane 0, with
+//! factor `e_i`) and the threshold `t_i` (lane 1). Lane 1 of rows 0 and `A` also accumulates
+//! (`s_i L_i`, `e_i t_i`): sums nothing reads. `a_4` and `a_5` hold, from row 0, the running sums
+//! of `L_i - |q_i|` and `n_i = | |q_i| - t_i |` (see [`LimitsGate`]).
+//!
 //! The sign row proves `s_i (s_i + q_i) = 0` and `|q_i| = q_i + 2 s_i` with `|q_i| < 2^64`
 //! (its running sum), so `s_i = max(0, -q_i)` and `|q_i| < 2^64`. The accumulations start from
 //! the header's lanes, which the header's gate holds at 0. After the last instrument, lane `l`
@@ -17,8 +24,9 @@
 //! subtracts `a_1` there: `a_1` is the total exactly when the lane reaches 0, which the trailer's
 //! gate (the header's) requires.
 
-use crate::context::{Cell, Context, Switch};
-use crate::layout::{Dims, AMOUNT_BYTES, FIRST_LANE, MAIN};
+use crate::context::{field_from_i128, Cell, Context, Switch};
+use crate::encoding::{limits, NO_POSITION_LIMIT};
+use crate::layout::{Dims, AMOUNT_BYTES, FIRST_LANE, LIMIT_RANGES, MAIN};
 use crate::public::block_value;
 use ff::{Field, PrimeField};
 use halo2_proofs::{
@@ -81,6 +89,51 @@ impl BlockConfig {
     }
 }
 
+/// The gate of the limits of risk model v2 on an instrument block's row 0.
+#[derive(Clone, Debug)]
+pub struct LimitsGate {
+    /// The add-on row `A`.
+    pub add_on_row: usize,
+}
+
+impl BlockConfig {
+    /// Creates the gate of the limits on row 0 of every block (`q_sign`): with `m = a_0` (the
+    /// proven `|q_i|`), `L = lane_1`, `e = a_1[A]`, `t = lane_1[A]`, `v = a_4` and `n = a_5` (each the
+    /// start of an 8-byte running sum whose row 8 is 0):
+    /// `v = L - m` (so `|q_i| <= L_i`), and `2e - n = m - t`, `e (n - e) = 0` (so
+    /// `e = max(0, m - t)`, `n = |m - t|`).
+    pub fn configure_limits(
+        meta: &mut ConstraintSystem<Fr>,
+        blocks: &BlockConfig,
+        range: Column<Advice>,
+        main: Column<Advice>,
+        ranges: [Column<Advice>; 2],
+        lane_1: Column<Instance>,
+        add_on_row: usize,
+    ) -> LimitsGate {
+        let add_on = Rotation(i32::try_from(add_on_row).expect("block rows fit i32"));
+        let end = Rotation(i32::try_from(AMOUNT_BYTES).expect("bytes fit i32"));
+        // v - (L - m) = 0;  2e - n - m + t = 0;  e (n - e) = 0;  v[+8] = 0;  n[+8] = 0
+        meta.create_gate("blocks: limits", |meta| {
+            let q = meta.query_selector(blocks.q_sign);
+            let magnitude = meta.query_advice(range, Rotation::cur());
+            let limit = meta.query_instance(lane_1, Rotation::cur());
+            let excess = meta.query_advice(main, add_on);
+            let threshold = meta.query_instance(lane_1, add_on);
+            let [slack, distance] = ranges.map(|c| meta.query_advice(c, Rotation::cur()));
+            let [slack_end, distance_end] = ranges.map(|c| meta.query_advice(c, end));
+            vec![
+                q.clone() * (slack - limit + magnitude.clone()),
+                q.clone() * (excess.clone() * Fr::from(2) - distance.clone() - magnitude + threshold),
+                q.clone() * excess.clone() * (distance - excess),
+                q.clone() * slack_end,
+                q * distance_end,
+            ]
+        });
+        LimitsGate { add_on_row }
+    }
+}
+
 /// The cells the rest of the circuit uses.
 #[derive(Clone, Debug)]
 pub struct BlockCells {
@@ -94,6 +147,16 @@ pub struct BlockCells {
     pub scenario_losses: Vec<Cell>,
     /// `SOM`, read into the main column.
     pub short_option_minimum: Cell,
+    /// With limits: the add-on `sum_i e_i rho_i`, read into the main column.
+    pub add_on: Option<Cell>,
+    /// With limits: the net delta of each underlying, read into the main column.
+    pub net_deltas: Vec<Cell>,
+    /// With limits: `L_i - |q_i|` per instrument (`a_4`, row 0).
+    pub position_slacks: Vec<Cell>,
+    /// With limits: `e_i = max(0, |q_i| - t_i)` per instrument (`a_1`, row `A`).
+    pub excesses: Vec<Cell>,
+    /// With limits: `n_i = | |q_i| - t_i |` per instrument (`a_5`, row 0).
+    pub distances: Vec<Cell>,
 }
 
 /// The instrument blocks.
@@ -112,33 +175,56 @@ impl BlockInstructions for BlockChip {
         let regions = ctx.regions().clone();
         let dims: Dims = regions.dims;
         let scenarios = policy.scenarios.len();
-        let rows = dims.scenario_rows(scenarios);
+        let rows = dims.last_sum_row(scenarios);
+        let underlyings = regions.shape.underlyings();
+        let zero = ctx.load_constant(Fr::ZERO);
+        let mut cells = BlockCells {
+            positions: vec![],
+            shorts: vec![],
+            magnitudes: vec![],
+            scenario_losses: vec![zero; scenarios],
+            short_option_minimum: zero,
+            add_on: dims.add_on_row.map(|_| zero),
+            net_deltas: vec![zero; underlyings],
+            position_slacks: vec![],
+            excesses: vec![],
+            distances: vec![],
+        };
         if positions.is_empty() {
-            let zero = ctx.load_constant(Fr::ZERO);
-            return BlockCells {
-                positions: vec![],
-                shorts: vec![],
-                magnitudes: vec![],
-                scenario_losses: vec![zero; scenarios],
-                short_option_minimum: zero,
-            };
+            return cells;
         }
         let mut acc = vec![vec![Fr::ZERO; dims.lanes]; rows + 1];
-        let zero = ctx.load_constant(Fr::ZERO);
-        let mut cells =
-            BlockCells { positions: vec![], shorts: vec![], magnitudes: vec![], scenario_losses: vec![], short_option_minimum: zero };
         for (i, &q) in positions.iter().enumerate() {
-            let short = crate::context::field_from_i128(q.min(0).abs());
-            let position = crate::context::field_from_i128(q);
+            let short = field_from_i128(q.min(0).abs());
+            let position = field_from_i128(q);
             let head = regions.block_row(i, 0);
             cells.magnitudes.push(ctx.running_sum_at(head, Fr::from_u128(q.unsigned_abs()), AMOUNT_BYTES));
             cells.shorts.push(ctx.assign_at(MAIN, head, short));
             ctx.switch(Switch::Sign, head);
+            // With limits: the excess over the add-on threshold (the add-on row's factor) and the
+            // running sums of the position limit's slack and of the distance to the threshold.
+            let excess = dims.add_on_row.map(|_| {
+                let limit = limits::position_limit(policy, i);
+                let threshold = policy.instruments[i].limits.large_position.map_or(NO_POSITION_LIMIT, |lp| lp.threshold);
+                let distance = Fr::from_u128((q.abs() - threshold).unsigned_abs());
+                let slack = limit - Fr::from_u128(q.unsigned_abs());
+                cells.position_slacks.push(ctx.running_sum_in(LIMIT_RANGES[0], head, slack, AMOUNT_BYTES));
+                cells.distances.push(ctx.running_sum_in(LIMIT_RANGES[1], head, distance, AMOUNT_BYTES));
+                field_from_i128((q.abs() - threshold).max(0))
+            });
             let mut canonical = None;
             for (j, sums) in acc.iter_mut().enumerate() {
                 let row = regions.block_row(i, j);
-                let factor = if j == 0 { short } else { position };
-                if j >= 1 {
+                let factor = match (j, excess) {
+                    (0, _) => short,
+                    (j, Some(e)) if Some(j) == dims.add_on_row => {
+                        let cell = ctx.assign_at(MAIN, row, e);
+                        cells.excesses.push(cell);
+                        cell.value
+                    }
+                    _ => position,
+                };
+                if j >= 1 && Some(j) != dims.add_on_row {
                     let cell = ctx.assign_at(MAIN, row, position);
                     match canonical {
                         None => canonical = Some(cell),
@@ -176,6 +262,15 @@ impl BlockInstructions for BlockChip {
         }
         cells.short_option_minimum = read[0][0];
         cells.scenario_losses = (0..scenarios).map(|s| read[s % dims.lanes][1 + s / dims.lanes]).collect();
+        if let Some(add_on_row) = dims.add_on_row {
+            cells.add_on = Some(read[0][add_on_row]);
+            cells.net_deltas = (0..underlyings)
+                .map(|u| {
+                    let (j, lane) = dims.delta_slot(scenarios, u);
+                    read[lane][j]
+                })
+                .collect();
+        }
         cells
     }
 }

@@ -240,6 +240,16 @@ impl Context {
         first.expect("at least one row")
     }
 
+    /// Writes the running sum of `value` over `bytes` bytes into advice column `column` from
+    /// `row` (`bytes + 1` rows) and returns its first cell. Nothing is switched on: the column's
+    /// lookup shares the rows of a running sum in the range column, and a gate requires the last
+    /// row to be 0.
+    pub fn running_sum_in(&mut self, column: usize, row: usize, value: Fr, bytes: usize) -> Cell {
+        let sums = crate::range::running_sums(value, bytes);
+        let cells: Vec<Cell> = sums.iter().enumerate().map(|(j, z)| self.assign_at(column, row + j, *z)).collect();
+        cells[0]
+    }
+
     /// Number of cells.
     pub fn len(&self) -> usize {
         self.cells.len()

@@ -20,6 +20,12 @@ pub const PORTFOLIO_DOMAIN: &str = "solvent/portfolio/v2";
 pub const NAMES_DOMAIN: &str = "solvent/names/v2";
 /// The bound that stands for an unbounded (`null`) last tier, at 8 fractional digits.
 pub const UNBOUNDED_UP_TO: i128 = 1 << 100;
+/// The position limit or add-on threshold that stands for none, at 8 fractional digits
+/// (`2^64 - 1`: every position's magnitude is below it).
+pub const NO_POSITION_LIMIT: i128 = (1 << 64) - 1;
+/// Bits of the net delta limit that stands for none, at 16 fractional digits (`2^160`: every
+/// net delta's magnitude is below `2^144`).
+pub const NO_NET_DELTA_LIMIT_BITS: u64 = 160;
 /// Bytes of randomness in a portfolio commitment's salt.
 pub const SALT_BYTES: usize = 31;
 /// Bits between the values packed into one element (each value's magnitude is below `2^64`).
@@ -38,9 +44,17 @@ pub struct Shape {
     pub instruments: usize,
     /// Number of scenarios.
     pub scenarios: usize,
+    /// The limits of risk model v2: `None` for the circuit of v1 (a policy without limits),
+    /// else the number of underlyings.
+    pub limits: Option<usize>,
 }
 
 impl Shape {
+    /// A shape of the circuit of risk model v1 (no limits).
+    pub const fn v1(assets: usize, tiers: usize, instruments: usize, scenarios: usize) -> Shape {
+        Shape { assets, tiers, instruments, scenarios, limits: None }
+    }
+
     /// The shape of `policy`.
     pub fn of(policy: &Policy) -> Shape {
         Shape {
@@ -48,20 +62,32 @@ impl Shape {
             tiers: policy.max_tiers(),
             instruments: policy.instruments.len(),
             scenarios: policy.scenarios.len(),
+            limits: policy.has_limits().then_some(policy.underlyings.len()),
         }
     }
 
-    /// The shape as one field element: `A + T * 2^32 + I * 2^64 + S * 2^96`.
+    /// Underlyings (0 without limits).
+    pub fn underlyings(&self) -> usize {
+        self.limits.unwrap_or(0)
+    }
+
+    /// The shape as one field element: `A + T * 2^32 + I * 2^64 + S * 2^96 + X * 2^128`, with
+    /// `X = 0` without limits and `1 + U` with them.
     pub fn to_field(&self) -> Fr {
         let word =
             self.assets as u128 + ((self.tiers as u128) << 32) + ((self.instruments as u128) << 64) + ((self.scenarios as u128) << 96);
-        Fr::from_u128(word)
+        let limits = self.limits.map_or(0, |u| 1 + u as u64);
+        Fr::from_u128(word) + Fr::from(limits) * Fr::from_u128(1 << 64).square()
     }
 }
 
 impl std::fmt::Display for Shape {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}a{}t{}i{}s", self.assets, self.tiers, self.instruments, self.scenarios)
+        write!(f, "{}a{}t{}i{}s", self.assets, self.tiers, self.instruments, self.scenarios)?;
+        match self.limits {
+            Some(u) => write!(f, "{u}u"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -102,6 +128,51 @@ pub fn pack(values: &[i128]) -> Vec<Fr> {
     values.chunks(PACKED).map(|chunk| chunk.iter().rev().fold(Fr::ZERO, |acc, v| acc * shift + field_from_i128(*v))).collect()
 }
 
+/// The limits of risk model v2 as the circuit reads them, none standing for a bound that always
+/// holds (`docs/design.md` §6.1).
+pub mod limits {
+    use super::*;
+    use solvent_model::RATIO_SCALE;
+
+    /// An instrument's position limit (8 digits).
+    pub fn position_limit(policy: &Policy, i: usize) -> Fr {
+        field_from_i128(policy.instruments[i].limits.max_abs_position.unwrap_or(NO_POSITION_LIMIT))
+    }
+
+    /// An instrument's add-on threshold (8 digits).
+    pub fn threshold(policy: &Policy, i: usize) -> Fr {
+        field_from_i128(policy.instruments[i].limits.large_position.map_or(NO_POSITION_LIMIT, |lp| lp.threshold))
+    }
+
+    /// An instrument's add-on rate (8 digits; 0 without an add-on).
+    pub fn rate(policy: &Policy, i: usize) -> Fr {
+        field_from_i128(policy.instruments[i].limits.large_position.map_or(0, |lp| lp.rate))
+    }
+
+    /// An asset's concentration cap (6 digits; none is 1).
+    pub fn max_share(policy: &Policy, a: usize) -> Fr {
+        field_from_i128(policy.assets[a].max_share.unwrap_or(RATIO_SCALE))
+    }
+
+    /// An underlying's net delta limit at 16 digits (none is `2^160`).
+    pub fn net_delta_limit(policy: &Policy, u: usize) -> Fr {
+        match policy.underlyings[u].max_net_delta {
+            Some(limit) => field_from_i128(limit * solvent_model::AMOUNT_SCALE),
+            None => Fr::from(2).pow([NO_NET_DELTA_LIMIT_BITS]),
+        }
+    }
+
+    /// The oracle's `prices_at` (`effective_at` without an oracle).
+    pub fn prices_at(policy: &Policy) -> Fr {
+        Fr::from(policy.oracle.map_or(policy.effective_at, |o| o.prices_at))
+    }
+
+    /// The buffer per hour (6 digits; 0 without an oracle).
+    pub fn buffer_per_hour(policy: &Policy) -> Fr {
+        field_from_i128(policy.oracle.map_or(0, |o| o.buffer_per_hour))
+    }
+}
+
 /// The tier bounds and weights of an asset padded to `tiers`, bounds with `null` as
 /// [`UNBOUNDED_UP_TO`].
 pub fn padded_tiers(policy: &Policy, asset: usize, tiers: usize) -> Vec<(i128, i128)> {
@@ -120,6 +191,7 @@ pub fn names_digest(policy: &Policy) -> Fr {
         .chain(policy.scenarios.iter().map(String::as_str))
         .chain(policy.assets.iter().map(|a| a.id.as_str()))
         .chain(policy.instruments.iter().map(|i| i.id.as_str()))
+        .chain(policy.underlyings.iter().map(|u| u.id.as_str()))
         .map(name_to_field)
         .collect();
     sponge([name_to_field(NAMES_DOMAIN), Fr::from(names.len() as u64), Fr::ZERO], &names)

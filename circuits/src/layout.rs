@@ -49,6 +49,14 @@ pub const AMOUNT_BYTES: usize = 8;
 pub const MIN_BLOCK_HEIGHT: usize = AMOUNT_BYTES + 1;
 /// The lane counts the layout chooses from.
 pub const LANE_CHOICES: [usize; 3] = [1, 2, 4];
+/// The lanes of a circuit with limits.
+pub const LIMITS_LANES: usize = 2;
+/// With limits: the running sums of `L_i - |q_i|` and `| |q_i| - t_i |` in an instrument block.
+pub const LIMIT_RANGES: [usize; 2] = [4, 5];
+/// The lookup of the position limits' running sums (`a_4`).
+pub const POSITION_LIMIT_LOOKUP: &str = "range: position limit byte";
+/// The lookup of the add-on splits' running sums (`a_5`).
+pub const ADD_ON_LOOKUP: &str = "range: add-on byte";
 
 /// The dimensions of a shape's circuit: the configuration's parameters and `k`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -59,11 +67,14 @@ pub struct Dims {
     pub block_height: usize,
     /// `log2` of the number of rows.
     pub k: u32,
+    /// With the limits of risk model v2: the block row `A` of the add-on (after the scenario
+    /// rows and the delta rows); `None` without limits.
+    pub add_on_row: Option<usize>,
 }
 
 impl Default for Dims {
     fn default() -> Self {
-        Dims { lanes: 1, block_height: MIN_BLOCK_HEIGHT, k: 0 }
+        Dims { lanes: 1, block_height: MIN_BLOCK_HEIGHT, k: 0, add_on_row: None }
     }
 }
 
@@ -73,10 +84,22 @@ impl Dims {
         scenarios.div_ceil(self.lanes)
     }
 
+    /// The last block row that accumulates: `B`, or the add-on row with limits.
+    pub fn last_sum_row(&self, scenarios: usize) -> usize {
+        self.add_on_row.unwrap_or_else(|| self.scenario_rows(scenarios))
+    }
+
+    /// The block row and lane of underlying `u`'s delta (with limits).
+    pub fn delta_slot(&self, scenarios: usize, u: usize) -> (usize, usize) {
+        (self.scenario_rows(scenarios) + 1 + u / self.lanes, u % self.lanes)
+    }
+
     /// The dimensions with `lanes` lanes (and `k` not yet known).
     pub fn with_lanes(shape: Shape, lanes: usize) -> Dims {
-        let block_height = (shape.scenarios.div_ceil(lanes) + 1).max(MIN_BLOCK_HEIGHT);
-        Dims { lanes, block_height, k: 0 }
+        let scenario_rows = shape.scenarios.div_ceil(lanes);
+        let add_on_row = shape.limits.map(|underlyings| scenario_rows + underlyings.div_ceil(lanes) + 1);
+        let block_height = (add_on_row.unwrap_or(scenario_rows) + 1).max(MIN_BLOCK_HEIGHT);
+        Dims { lanes, block_height, k: 0, add_on_row }
     }
 
     /// The dimensions of `shape`'s circuit: the smallest `k`, then the fewest lanes. Computed
@@ -89,7 +112,10 @@ impl Dims {
         }
         let probe = Dims::with_lanes(shape, 1);
         let main_rows = crate::attestation::main_region_rows(shape, probe);
-        let dims = LANE_CHOICES
+        // With limits, lane 1 holds each instrument's position limit and add-on threshold, and
+        // a_4, a_5 (free with two lanes) their running sums.
+        let choices: &[usize] = if shape.limits.is_some() { &[LIMITS_LANES] } else { &LANE_CHOICES };
+        let dims = choices
             .iter()
             .map(|&lanes| {
                 let mut dims = Dims::with_lanes(shape, lanes);
@@ -185,6 +211,8 @@ pub struct SolventConfig {
     pub range: RangeConfig,
     /// The instrument blocks.
     pub blocks: BlockConfig,
+    /// With limits, the gate of their instrument block rows.
+    pub limits: Option<crate::blocks::LimitsGate>,
     /// Poseidon.
     pub poseidon: PoseidonConfig,
 }
@@ -212,6 +240,12 @@ impl SolventConfig {
         let range = RangeConfig::configure(meta, advice[RANGE]);
         let lane_columns: Vec<Column<Advice>> = (0..dims.lanes).map(|l| advice[FIRST_LANE + l]).collect();
         let blocks = BlockConfig::configure(meta, advice[RANGE], advice[MAIN], &lane_columns, &lanes, dims.block_height);
+        let limits = dims.add_on_row.map(|add_on_row| {
+            let ranges = LIMIT_RANGES.map(|c| advice[c]);
+            range.configure_lookup(meta, ranges[0], POSITION_LIMIT_LOOKUP);
+            range.configure_lookup(meta, ranges[1], ADD_ON_LOOKUP);
+            BlockConfig::configure_limits(meta, &blocks, advice[RANGE], advice[MAIN], ranges, lanes[1], add_on_row)
+        });
         // The sponge's row constants: constant `j` is in lane `2 - j` when there is one (the lanes
         // are free in the sponge rows), else in a fixed column.
         let f: [Column<Any>; 3] =
@@ -220,7 +254,7 @@ impl SolventConfig {
         // Degree 5 (the range lookup's); set explicitly because halo2-axiom caps the computed
         // degree by the MAX_DEGREE environment variable.
         meta.set_minimum_degree(5);
-        SolventConfig { advice, lanes, q_load, main, range, blocks, poseidon }
+        SolventConfig { advice, lanes, q_load, main, range, blocks, limits, poseidon }
     }
 
     fn selector(&self, switch: Switch) -> Selector {
@@ -318,7 +352,7 @@ mod tests {
 
     #[test]
     fn more_lanes_shorten_blocks_down_to_the_running_sum() {
-        let shape = Shape { assets: 1, tiers: 1, instruments: 10, scenarios: 32 };
+        let shape = Shape::v1(1, 1, 10, 32);
         assert_eq!(Dims::with_lanes(shape, 1).block_height, 33);
         assert_eq!(Dims::with_lanes(shape, 2).block_height, 17);
         assert_eq!(Dims::with_lanes(shape, 4).block_height, MIN_BLOCK_HEIGHT);

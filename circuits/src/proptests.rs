@@ -2,7 +2,7 @@
 //! shapes, including each claim holding with equality and failing by one unit.
 
 use crate::context::field_from_bigint;
-use crate::testing::{built, mock_honest, portfolio_json, witness};
+use crate::testing::{built, mock_honest, portfolio_json, witness, SNAPSHOT_TIME};
 use proptest::prelude::*;
 use solvent_model::{evaluate, Policy, Portfolio};
 
@@ -99,7 +99,7 @@ proptest! {
     fn circuit_figures_and_verdict_match_the_model(case in case()) {
         let policy = Policy::from_json(&case.policy).unwrap();
         let (portfolio, _) = Portfolio::from_json(&case.portfolio, &policy).unwrap();
-        let report = evaluate(&policy, &portfolio);
+        let report = evaluate(&policy, &portfolio, SNAPSHOT_TIME);
         let w = witness(policy, portfolio);
         let (_, f) = built(&w);
         let field = |d: &solvent_model::Decimal| field_from_bigint(&d.mantissa);
@@ -131,7 +131,7 @@ proptest! {
         for (balance, holds) in [(equal_balance, true), (equal_balance - 1, false)] {
             let text = portfolio_json(&format!(r#""X": "{}""#, solvent_model::Decimal::new(balance, 8)), &format!(r#""X": "{units}""#), "");
             let (portfolio, _) = Portfolio::from_json(&text, &policy).unwrap();
-            prop_assert_eq!(evaluate(&policy, &portfolio).collateral_ok, holds);
+            prop_assert_eq!(evaluate(&policy, &portfolio, SNAPSHOT_TIME).collateral_ok, holds);
             prop_assert_eq!(mock_honest(&witness(policy.clone(), portfolio)).is_ok(), holds);
         }
     }
@@ -152,7 +152,146 @@ proptest! {
                 "",
             );
             let (portfolio, _) = Portfolio::from_json(&text, &policy).unwrap();
-            prop_assert_eq!(evaluate(&policy, &portfolio).margin_ok, holds);
+            prop_assert_eq!(evaluate(&policy, &portfolio, SNAPSHOT_TIME).margin_ok, holds);
+            prop_assert_eq!(mock_honest(&witness(policy.clone(), portfolio)).is_ok(), holds);
+        }
+    }
+}
+
+/// An instrument's limits in a case: its underlying, delta, position limit and add-on
+/// (threshold, rate), at 8 digits.
+type InstrumentCase = (Option<usize>, i64, Option<i64>, Option<(i64, i64)>);
+
+/// The limits of risk model v2 a case's policy gets: per asset a concentration cap, per
+/// instrument an underlying, a delta, a position limit and an add-on, the underlyings' net delta
+/// limits and the oracle.
+#[derive(Debug, Clone)]
+struct Limits {
+    shares: Vec<Option<i64>>,
+    instruments: Vec<InstrumentCase>,
+    underlyings: Vec<Option<i64>>,
+    oracle: Option<(u64, i64)>,
+}
+
+fn limits() -> impl Strategy<Value = Limits> {
+    (
+        prop::collection::vec(prop::option::of(0i64..=1_000_000), 3),
+        prop::collection::vec(
+            (
+                prop::option::of(0usize..2),
+                -200_000_000i64..200_000_000,
+                prop::option::of(0i64..20_000_000_000),
+                prop::option::of((0i64..20_000_000_000, 0i64..100_000_000_000)),
+            ),
+            3,
+        ),
+        prop::collection::vec(prop::option::of(0i64..2_000_000_000), 2),
+        prop::option::of((0u64..=100, 0i64..50_000)),
+    )
+        .prop_map(|(shares, instruments, underlyings, oracle)| Limits { shares, instruments, underlyings, oracle })
+}
+
+/// `policy` with `limits` (as many as it has assets and instruments).
+fn with_limits(mut policy: Policy, limits: &Limits) -> Policy {
+    use solvent_model::{LargePosition, Oracle, Underlying};
+    for (asset, share) in policy.assets.iter_mut().zip(&limits.shares) {
+        asset.max_share = share.map(i128::from);
+    }
+    policy.underlyings = limits
+        .underlyings
+        .iter()
+        .enumerate()
+        .map(|(u, max)| Underlying { id: format!("U{u}"), max_net_delta: max.map(i128::from) })
+        .collect();
+    for (inst, (underlying, delta, max, large)) in policy.instruments.iter_mut().zip(&limits.instruments) {
+        inst.limits.underlying = *underlying;
+        inst.limits.delta = if underlying.is_some() { i128::from(*delta) } else { 0 };
+        inst.limits.max_abs_position = max.map(i128::from);
+        inst.limits.large_position = large.map(|(threshold, rate)| LargePosition { threshold: threshold.into(), rate: rate.into() });
+    }
+    policy.oracle = limits.oracle.map(|(prices_at, buffer)| Oracle { prices_at, buffer_per_hour: buffer.into() });
+    policy
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn circuit_limits_and_verdict_match_the_model(case in case(), limits in limits()) {
+        let policy = with_limits(Policy::from_json(&case.policy).unwrap(), &limits);
+        prop_assert!(policy.has_limits());
+        let (portfolio, _) = Portfolio::from_json(&case.portfolio, &policy).unwrap();
+        let report = evaluate(&policy, &portfolio, SNAPSHOT_TIME);
+        let w = witness(policy, portfolio);
+        let (_, f) = built(&w);
+        let field = |d: &solvent_model::Decimal| field_from_bigint(&d.mantissa);
+        let figures = f.limits.as_ref().expect("limits");
+        prop_assert_eq!(figures.add_on.value, field(&report.add_on));
+        prop_assert_eq!(figures.hours.value, halo2_proofs::halo2curves::bn256::Fr::from(report.latency_hours));
+        prop_assert_eq!(figures.effective_margin_ratio.value, field(&report.effective_margin_ratio));
+        prop_assert_eq!(f.margin_requirement.value, field(&report.margin_requirement));
+        prop_assert_eq!(f.margin_slack.value, field(&report.margin_excess));
+        for (cell, nd) in figures.net_deltas.iter().zip(&report.net_deltas) {
+            prop_assert_eq!(cell.value, field(nd));
+        }
+        for check in &report.limits.concentration {
+            prop_assert_eq!(figures.concentration_slacks[check.index].value, field(&check.slack));
+        }
+        for check in &report.limits.positions {
+            prop_assert_eq!(figures.position_slacks[check.index].value, field(&check.slack));
+        }
+        let verdict = mock_honest(&w);
+        prop_assert_eq!(verdict.is_ok(), report.all_ok(), "model {:?}, circuit {:?}", report, verdict);
+    }
+
+    #[test]
+    fn position_and_net_delta_limit_boundaries_match_the_model(q in -10_000_000_000i64..10_000_000_000, delta in -50i64..50) {
+        // One instrument of underlying U0 with a whole-unit delta: ND = q * delta exactly at 8
+        // digits. Each limit at |q| (|ND|) holds; one unit less fails.
+        prop_assume!(q != 0 && delta != 0);
+        let base = Policy::from_json(
+            r#"{"schema": "solvent/policy/v1", "id": "p", "effective_at": 100, "expires_at": 200, "scenarios": ["s"],
+               "assets": [{"id": "X", "price": "1", "haircut_tiers": [{"up_to": null, "weight": "1"}], "debt_margin_rate": "0"}],
+               "instruments": [{"id": "I0", "scenario_loss": ["0"], "short_option_minimum": "0"}],
+               "thresholds": {"margin_ratio": "0", "collateral_ratio": "0"}}"#).unwrap();
+        let (portfolio, _) = Portfolio::from_json(&portfolio_json(r#""X": "1""#, "", &format!(r#""I0": "{}""#, decimal(q, 8))), &base).unwrap();
+        let net = i64::try_from((i128::from(q) * i128::from(delta)).abs()).unwrap();
+        let cases = [
+            (Some(q.abs()), None, true),
+            (Some(q.abs() - 1), None, false),
+            (None, Some(net), true),
+            (None, Some(net - 1), false),
+        ];
+        for (position_limit, net_limit, holds) in cases {
+            let limits = Limits {
+                shares: vec![None],
+                instruments: vec![(Some(0), delta * 100_000_000, position_limit, None)],
+                underlyings: vec![net_limit, None],
+                oracle: None,
+            };
+            let policy = with_limits(base.clone(), &limits);
+            prop_assert_eq!(evaluate(&policy, &portfolio, SNAPSHOT_TIME).all_ok(), holds);
+            prop_assert_eq!(mock_honest(&witness(policy, portfolio.clone())).is_ok(), holds);
+        }
+    }
+
+    #[test]
+    fn concentration_boundary_matches_the_model(cap in prop::sample::select(vec![(1i64, 2i64), (1, 4), (1, 5), (3, 4), (4, 5)]), t in 1i64..1_000_000_000_000) {
+        // X and Y at price 1 and weight 1, X capped at n/d of C: with X = n t and Y = (d - n) t
+        // (8 digits), CV_X = n/d C exactly; one unit more of X breaks the cap.
+        let (n, d) = cap;
+        let base = Policy::from_json(
+            r#"{"schema": "solvent/policy/v1", "id": "p", "effective_at": 100, "expires_at": 200, "scenarios": ["s"],
+               "assets": [{"id": "X", "price": "1", "haircut_tiers": [{"up_to": null, "weight": "1"}], "debt_margin_rate": "0"},
+                          {"id": "Y", "price": "1", "haircut_tiers": [{"up_to": null, "weight": "1"}], "debt_margin_rate": "0"}],
+               "thresholds": {"margin_ratio": "0", "collateral_ratio": "0"}}"#).unwrap();
+        prop_assume!(d * t < 50_000_000_000_000_000);
+        let limits = Limits { shares: vec![Some(n * 1_000_000 / d), None], instruments: vec![], underlyings: vec![], oracle: None };
+        let policy = with_limits(base, &limits);
+        for (x, holds) in [(n * t, true), (n * t + 1, false)] {
+            let balances = format!(r#""X": "{}", "Y": "{}""#, decimal(x, 8), decimal((d - n) * t, 8));
+            let (portfolio, _) = Portfolio::from_json(&portfolio_json(&balances, "", ""), &policy).unwrap();
+            prop_assert_eq!(evaluate(&policy, &portfolio, SNAPSHOT_TIME).all_ok(), holds);
             prop_assert_eq!(mock_honest(&witness(policy.clone(), portfolio)).is_ok(), holds);
         }
     }

@@ -22,7 +22,7 @@
 //! `C_0 = C_policy + x_0 [L_0(tau)] + x_1 [L_1(tau)]` (see `docs/design.md`).
 
 use crate::context::field_from_i128;
-use crate::encoding::{names_digest, padded_tiers, portfolio_initial_state, PublicInputs, Shape, ENCODING_VERSION};
+use crate::encoding::{limits, names_digest, padded_tiers, portfolio_initial_state, PublicInputs, Shape, ENCODING_VERSION};
 use crate::layout::{Dims, Regions};
 use ff::Field;
 use halo2_proofs::halo2curves::bn256::Fr;
@@ -93,6 +93,18 @@ pub enum PublicSlot {
     UpTo(usize, usize),
     /// A tier's weight (6 digits; padded tiers weigh 0).
     Weight(usize, usize),
+    /// (Limits) the oracle's `prices_at` (`effective_at` without an oracle).
+    PricesAt,
+    /// (Limits) the oracle-latency buffer per hour (6 digits; 0 without an oracle).
+    BufferPerHour,
+    /// (Limits) 3600, seconds per hour.
+    SecondsPerHour,
+    /// (Limits) 3599, the largest remainder of a started hour.
+    LastSecondOfHour,
+    /// (Limits) an asset's concentration cap (6 digits; none is 1).
+    MaxShare(usize),
+    /// (Limits) an underlying's net delta limit at 16 digits (none is `2^160`).
+    NetDeltaLimit(usize),
 }
 
 impl PublicSlot {
@@ -113,14 +125,26 @@ impl PublicSlot {
             PublicSlot::DebtMarginRate(a) => FIXED_HEADER_ROWS + a * per_asset + 1,
             PublicSlot::UpTo(a, k) => FIXED_HEADER_ROWS + a * per_asset + 2 + 2 * k,
             PublicSlot::Weight(a, k) => FIXED_HEADER_ROWS + a * per_asset + 3 + 2 * k,
+            PublicSlot::PricesAt => limits_start(shape),
+            PublicSlot::BufferPerHour => limits_start(shape) + 1,
+            PublicSlot::SecondsPerHour => limits_start(shape) + 2,
+            PublicSlot::LastSecondOfHour => limits_start(shape) + 3,
+            PublicSlot::MaxShare(a) => limits_start(shape) + 4 + a,
+            PublicSlot::NetDeltaLimit(u) => limits_start(shape) + 4 + shape.assets + u,
         }
     }
+}
+
+/// The first header row after the values of risk model v1 (where a shape with limits has its
+/// header's limits).
+fn limits_start(shape: &Shape) -> usize {
+    FIXED_HEADER_ROWS + shape.assets * (2 + 2 * shape.tiers)
 }
 
 /// Rows of the header's values for `shape` (the header region may be longer: see
 /// [`Regions::header_rows`]).
 pub fn header_values(shape: &Shape) -> usize {
-    FIXED_HEADER_ROWS + shape.assets * (2 + 2 * shape.tiers)
+    limits_start(shape) + shape.limits.map_or(0, |underlyings| 4 + shape.assets + underlyings)
 }
 
 /// The slot of a constant, if it is one of [`CONSTANTS`].
@@ -150,6 +174,18 @@ pub fn header(policy: &Policy, rows: usize) -> Vec<Fr> {
             set(PublicSlot::Weight(a, k), field_from_i128(weight));
         }
     }
+    if shape.limits.is_some() {
+        set(PublicSlot::PricesAt, limits::prices_at(policy));
+        set(PublicSlot::BufferPerHour, limits::buffer_per_hour(policy));
+        set(PublicSlot::SecondsPerHour, Fr::from(3600));
+        set(PublicSlot::LastSecondOfHour, Fr::from(3599));
+        for a in 0..shape.assets {
+            set(PublicSlot::MaxShare(a), limits::max_share(policy, a));
+        }
+        for u in 0..shape.underlyings() {
+            set(PublicSlot::NetDeltaLimit(u), limits::net_delta_limit(policy, u));
+        }
+    }
     values
 }
 
@@ -163,14 +199,30 @@ pub fn header_with(policy: &Policy, rows: usize, inputs: &PublicInputs) -> Vec<F
 /// The value of lane `lane` in row `j` of instrument `i`'s block.
 pub fn block_value(policy: &Policy, dims: &Dims, i: usize, j: usize, lane: usize) -> Fr {
     let instrument = &policy.instruments[i];
-    if j == 0 {
-        return if lane == 0 { field_from_i128(instrument.short_option_minimum) } else { Fr::ZERO };
-    }
-    let scenario = (j - 1) * dims.lanes + lane;
-    if j <= dims.scenario_rows(policy.scenarios.len()) && scenario < policy.scenarios.len() {
-        field_from_i128(instrument.scenario_loss[scenario])
-    } else {
-        Fr::ZERO
+    let scenario_rows = dims.scenario_rows(policy.scenarios.len());
+    let with_limits = dims.add_on_row.is_some();
+    match j {
+        0 if lane == 0 => field_from_i128(instrument.short_option_minimum),
+        0 if lane == 1 && with_limits => limits::position_limit(policy, i),
+        0 => Fr::ZERO,
+        j if j <= scenario_rows => {
+            let scenario = (j - 1) * dims.lanes + lane;
+            instrument.scenario_loss.get(scenario).map_or(Fr::ZERO, |loss| field_from_i128(*loss))
+        }
+        j if Some(j) == dims.add_on_row => match lane {
+            0 => limits::rate(policy, i),
+            1 => limits::threshold(policy, i),
+            _ => Fr::ZERO,
+        },
+        j if with_limits && j < dims.add_on_row.unwrap_or(0) => {
+            let underlying = (j - scenario_rows - 1) * dims.lanes + lane;
+            if instrument.limits.underlying == Some(underlying) {
+                field_from_i128(instrument.limits.delta)
+            } else {
+                Fr::ZERO
+            }
+        }
+        _ => Fr::ZERO,
     }
 }
 
@@ -181,7 +233,7 @@ pub fn policy_columns(policy: &Policy, dims: &Dims) -> Vec<Vec<Fr>> {
     let regions = Regions::new(shape, *dims);
     let mut columns = vec![vec![Fr::ZERO; regions.main_start]; dims.lanes];
     columns[0][..regions.header_rows].copy_from_slice(&header(policy, regions.header_rows));
-    let rows = dims.scenario_rows(shape.scenarios);
+    let rows = dims.last_sum_row(shape.scenarios);
     for i in 0..shape.instruments {
         for j in 0..=rows {
             for (lane, column) in columns.iter_mut().enumerate() {
@@ -221,7 +273,7 @@ mod tests {
 
     #[test]
     fn every_slot_has_its_own_header_row() {
-        let shape = Shape { assets: 3, tiers: 2, instruments: 1, scenarios: 1 };
+        let shape = Shape { limits: Some(2), ..Shape::v1(3, 2, 1, 1) };
         let mut slots = vec![
             PublicSlot::PortfolioCommitment,
             PublicSlot::AccountAndTime,
@@ -239,6 +291,9 @@ mod tests {
                 slots.extend([PublicSlot::UpTo(a, k), PublicSlot::Weight(a, k)]);
             }
         }
+        slots.extend([PublicSlot::PricesAt, PublicSlot::BufferPerHour, PublicSlot::SecondsPerHour, PublicSlot::LastSecondOfHour]);
+        slots.extend((0..3).map(PublicSlot::MaxShare));
+        slots.extend((0..2).map(PublicSlot::NetDeltaLimit));
         let rows: Vec<usize> = slots.iter().map(|s| s.row(&shape)).collect();
         assert_eq!(rows, (0..header_values(&shape)).collect::<Vec<_>>());
     }

@@ -44,6 +44,17 @@ impl RangeConfig {
         RangeConfig { column, q_range, table }
     }
 
+    /// Adds the same lookup, on the same rows (`q_range`), for running sums in another column.
+    pub fn configure_lookup(&self, meta: &mut ConstraintSystem<Fr>, column: Column<Advice>, name: &'static str) {
+        // q_range * (z - 256 * z_next)  is in 0..256
+        meta.lookup(name, |meta| {
+            let q = meta.query_selector(self.q_range);
+            let z = meta.query_advice(column, Rotation::cur());
+            let z_next = meta.query_advice(column, Rotation::next());
+            vec![(q * (z - z_next * Fr::from(256)), self.table)]
+        });
+    }
+
     /// Loads the byte table.
     pub fn load_table(&self, layouter: &mut impl Layouter<Fr>) -> Result<(), Error> {
         layouter.assign_table(

@@ -13,6 +13,10 @@ use std::sync::Arc;
 /// A SPAN-style policy: two assets with tiers, a perpetual and a short call, four scenarios.
 pub const SPAN_POLICY: &str = include_str!("../../model/tests/vectors/span-policy.json");
 
+/// The SPAN-style policy with every limit of risk model v2: concentration caps, two
+/// underlyings (one limited), deltas, position limits, add-ons and an oracle-latency buffer.
+pub const SPAN_POLICY_V2: &str = include_str!("../../model/tests/vectors/span-policy-v2.json");
+
 /// A portfolio JSON with the given map bodies.
 pub fn portfolio_json(balances: &str, debts: &str, positions: &str) -> String {
     format!(
@@ -29,9 +33,20 @@ pub fn span_witness() -> Witness {
     witness(policy, portfolio)
 }
 
-/// A witness at time 150 with a fixed salt.
+/// A passing witness under [`SPAN_POLICY_V2`] (the same portfolio as [`span_witness`]).
+pub fn span_witness_v2() -> Witness {
+    let policy = Policy::from_json(SPAN_POLICY_V2).unwrap();
+    let text = portfolio_json(r#""USDC": "50000", "BTC": "6""#, r#""USDC": "10000""#, r#""BTC-PERP": "1", "BTC-C-25000": "-2""#);
+    let (portfolio, _) = Portfolio::from_json(&text, &policy).unwrap();
+    witness(policy, portfolio)
+}
+
+/// The snapshot time of test witnesses.
+pub const SNAPSHOT_TIME: u64 = 150;
+
+/// A witness at [`SNAPSHOT_TIME`] with a fixed salt.
 pub fn witness(policy: Policy, portfolio: Portfolio) -> Witness {
-    Witness { policy, portfolio, snapshot_time: 150, salt: [7; 31] }
+    Witness { policy, portfolio, snapshot_time: SNAPSHOT_TIME, salt: [7; 31] }
 }
 
 /// MockProver's failures, as text.
@@ -78,7 +93,7 @@ pub fn mock_forged(w: &Witness, forged: HashMap<usize, Fr>, claim: Option<Claim>
 }
 
 /// The shape of bare test contexts: no assets, instruments or scenarios.
-const EMPTY: Shape = Shape { assets: 0, tiers: 0, instruments: 0, scenarios: 0 };
+const EMPTY: Shape = Shape::v1(0, 0, 0, 0);
 
 /// A bare context (header only) for chip tests, forcing `forged` cell values.
 pub fn test_context(forged: HashMap<usize, Fr>) -> Context {

@@ -15,6 +15,10 @@ pub struct Shape {
     pub instruments: u32,
     /// Scenarios.
     pub scenarios: u32,
+    /// 0 for the circuit of risk model v1; else 1 + the number of underlyings of the circuit with
+    /// the limits of risk model v2.
+    #[serde(default)]
+    pub limits: u32,
 }
 
 /// Instantiates the gate; the sender becomes its owner.

@@ -43,8 +43,11 @@ pub fn constructor_args(max_snapshot_age: u64) -> Vec<u8> {
     encode(&[Token::uint(max_snapshot_age)])
 }
 
-fn shape_tokens(shape: Shape) -> [Token; 4] {
-    [shape.assets, shape.tiers, shape.instruments, shape.scenarios].map(|n| Token::uint(n as u64))
+/// The shape's five numbers of `shapeKey`: the counts, and `limits` (0 for risk model v1, else
+/// 1 + the number of underlyings).
+fn shape_tokens(shape: Shape) -> [Token; 5] {
+    let limits = shape.limits.map_or(0, |u| u + 1);
+    [shape.assets, shape.tiers, shape.instruments, shape.scenarios, limits].map(|n| Token::uint(n as u64))
 }
 
 /// `acceptPolicy`: registers a policy commitment with its `[effective_at, expires_at)` window and

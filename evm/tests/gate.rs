@@ -73,7 +73,7 @@ fn the_abi_lists_every_function_this_crate_calls_and_every_error_it_names() {
 #[test]
 fn only_the_owner_changes_the_registry() {
     let (mut chain, address) = deployed();
-    let shape = Shape { assets: 1, tiers: 1, instruments: 1, scenarios: 1 };
+    let shape = Shape::v1(1, 1, 1, 1);
     for data in [gate::revoke_policy(&[7; 32]), gate::set_verifier(shape, &STRANGER), gate::set_max_snapshot_age(5)] {
         let out = chain.call(STRANGER, address, data.clone()).unwrap();
         assert!(!out.success);

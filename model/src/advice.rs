@@ -238,13 +238,13 @@ mod tests {
         // Margin fails in each; collateral also fails in the last.
         for (usd, debt, perp) in [("1000", "300", "50"), ("1200", "900", "20"), ("10", "600", "0")] {
             let w = portfolio(&p, usd, debt, perp);
-            let r = evaluate(&p, &w);
+            let r = evaluate(&p, &w, 0);
             let failing = shortfalls(&p, &w, &r);
             assert_eq!(failing.len(), usize::from(!r.margin_ok) + usize::from(!r.collateral_ok));
             assert!(!failing.is_empty(), "{usd} {debt} {perp}: both claims hold");
             for s in failing {
                 let holds = |q: &Portfolio| {
-                    let r = evaluate(&p, q);
+                    let r = evaluate(&p, q, 0);
                     if s.claim == Claim::Margin {
                         r.margin_ok
                     } else {
@@ -264,7 +264,7 @@ mod tests {
     fn ratios_reached_are_rounded_down() {
         let p = policy();
         let w = portfolio(&p, "10", "600", "0");
-        let r = evaluate(&p, &w);
+        let r = evaluate(&p, &w, 0);
         let s = shortfalls(&p, &w, &r);
         let collateral = s.iter().find(|s| s.claim == Claim::Collateral).unwrap();
         // C = 10, D = 600: 0.016666.. -> 0.016666.

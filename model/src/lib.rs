@@ -12,16 +12,18 @@
 #![deny(unsafe_code)]
 
 pub mod advice;
+pub mod builder;
 pub mod decimal;
 pub mod error;
 mod objects_only;
 pub mod policy;
+mod policy_file;
 pub mod portfolio;
 pub mod risk;
 mod strict_map;
 
 pub use decimal::{Decimal, AMOUNT_SCALE, RATIO_SCALE};
 pub use error::InputError;
-pub use policy::{Asset, Instrument, Policy, Tier};
+pub use policy::{Asset, Instrument, InstrumentLimits, LargePosition, Oracle, Policy, Tier, Underlying};
 pub use portfolio::{Portfolio, Warning};
-pub use risk::{evaluate, RiskReport};
+pub use risk::{evaluate, LimitCheck, LimitChecks, RiskReport};

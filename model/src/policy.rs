@@ -1,11 +1,22 @@
-//! The public risk policy (`solvent/policy/v1`): parsing and validation.
+//! The public risk policy (`solvent/policy/v1` and `solvent/policy/v2`): parsing and validation.
+//!
+//! A v2 policy may add, all optional, the limits of risk model v2 (`docs/design.md` §2.2):
+//! concentration caps per asset, position limits, deltas and net delta limits per underlying,
+//! large-position add-ons and an oracle-latency buffer. A v2 policy without any of them means
+//! exactly what the same v1 policy means.
 
 use crate::decimal::{parse_scaled, ExcessDigits, AMOUNT_DIGITS, RATIO_DIGITS, RATIO_SCALE};
 use crate::error::{check_size, parse_json, InputError};
 use serde::Deserialize;
 
-/// The schema tag of a policy file.
+/// The schema tag of a v1 policy file.
 pub const POLICY_SCHEMA: &str = "solvent/policy/v1";
+/// The schema tag of a v2 policy file (risk model v2's limits allowed).
+pub const POLICY_SCHEMA_V2: &str = "solvent/policy/v2";
+/// Most underlyings a policy may list.
+pub const MAX_UNDERLYINGS: usize = 64;
+/// Largest oracle-latency buffer per hour (scaled by 10^6: 1000).
+pub const MAX_BUFFER_PER_HOUR: i128 = 1000 * RATIO_SCALE;
 /// Most assets a policy may list.
 pub const MAX_ASSETS: usize = 256;
 /// Most haircut tiers an asset may have.
@@ -34,6 +45,32 @@ struct RawPolicy {
     #[serde(default)]
     instruments: Vec<RawInstrument>,
     thresholds: RawThresholds,
+    #[serde(default)]
+    underlyings: Option<Vec<RawUnderlying>>,
+    #[serde(default)]
+    oracle: Option<RawOracle>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUnderlying {
+    id: String,
+    #[serde(default)]
+    max_net_delta: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOracle {
+    prices_at: u64,
+    buffer_per_hour: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLargePosition {
+    threshold: String,
+    rate: String,
 }
 
 #[derive(Deserialize)]
@@ -43,6 +80,8 @@ struct RawAsset {
     price: String,
     haircut_tiers: Vec<RawTier>,
     debt_margin_rate: String,
+    #[serde(default)]
+    max_share: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -60,6 +99,14 @@ struct RawInstrument {
     id: String,
     scenario_loss: Vec<String>,
     short_option_minimum: String,
+    #[serde(default)]
+    underlying: Option<String>,
+    #[serde(default)]
+    delta: Option<String>,
+    #[serde(default)]
+    max_abs_position: Option<String>,
+    #[serde(default)]
+    large_position: Option<RawLargePosition>,
 }
 
 #[derive(Deserialize)]
@@ -90,6 +137,8 @@ pub struct Asset {
     pub tiers: Vec<Tier>,
     /// Debt margin rate, scaled by 10^6.
     pub debt_margin_rate: i128,
+    /// Concentration cap (v2): `CV_a <= max_share * C`, scaled by 10^6; `None` = no cap.
+    pub max_share: Option<i128>,
 }
 
 /// An instrument with its risk array.
@@ -101,6 +150,49 @@ pub struct Instrument {
     pub scenario_loss: Vec<i128>,
     /// Short option minimum per unit held short, scaled by 10^8.
     pub short_option_minimum: i128,
+    /// The limits of risk model v2 (all absent in a v1 policy).
+    pub limits: InstrumentLimits,
+}
+
+/// An instrument's limits and sensitivities of risk model v2.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InstrumentLimits {
+    /// Index of its underlying in [`Policy::underlyings`] (needed for a non-zero delta).
+    pub underlying: Option<usize>,
+    /// Delta per contract (units of the underlying), scaled by 10^8.
+    pub delta: i128,
+    /// Position limit `|q| <= max_abs_position`, scaled by 10^8; `None` = no limit.
+    pub max_abs_position: Option<i128>,
+    /// Large-position add-on; `None` = none.
+    pub large_position: Option<LargePosition>,
+}
+
+/// The large-position add-on of an instrument: `max(0, |q| - threshold) * rate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LargePosition {
+    /// Position size from which the add-on applies, scaled by 10^8.
+    pub threshold: i128,
+    /// Charge per unit of position beyond the threshold (value units), scaled by 10^8.
+    pub rate: i128,
+}
+
+/// An underlying: instruments' deltas add up per underlying.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Underlying {
+    /// Underlying id.
+    pub id: String,
+    /// Net delta limit `|sum_i q_i delta_i| <= max_net_delta`, scaled by 10^8; `None` = no limit.
+    pub max_net_delta: Option<i128>,
+}
+
+/// When the policy's prices were observed, and the margin buffer per hour of age.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Oracle {
+    /// Unix seconds of the price observation (at most `effective_at`).
+    pub prices_at: u64,
+    /// Added to the margin ratio per started hour between `prices_at` and the snapshot, scaled
+    /// by 10^6.
+    pub buffer_per_hour: i128,
 }
 
 /// A validated policy with every decimal as an exact scaled integer.
@@ -122,6 +214,10 @@ pub struct Policy {
     pub margin_ratio: i128,
     /// Collateral threshold (`C >= collateral_ratio * D`), scaled by 10^6.
     pub collateral_ratio: i128,
+    /// Underlyings (v2), in order.
+    pub underlyings: Vec<Underlying>,
+    /// The oracle-latency buffer (v2); `None` = none.
+    pub oracle: Option<Oracle>,
 }
 
 fn check_name(field: &str, name: &str) -> Result<(), InputError> {
@@ -163,13 +259,49 @@ fn check_unique<'a>(field: &str, ids: impl Iterator<Item = &'a str>) -> Result<(
     Ok(())
 }
 
+impl RawPolicy {
+    /// The first field of risk model v2 this policy uses, if any.
+    fn v2_field(&self) -> Option<String> {
+        if self.underlyings.is_some() {
+            return Some("underlyings".into());
+        }
+        if self.oracle.is_some() {
+            return Some("oracle".into());
+        }
+        if let Some(a) = self.assets.iter().position(|a| a.max_share.is_some()) {
+            return Some(format!("assets[{a}].max_share"));
+        }
+        self.instruments.iter().enumerate().find_map(|(i, inst)| {
+            let field = if inst.underlying.is_some() {
+                "underlying"
+            } else if inst.delta.is_some() {
+                "delta"
+            } else if inst.max_abs_position.is_some() {
+                "max_abs_position"
+            } else if inst.large_position.is_some() {
+                "large_position"
+            } else {
+                return None;
+            };
+            Some(format!("instruments[{i}].{field}"))
+        })
+    }
+}
+
 impl Policy {
     /// Parses and validates a policy file's text.
     pub fn from_json(text: &str) -> Result<Policy, InputError> {
         check_size("policy", text.len(), MAX_POLICY_BYTES)?;
         let raw: RawPolicy = parse_json(text)?;
-        if raw.schema != POLICY_SCHEMA {
-            return Err(InputError::new("schema", format!("is `{}`; expected `{POLICY_SCHEMA}`", raw.schema)));
+        let v2 = match raw.schema.as_str() {
+            POLICY_SCHEMA => false,
+            POLICY_SCHEMA_V2 => true,
+            other => return Err(InputError::new("schema", format!("is `{other}`; expected `{POLICY_SCHEMA}` or `{POLICY_SCHEMA_V2}`"))),
+        };
+        if !v2 {
+            if let Some(field) = raw.v2_field() {
+                return Err(InputError::new(field, format!("is a risk model v2 limit: the policy's schema must be `{POLICY_SCHEMA_V2}`")));
+            }
         }
         check_name("id", &raw.id)?;
         if raw.effective_at >= raw.expires_at {
@@ -186,11 +318,32 @@ impl Policy {
         check_unique("assets", raw.assets.iter().map(|a| a.id.as_str()))?;
         count("instruments", raw.instruments.len(), 0, MAX_INSTRUMENTS)?;
         check_unique("instruments", raw.instruments.iter().map(|i| i.id.as_str()))?;
+        let raw_underlyings = raw.underlyings.as_deref().unwrap_or_default();
+        count("underlyings", raw_underlyings.len(), 0, MAX_UNDERLYINGS)?;
+        check_unique("underlyings", raw_underlyings.iter().map(|u| u.id.as_str()))?;
+        let underlyings = raw_underlyings.iter().enumerate().map(|(u, raw)| Self::underlying(u, raw)).collect::<Result<Vec<_>, _>>()?;
+        let oracle = match &raw.oracle {
+            None => None,
+            Some(o) => {
+                if o.prices_at > raw.effective_at {
+                    return Err(InputError::new("oracle.prices_at", "must not be later than effective_at"));
+                }
+                let buffer_per_hour = non_negative("oracle.buffer_per_hour", &o.buffer_per_hour, RATIO_DIGITS)?;
+                if buffer_per_hour > MAX_BUFFER_PER_HOUR {
+                    return Err(InputError::new("oracle.buffer_per_hour", format!("`{}` is above 1000", o.buffer_per_hour)));
+                }
+                Some(Oracle { prices_at: o.prices_at, buffer_per_hour })
+            }
+        };
 
         let assets = raw.assets.iter().enumerate().map(|(a, raw)| Self::asset(a, raw)).collect::<Result<Vec<_>, _>>()?;
         let scenario_count = raw.scenarios.len();
-        let instruments =
-            raw.instruments.iter().enumerate().map(|(i, raw)| Self::instrument(i, raw, scenario_count)).collect::<Result<Vec<_>, _>>()?;
+        let instruments = raw
+            .instruments
+            .iter()
+            .enumerate()
+            .map(|(i, raw)| Self::instrument(i, raw, scenario_count, &underlyings))
+            .collect::<Result<Vec<_>, _>>()?;
         let ratio = |field: &str, text: &str| -> Result<i128, InputError> {
             let value = non_negative(field, text, RATIO_DIGITS)?;
             if value > MAX_RATIO {
@@ -207,7 +360,16 @@ impl Policy {
             instruments,
             margin_ratio: ratio("thresholds.margin_ratio", &raw.thresholds.margin_ratio)?,
             collateral_ratio: ratio("thresholds.collateral_ratio", &raw.thresholds.collateral_ratio)?,
+            underlyings,
+            oracle,
         })
+    }
+
+    fn underlying(u: usize, raw: &RawUnderlying) -> Result<Underlying, InputError> {
+        let at = |field: &str| format!("underlyings[{u}].{field}");
+        check_name(&at("id"), &raw.id)?;
+        let max_net_delta = raw.max_net_delta.as_deref().map(|text| non_negative(&at("max_net_delta"), text, AMOUNT_DIGITS)).transpose()?;
+        Ok(Underlying { id: raw.id.clone(), max_net_delta })
     }
 
     fn asset(a: usize, raw: &RawAsset) -> Result<Asset, InputError> {
@@ -215,6 +377,16 @@ impl Policy {
         check_name(&at("id"), &raw.id)?;
         let price = non_negative(&at("price"), &raw.price, AMOUNT_DIGITS)?;
         let debt_margin_rate = non_negative(&at("debt_margin_rate"), &raw.debt_margin_rate, RATIO_DIGITS)?;
+        let max_share = match raw.max_share.as_deref() {
+            None => None,
+            Some(text) => {
+                let share = non_negative(&at("max_share"), text, RATIO_DIGITS)?;
+                if share > RATIO_SCALE {
+                    return Err(InputError::new(at("max_share"), format!("`{text}` is above 1")));
+                }
+                Some(share)
+            }
+        };
         count(&at("haircut_tiers"), raw.haircut_tiers.len(), 1, MAX_TIERS)?;
         let mut tiers = Vec::with_capacity(raw.haircut_tiers.len());
         let mut previous = 0i128;
@@ -241,10 +413,10 @@ impl Policy {
             };
             tiers.push(Tier { up_to, weight });
         }
-        Ok(Asset { id: raw.id.clone(), price, tiers, debt_margin_rate })
+        Ok(Asset { id: raw.id.clone(), price, tiers, debt_margin_rate, max_share })
     }
 
-    fn instrument(i: usize, raw: &RawInstrument, scenarios: usize) -> Result<Instrument, InputError> {
+    fn instrument(i: usize, raw: &RawInstrument, scenarios: usize, underlyings: &[Underlying]) -> Result<Instrument, InputError> {
         let at = |field: &str| format!("instruments[{i}].{field}");
         check_name(&at("id"), &raw.id)?;
         if raw.scenario_loss.len() != scenarios {
@@ -260,7 +432,44 @@ impl Policy {
             .map(|(s, text)| policy_value(&at(&format!("scenario_loss[{s}]")), text, AMOUNT_DIGITS))
             .collect::<Result<Vec<_>, _>>()?;
         let short_option_minimum = non_negative(&at("short_option_minimum"), &raw.short_option_minimum, AMOUNT_DIGITS)?;
-        Ok(Instrument { id: raw.id.clone(), scenario_loss, short_option_minimum })
+        let underlying = match raw.underlying.as_deref() {
+            None => None,
+            Some(id) => Some(
+                underlyings
+                    .iter()
+                    .position(|u| u.id == id)
+                    .ok_or_else(|| InputError::new(at("underlying"), format!("`{id}` is not one of the policy's underlyings")))?,
+            ),
+        };
+        let delta = match raw.delta.as_deref() {
+            None => 0,
+            Some(text) => {
+                if underlying.is_none() {
+                    return Err(InputError::new(at("delta"), "needs the instrument's `underlying`"));
+                }
+                policy_value(&at("delta"), text, AMOUNT_DIGITS)?
+            }
+        };
+        let max_abs_position =
+            raw.max_abs_position.as_deref().map(|text| non_negative(&at("max_abs_position"), text, AMOUNT_DIGITS)).transpose()?;
+        let large_position = match &raw.large_position {
+            None => None,
+            Some(lp) => Some(LargePosition {
+                threshold: non_negative(&at("large_position.threshold"), &lp.threshold, AMOUNT_DIGITS)?,
+                rate: non_negative(&at("large_position.rate"), &lp.rate, AMOUNT_DIGITS)?,
+            }),
+        };
+        let limits = InstrumentLimits { underlying, delta, max_abs_position, large_position };
+        Ok(Instrument { id: raw.id.clone(), scenario_loss, short_option_minimum, limits })
+    }
+
+    /// Whether the policy uses any limit of risk model v2 (then its circuit proves them; a
+    /// policy without any is proven by the circuit of v1, with the same figures).
+    pub fn has_limits(&self) -> bool {
+        self.oracle.is_some()
+            || !self.underlyings.is_empty()
+            || self.assets.iter().any(|a| a.max_share.is_some())
+            || self.instruments.iter().any(|i| i.limits != InstrumentLimits::default())
     }
 
     /// The largest number of haircut tiers of any asset (the shape's tiers per asset).
@@ -365,7 +574,7 @@ mod tests {
         assert!(e.message.contains("unknown field"), "{e}");
         let duplicate = DEMO.replace("\"price\": \"20000\"", "\"price\": \"20000\", \"price\": \"1\"");
         assert!(refused(&duplicate).message.contains("duplicate field"));
-        assert_eq!(refused(&DEMO.replace("policy/v1", "policy/v2")).field, "schema");
+        assert_eq!(refused(&DEMO.replace("policy/v1", "policy/v3")).field, "schema");
         assert!(refused("{").message.contains("EOF"));
     }
 
@@ -399,6 +608,48 @@ mod tests {
         let e = refused(&absent);
         assert_eq!(e.field, "assets[0].haircut_tiers[2]");
         assert!(e.message.contains("missing field `up_to`"), "{e}");
+    }
+
+    const V2: &str = include_str!("../tests/vectors/span-policy-v2.json");
+
+    #[test]
+    fn parses_the_limits_of_a_v2_policy() {
+        let p = Policy::from_json(V2).unwrap();
+        assert!(p.has_limits());
+        assert_eq!(p.assets[0].max_share, Some(500_000));
+        assert_eq!(p.underlyings[0], Underlying { id: "BTC".into(), max_net_delta: Some(5 * 100_000_000) });
+        assert_eq!(p.underlyings[1].max_net_delta, None);
+        let call = &p.instruments[1].limits;
+        assert_eq!((call.underlying, call.delta, call.max_abs_position), (Some(0), 40_000_000, Some(300_000_000)));
+        assert_eq!(call.large_position, Some(LargePosition { threshold: 500_000_000, rate: 2_000_000_000 }));
+        assert_eq!(p.oracle, Some(Oracle { prices_at: 90, buffer_per_hour: 10_000 }));
+        // A v2 file without limits is the v1 policy.
+        assert_eq!(Policy::from_json(&DEMO.replace("policy/v1", "policy/v2")).unwrap(), Policy::from_json(DEMO).unwrap());
+        assert!(!Policy::from_json(DEMO).unwrap().has_limits());
+    }
+
+    #[test]
+    fn refuses_limits_in_a_v1_policy_and_bad_limits_naming_them() {
+        let v1 = V2.replace("policy/v2", "policy/v1");
+        let e = refused(&v1);
+        assert_eq!(e.field, "underlyings");
+        assert!(e.message.contains("solvent/policy/v2"), "{e}");
+        let only_share = DEMO.replace(r#""debt_margin_rate": "0.05""#, r#""debt_margin_rate": "0.05", "max_share": "0.5""#);
+        assert_eq!(refused(&only_share).field, "assets[0].max_share");
+        let cases = [
+            (V2.replace(r#""max_share": "0.5""#, r#""max_share": "1.000001""#), "assets[0].max_share"),
+            (V2.replace(r#""underlying": "BTC", "delta": "0.4""#, r#""underlying": "SOL", "delta": "0.4""#), "instruments[1].underlying"),
+            (V2.replace(r#""underlying": "BTC", "delta": "0.4""#, r#""delta": "0.4""#), "instruments[1].delta"),
+            (V2.replace(r#""max_abs_position": "3""#, r#""max_abs_position": "-3""#), "instruments[1].max_abs_position"),
+            (V2.replace(r#""rate": "20""#, r#""rate": "0.000000001""#), "instruments[1].large_position.rate"),
+            (V2.replace(r#""prices_at": 90"#, r#""prices_at": 101"#), "oracle.prices_at"),
+            (V2.replace(r#""buffer_per_hour": "0.01""#, r#""buffer_per_hour": "1000.000001""#), "oracle.buffer_per_hour"),
+            (V2.replace(r#"{"id": "ETH"}"#, r#"{"id": "BTC"}"#), "underlyings[1].id"),
+            (V2.replace(r#""max_net_delta": "5""#, r#""max_net_delta": "5", "colour": "red""#), "underlyings[0].colour"),
+        ];
+        for (text, field) in cases {
+            assert_eq!(refused(&text).field, field);
+        }
     }
 
     #[test]

@@ -15,15 +15,15 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// The reference model's figures and both claims (exit 0 both hold, 1 one fails, 2 bad
-    /// input); a failing claim says what would fix it.
+    /// The reference model's figures and every claim (exit 0 all hold, 1 one fails, 2 bad
+    /// input); a failing claim says what would fix it, a broken limit who breaks it.
     Check(CheckOptions),
     /// What proving a policy takes, before anything is built: shape, k, rows, the SRS size it
     /// needs, estimated prove time and memory on this machine.
     Shape(ShapeOptions),
     /// Generate (or load cached) keys for the policy's circuit shape; prints vk_hash.
     Keygen(KeygenOptions),
-    /// Prove both claims and write the attestation (and optionally the auditor's opening).
+    /// Prove every claim and write the attestation (and optionally the auditor's opening).
     Prove(ProveOptions),
     /// Verify an attestation against a policy, under the SRS you trust (exit 0 VALID; 1 INVALID,
     /// EXPIRED, NOT YET VALID or TOO OLD; 2 bad input); prints the statement it establishes.
@@ -40,6 +40,11 @@ enum Command {
     Calldata(CalldataOptions),
     /// Print a policy's commitment under an SRS (its identity on every verifier) and its id.
     PolicyCommitment(PolicyCommitmentOptions),
+    /// Policies from market data.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
     /// Structured reference strings: check a ceremony file, cut one down, or write the
     /// development SRS.
     Srs {
@@ -48,6 +53,14 @@ enum Command {
     },
     /// Run the main job on the embedded example: check, keygen, prove, verify.
     Demo(DemoOptions),
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Build a policy from a spec: scenario losses (Black-Scholes or Black-76 for options),
+    /// deltas and short option minimums, rounded conservatively; the same spec gives the same
+    /// bytes on every machine.
+    Build(PolicyBuildOptions),
 }
 
 #[derive(Subcommand)]
@@ -108,6 +121,7 @@ impl Cli {
             Command::ExportVerifier(o) => commands::export_verifier(o, out),
             Command::Calldata(o) => commands::calldata(o, out),
             Command::PolicyCommitment(o) => commands::policy_commitment(o, out),
+            Command::Policy { command: PolicyCommand::Build(o) } => commands::policy_build(o, out),
             Command::Srs { command: SrsCommand::Check(o) } => commands::srs_check(o, out),
             Command::Srs { command: SrsCommand::Dev(o) } => commands::srs_dev(o, out),
             Command::Srs { command: SrsCommand::Downsize(o) } => commands::srs_downsize(o, out),

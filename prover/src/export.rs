@@ -31,6 +31,9 @@ pub struct Export {
     pub instruments: usize,
     /// Scenarios.
     pub scenarios: usize,
+    /// 0 for the circuit of risk model v1, else 1 + the number of underlyings (the fifth number of
+    /// `SolvencyGate.shapeKey`).
+    pub limits: usize,
     /// Public columns (lanes).
     pub lanes: usize,
     /// The circuit's `k`.
@@ -104,6 +107,7 @@ pub fn export_verifier(
         tiers: shape.tiers,
         instruments: shape.instruments,
         scenarios: shape.scenarios,
+        limits: shape.limits.map_or(0, |u| u + 1),
         lanes: keys.dims.lanes,
         k: keys.srs.k,
         vk_hash: encode_hex(&keys.vk_hash()),
@@ -132,7 +136,7 @@ pub fn export_verifier(
 /// The on-chain set-up in words, with each call's calldata: what a protocol's operator sends, in
 /// order, and what accounts and lending code do afterwards.
 pub fn registration(e: &Export, policy: &Policy) -> String {
-    let shape = format!("{}, {}, {}, {}", e.assets, e.tiers, e.instruments, e.scenarios);
+    let shape = format!("{}, {}, {}, {}, {}", e.assets, e.tiers, e.instruments, e.scenarios, e.limits);
     let set_verifier = match &e.set_verifier_calldata {
         Some(calldata) => format!("   calldata: {calldata}\n"),
         None => "   (run export-verifier again with --verifier-address 0x.. for the complete calldata)\n".to_string(),

@@ -295,7 +295,7 @@ mod tests {
 
     #[test]
     fn a_changed_circuit_comes_with_a_new_circuit_version() {
-        let shape = Shape { assets: 1, tiers: 1, instruments: 1, scenarios: 1 };
+        let shape = Shape::v1(1, 1, 1, 1);
         let k = Dims::for_shape(shape).k;
         let keys = generate(shape, &solvent_params::dev_srs(k)).unwrap();
         let hash = encode_hex(&keys.vk_hash());
@@ -309,7 +309,7 @@ mod tests {
     fn damaged_cached_keys_are_generated_again_and_a_verifier_never_reads_them() {
         let dir = tempfile::tempdir().unwrap();
         let store = KeyStore::new(dir.path().to_path_buf());
-        let shape = Shape { assets: 1, tiers: 1, instruments: 1, scenarios: 1 };
+        let shape = Shape::v1(1, 1, 1, 1);
         let srs = solvent_params::dev_srs(Dims::for_shape(shape).k);
         let identity = VerifierSrs::of(&srs).identity();
         let (keys, source) = store.load_or_generate(shape, &srs).unwrap();
@@ -370,7 +370,7 @@ mod tests {
     #[test]
     fn keys_are_cached_per_circuit_version() {
         let store = KeyStore::new(PathBuf::from("cache"));
-        let shape = Shape { assets: 1, tiers: 1, instruments: 1, scenarios: 1 };
+        let shape = Shape::v1(1, 1, 1, 1);
         let dir = store.key_dir(shape, 10, &[0xab; 32]);
         let name = dir.file_name().unwrap().to_str().unwrap();
         assert!(name.starts_with(&format!("v{CIRCUIT_VERSION}-")), "{name}");

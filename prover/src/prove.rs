@@ -17,8 +17,8 @@ use halo2_proofs::{
 };
 use rand::RngCore;
 use solvent_circuits::{
-    encoding::{PublicInputs, ENCODING_VERSION, SALT_BYTES},
-    AttestationCircuit, Witness, CIRCUIT_VERSION,
+    encoding::{PublicInputs, SALT_BYTES},
+    AttestationCircuit, Witness,
 };
 use solvent_params::Srs;
 use solvent_verifier::{
@@ -101,16 +101,7 @@ pub fn attestation(witness: &Witness, keys: &Keys, proof: &Proof) -> Attestation
         schema: ATTESTATION_SCHEMA.to_string(),
         policy: PolicyFile { name: witness.policy.id.clone(), id: encode_hex(&proof.policy.id()) },
         public_inputs: PublicInputsFile::new(&witness.public_inputs(), &witness.portfolio.account, witness.snapshot_time),
-        circuit: CircuitFile {
-            assets: shape.assets,
-            tiers: shape.tiers,
-            instruments: shape.instruments,
-            scenarios: shape.scenarios,
-            lanes: keys.dims.lanes,
-            k: keys.srs.k,
-            encoding: ENCODING_VERSION,
-            version: CIRCUIT_VERSION,
-        },
+        circuit: CircuitFile::new(shape, keys.dims.lanes, keys.srs.k),
         vk_hash: encode_hex(&keys.vk_hash()),
         srs: SrsFile { identity: encode_hex(&keys.srs.identity()), insecure: keys.srs.is_dev() },
         transcript: TRANSCRIPT.to_string(),

@@ -14,7 +14,7 @@ use solvent_model::{
 /// failing claims' shortfalls and fixes.
 pub fn json(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> serde_json::Value {
     let failing: Vec<_> = shortfalls(policy, portfolio, report).iter().map(|s| shortfall_json(policy, s)).collect();
-    serde_json::json!({
+    let mut value = serde_json::json!({
         "policy_id": policy.id,
         "collateral_value": report.collateral_value.to_string(),
         "debt_value": report.debt_value.to_string(),
@@ -33,7 +33,99 @@ pub fn json(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> serd
         "margin_ok": report.margin_ok,
         "collateral_ok": report.collateral_ok,
         "shortfalls": failing,
-    })
+    });
+    if policy.has_limits() {
+        value["add_on"] = report.add_on.to_string().into();
+        value["latency_hours"] = report.latency_hours.into();
+        value["effective_margin_ratio"] = report.effective_margin_ratio.to_string().into();
+        value["net_deltas"] = policy
+            .underlyings
+            .iter()
+            .zip(&report.net_deltas)
+            .map(|(u, d)| (u.id.clone(), serde_json::Value::from(d.to_string())))
+            .collect::<serde_json::Map<_, _>>()
+            .into();
+        value["limits"] = limit_lines(policy, report)
+            .iter()
+            .map(|l| serde_json::json!({ "limit": l.kind, "name": l.name, "slack": l.slack.to_string(), "ok": l.ok }))
+            .collect();
+        value["limits_ok"] = report.limits.ok().into();
+    }
+    value
+}
+
+/// One limit of risk model v2, named for people.
+struct LimitLine {
+    kind: &'static str,
+    name: String,
+    formula: String,
+    slack: Decimal,
+    ok: bool,
+}
+
+/// Every limit of the policy with the asset, instrument or underlying it is for.
+fn limit_lines(policy: &Policy, report: &RiskReport) -> Vec<LimitLine> {
+    let mut out = Vec::new();
+    for c in &report.limits.concentration {
+        let asset = &policy.assets[c.index];
+        let share = Decimal::new(asset.max_share.expect("a capped asset"), 6);
+        out.push(LimitLine {
+            kind: "concentration",
+            name: asset.id.clone(),
+            formula: format!("CV({}) <= {share} x C", asset.id),
+            slack: Decimal::new(c.slack.mantissa.clone(), c.slack.digits),
+            ok: c.ok,
+        });
+    }
+    for c in &report.limits.positions {
+        let inst = &policy.instruments[c.index];
+        let limit = Decimal::new(inst.limits.max_abs_position.expect("a limited instrument"), 8);
+        out.push(LimitLine {
+            kind: "position",
+            name: inst.id.clone(),
+            formula: format!("|q({})| <= {limit}", inst.id),
+            slack: c.slack.clone(),
+            ok: c.ok,
+        });
+    }
+    for c in &report.limits.net_deltas {
+        let u = &policy.underlyings[c.index];
+        let limit = Decimal::new(u.max_net_delta.expect("a limited underlying"), 8);
+        out.push(LimitLine {
+            kind: "net delta",
+            name: u.id.clone(),
+            formula: format!("|delta({})| <= {limit}", u.id),
+            slack: c.slack.clone(),
+            ok: c.ok,
+        });
+    }
+    out
+}
+
+/// The limits in words: each failing one by name with how far over it is; the holding ones of
+/// each kind summed up with the one closest to its limit.
+fn limits_text(policy: &Policy, report: &RiskReport) -> String {
+    let lines = limit_lines(policy, report);
+    let mut out = String::new();
+    for kind in ["concentration", "position", "net delta"] {
+        let of_kind: Vec<&LimitLine> = lines.iter().filter(|l| l.kind == kind).collect();
+        let label = format!("{kind} limit");
+        for l in of_kind.iter().filter(|l| !l.ok) {
+            let over = Decimal::new(-l.slack.mantissa.clone(), l.slack.digits);
+            out.push_str(&format!("{label:<17} {} : FAILS: over by {} ({})\n", l.formula, over.grouped(), l.name));
+        }
+        let holding: Vec<&&LimitLine> = of_kind.iter().filter(|l| l.ok).collect();
+        if let Some(closest) = holding.iter().min_by(|a, b| a.slack.mantissa.cmp(&b.slack.mantissa)) {
+            out.push_str(&format!(
+                "{label:<17} {} of {} hold; closest: {} (slack {})\n",
+                holding.len(),
+                of_kind.len(),
+                closest.formula,
+                closest.slack.grouped()
+            ));
+        }
+    }
+    out
 }
 
 fn claim_name(claim: Claim) -> &'static str {
@@ -78,7 +170,16 @@ fn fix_text(policy: &Policy, fix: &Fix) -> String {
 /// of in the policy's value units, the ratio reached against the threshold, and the smallest
 /// deposit or repayment that would make it hold.
 pub fn claims(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> String {
-    let mr = Decimal::new(policy.margin_ratio, 6);
+    let mr = match policy.oracle {
+        Some(o) => format!(
+            "{} (= {} + {} x {} h)",
+            report.effective_margin_ratio,
+            Decimal::new(policy.margin_ratio, 6),
+            Decimal::new(o.buffer_per_hour, 6),
+            report.latency_hours
+        ),
+        None => Decimal::new(policy.margin_ratio, 6).to_string(),
+    };
     let cr = Decimal::new(policy.collateral_ratio, 6);
     let failing = shortfalls(policy, portfolio, report);
     let mut out = String::new();
@@ -107,6 +208,7 @@ pub fn claims(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> St
             out.push_str(&format!("{:<17} to fix it: {}\n", "", fixes.join(", or ")));
         }
     }
+    out.push_str(&limits_text(policy, report));
     out
 }
 
@@ -120,7 +222,7 @@ pub fn human(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> Str
          adjusted equity        E   = {}\n\
          scanning risk          SR  = {} (worst scenario {worst}: \"{}\", loss {})\n\
          short option minimum   SOM = {}\n\
-         debt margin                = {}\n\
+         debt margin                = {}\n{}\
          margin requirement     M   = {}\n{}",
         policy.id,
         policy.assets.len(),
@@ -138,9 +240,37 @@ pub fn human(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> Str
         report.scenario_losses[worst].grouped(),
         report.short_option_minimum.grouped(),
         report.debt_margin.grouped(),
+        limits_figures(policy, report),
         report.margin_requirement.grouped(),
         claims(policy, portfolio, report)
     )
+}
+
+/// The figures of risk model v2 (nothing for a policy without limits).
+fn limits_figures(policy: &Policy, report: &RiskReport) -> String {
+    if !policy.has_limits() {
+        return String::new();
+    }
+    let mut out = format!("{:<27}= {}\n", "large-position add-on", report.add_on.grouped());
+    for (u, delta) in policy.underlyings.iter().zip(&report.net_deltas) {
+        out.push_str(&format!("{:<27}= {}\n", format!("net delta {}", u.id), delta.grouped()));
+    }
+    if let Some(o) = policy.oracle {
+        out.push_str(&format!(
+            "{:<27}= {} started hours since {} ({})\n",
+            "price age",
+            report.latency_hours,
+            utc(o.prices_at),
+            o.prices_at
+        ));
+    }
+    out
+}
+
+/// Position times delta per contract (16 digits), the instrument's share of its underlying's net
+/// delta.
+fn position_delta(policy: &Policy, portfolio: &Portfolio, i: usize) -> Decimal {
+    Decimal::new(num_bigint::BigInt::from(portfolio.positions[i]) * policy.instruments[i].limits.delta, 16)
 }
 
 /// The tier (1-based) a market value (16 digits) reaches in an asset's haircut tiers.
@@ -184,7 +314,10 @@ pub fn breakdown(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) ->
         out.push_str("  (no positions)\n");
         return out;
     }
-    out.push_str(&format!("  {:<20} {:>22} {:>24} {:>24}\n", "instrument", "position", "worst-scenario loss", "short option min."));
+    out.push_str(&format!(
+        "  {:<20} {:>22} {:>24} {:>24} {:>22}\n",
+        "instrument", "position", "worst-scenario loss", "short option min.", "delta"
+    ));
     for (i, instrument) in policy.instruments.iter().enumerate() {
         let q = portfolio.positions[i];
         if q == 0 {
@@ -192,13 +325,21 @@ pub fn breakdown(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) ->
         }
         let loss = Decimal::new(num_bigint::BigInt::from(q) * instrument.scenario_loss[worst], 16);
         let som = Decimal::new(num_bigint::BigInt::from((-q).max(0)) * instrument.short_option_minimum, 16);
+        let delta = match instrument.limits.underlying {
+            Some(u) => format!("{} {}", position_delta(policy, portfolio, i).grouped(), policy.underlyings[u].id),
+            None => "-".into(),
+        };
         out.push_str(&format!(
-            "  {:<20} {:>22} {:>24} {:>24}\n",
+            "  {:<20} {:>22} {:>24} {:>24} {:>22}\n",
             instrument.id,
             Decimal::new(q, 8).grouped(),
             loss.grouped(),
-            som.grouped()
+            som.grouped(),
+            delta
         ));
+        let losses: Vec<String> =
+            instrument.scenario_loss.iter().map(|l| Decimal::new(num_bigint::BigInt::from(q) * l, 16).grouped()).collect();
+        out.push_str(&format!("  {:<20} loss per scenario: {}\n", "", losses.join(", ")));
     }
     out
 }
@@ -233,6 +374,8 @@ pub fn breakdown_json(policy: &Policy, portfolio: &Portfolio, report: &RiskRepor
                 "position": Decimal::new(q.clone(), 8).to_string(),
                 "scenario_losses": instrument.scenario_loss.iter().map(|l| Decimal::new(&q * l, 16).to_string()).collect::<Vec<_>>(),
                 "worst_scenario_loss": Decimal::new(&q * instrument.scenario_loss[worst], 16).to_string(),
+                "underlying": instrument.limits.underlying.map(|u| policy.underlyings[u].id.clone()),
+                "delta": position_delta(policy, portfolio, i).to_string(),
             })
         })
         .collect();

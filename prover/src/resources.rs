@@ -135,7 +135,7 @@ mod tests {
             assert!(estimate <= (measured_mib << 20) * 4, "k = {k}: {} is far above {measured_mib} MiB", bytes_text(estimate));
         }
         assert_eq!(srs_file_bytes(11), 262_404, "the size of shared/params/hermez-raw-11");
-        let desk = estimate(Shape { assets: 8, tiers: 4, instruments: 64, scenarios: 16 });
+        let desk = estimate(Shape::v1(8, 4, 64, 16));
         assert!(desk.check(Some(1 << 30)).is_ok());
         let refused = desk.check(Some(1 << 20)).unwrap_err().to_string();
         assert!(refused.contains("--max-memory") && refused.contains("k = 12"), "{refused}");

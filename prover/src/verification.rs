@@ -283,7 +283,7 @@ pub fn open_attestation(
         })
     };
     let opened = mismatch.is_none().then(|| {
-        let figures = evaluate(policy, &portfolio);
+        let figures = evaluate(policy, &portfolio, opening.snapshot_time);
         (portfolio, figures)
     });
     Ok(Audit { verification, opened, mismatch })

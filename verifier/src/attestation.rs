@@ -50,6 +50,13 @@ pub struct CircuitFile {
     pub instruments: usize,
     /// Number of scenarios.
     pub scenarios: usize,
+    /// The risk model whose claims the circuit proves: 2 with the limits of risk model v2
+    /// (absent for 1).
+    #[serde(default = "risk_model_v1", skip_serializing_if = "is_risk_model_v1")]
+    pub risk_model: u8,
+    /// Underlyings (risk model 2; absent for 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub underlyings: usize,
     /// Public columns (lanes).
     pub lanes: usize,
     /// `log2` of the number of rows.
@@ -58,6 +65,36 @@ pub struct CircuitFile {
     pub encoding: u64,
     /// The circuit's version.
     pub version: u32,
+}
+
+fn risk_model_v1() -> u8 {
+    1
+}
+
+fn is_risk_model_v1(model: &u8) -> bool {
+    *model == 1
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl CircuitFile {
+    /// The file form of `shape`'s circuit with its dimensions.
+    pub fn new(shape: Shape, lanes: usize, k: u32) -> CircuitFile {
+        CircuitFile {
+            assets: shape.assets,
+            tiers: shape.tiers,
+            instruments: shape.instruments,
+            scenarios: shape.scenarios,
+            risk_model: if shape.limits.is_some() { 2 } else { 1 },
+            underlyings: shape.underlyings(),
+            lanes,
+            k,
+            encoding: solvent_circuits::encoding::ENCODING_VERSION,
+            version: solvent_circuits::CIRCUIT_VERSION,
+        }
+    }
 }
 
 /// The structured reference string a proof is for.
@@ -162,7 +199,8 @@ impl Attestation {
     /// The circuit shape.
     pub fn shape(&self) -> Shape {
         let c = &self.circuit;
-        Shape { assets: c.assets, tiers: c.tiers, instruments: c.instruments, scenarios: c.scenarios }
+        let limits = (c.risk_model != 1).then_some(c.underlyings);
+        Shape { assets: c.assets, tiers: c.tiers, instruments: c.instruments, scenarios: c.scenarios, limits }
     }
 
     /// Writes the file's JSON (pretty-printed).

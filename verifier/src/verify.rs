@@ -258,6 +258,8 @@ mod tests {
             instruments: vec![],
             margin_ratio: 1_000_000,
             collateral_ratio: 1_000_000,
+            underlyings: vec![],
+            oracle: None,
         }
     }
 

@@ -26,8 +26,8 @@ fn main() {
         rayon_threads(n);
     }
     let witness = synthetic(shape, 1);
-    let report = solvent_model::evaluate(&witness.policy, &witness.portfolio);
-    assert!(report.margin_ok && report.collateral_ok, "the synthetic book must pass");
+    let report = solvent_model::evaluate(&witness.policy, &witness.portfolio, witness.snapshot_time);
+    assert!(report.all_ok(), "the synthetic book must pass");
 
     let t = Instant::now();
     let circuit = AttestationCircuit::new(&witness);

@@ -4,12 +4,14 @@
 
 mod check;
 mod onchain;
+mod policy;
 mod proving;
 mod srs;
 mod verifying;
 
 pub use check::{check, shape, CheckOptions, ShapeOptions};
 pub use onchain::{calldata, export_verifier, policy_commitment, CalldataOptions, CalldataTarget, ExportOptions, PolicyCommitmentOptions};
+pub use policy::{policy_build, PolicyBuildOptions};
 pub use proving::{demo, keygen, prove, DemoOptions, KeygenOptions, ProveOptions};
 pub use srs::{srs_check, srs_dev, srs_downsize, SrsCheckOptions, SrsDevOptions, SrsDownsizeOptions};
 pub use verifying::{open, verify, OpenOptions, VerifyOptions};
@@ -80,6 +82,8 @@ fn kind_of(text: &str) -> Option<&'static str> {
     let schema = serde_json::from_str::<Tagged>(text).ok()?.schema;
     [
         (solvent_model::policy::POLICY_SCHEMA, "policy"),
+        (solvent_model::policy::POLICY_SCHEMA_V2, "policy"),
+        (solvent_model::builder::SPEC_SCHEMA, "policy spec"),
         (solvent_model::portfolio::PORTFOLIO_SCHEMA, "portfolio"),
         (crate::opening::OPENING_SCHEMA, "opening"),
         (solvent_verifier::attestation::ATTESTATION_SCHEMA, "attestation"),
@@ -150,7 +154,7 @@ fn load_attestation(path: &Path) -> Result<Attestation, Error> {
 }
 
 /// The clock, unix seconds.
-fn now() -> u64 {
+pub(crate) fn now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 

@@ -102,7 +102,7 @@ pub struct ProveOptions {
     pub keys: KeyOptions,
 }
 
-/// Proves both claims and writes the attestation (and the opening, when asked); refuses (exit 1)
+/// Proves every claim and writes the attestation (and the opening, when asked); refuses (exit 1)
 /// when a claim fails, saying what would fix it.
 pub fn prove(options: &ProveOptions, _out: &mut dyn Write) -> Result<i32, Error> {
     set_threads(&options.keys);
@@ -156,8 +156,8 @@ fn prove_and_write(
             ),
         ));
     }
-    let figures = evaluate(&policy, &portfolio);
-    if !(figures.margin_ok && figures.collateral_ok) {
+    let figures = evaluate(&policy, &portfolio, snapshot_time);
+    if !figures.all_ok() {
         eprint!("{}", report::claims(&policy, &portfolio, &figures));
         return Err(Error::Refused("refusing to prove: a claim fails for this portfolio (no attestation written)".into()));
     }
@@ -204,7 +204,7 @@ pub fn demo(options: &DemoOptions, out: &mut dyn Write) -> Result<i32, Error> {
     let policy = Policy::from_json(example::POLICY).map_err(|e| Error::input(Path::new("demo policy"), e))?;
     let portfolio = portfolio_from_text(Path::new("demo portfolio"), example::PORTFOLIO, &policy)?;
     emit(out, "== solvent demo: a desk's book under a SPAN-style policy ==\n")?;
-    emit(out, &report::human(&policy, &portfolio, &evaluate(&policy, &portfolio)))?;
+    emit(out, &report::human(&policy, &portfolio, &evaluate(&policy, &portfolio, super::now())))?;
     let dir = std::env::temp_dir().join(format!("solvent-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|error| Error::Io { file: dir.display().to_string(), error })?;
     let path = options.out.clone().unwrap_or_else(|| dir.join("attestation.json"));

@@ -44,7 +44,7 @@ fn run<O>(command: fn(&O, &mut dyn std::io::Write) -> Result<i32, Error>, option
 }
 
 fn check_options(folder: &Folder, portfolio: &Path, json: bool) -> CheckOptions {
-    CheckOptions { policy: folder.path("policy.json"), portfolio: portfolio.to_path_buf(), breakdown: true, json }
+    CheckOptions { policy: folder.path("policy.json"), portfolio: portfolio.to_path_buf(), breakdown: true, json, time: None }
 }
 
 #[test]
@@ -124,8 +124,13 @@ fn shape_reports_k_rows_and_the_srs_it_needs_before_building_anything() {
 #[test]
 fn swapped_policy_and_portfolio_say_which_file_is_which() {
     let folder = Folder::new();
-    let swapped =
-        CheckOptions { policy: folder.path("portfolio.json"), portfolio: folder.path("policy.json"), breakdown: false, json: false };
+    let swapped = CheckOptions {
+        policy: folder.path("portfolio.json"),
+        portfolio: folder.path("policy.json"),
+        breakdown: false,
+        json: false,
+        time: None,
+    };
     let error = commands::check(&swapped, &mut Vec::new()).unwrap_err();
     assert_eq!(error.exit_code(), 2);
     let message = error.to_string();
@@ -204,4 +209,88 @@ fn a_protocol_goes_live_from_the_exported_files_alone() {
     assert!(attested.success, "{:?}", gate::revert_reason(&attested.output));
     let asked = chain.call(owner, gate_address, gate::is_attested(&account, &policy_id)).unwrap();
     assert_eq!(asked.output.last(), Some(&1), "isAttested");
+}
+
+/// The builder's example spec (BTC perpetual, call and put; every limit of risk model v2).
+const SPEC: &str = include_str!("../../../model/tests/vectors/policy-spec.json");
+
+#[test]
+fn a_built_v2_policy_is_checked_proven_and_verified_and_a_broken_limit_is_refused() {
+    let folder = Folder::new();
+    let spec = folder.write("spec.json", SPEC);
+    let build = PolicyBuildOptions { spec, out: folder.path("built.json") };
+    let (code, text) = run(commands::policy_build, &build);
+    assert_eq!(code, 0, "{text}");
+    let built = std::fs::read_to_string(folder.path("built.json")).unwrap();
+    assert_eq!(built, solvent_model::builder::build(SPEC).unwrap().0, "the file is the builder's canonical text");
+
+    let time = 1_764_550_000; // inside the window, 56 minutes after the prices: one started hour
+    let portfolio = |call: &str| {
+        folder.write(
+            "v2.json",
+            &format!(
+                r#"{{"schema": "solvent/portfolio/v1", "account": "0x00000000000000000000000000000000000000aa",
+                    "balances": {{"USDC": "5000000", "BTC": "50"}},
+                    "positions": {{"BTC-PERP": "101", "BTC-27MAR26-100000-C": "{call}", "BTC-27MAR26-80000-P": "5"}}}}"#
+            ),
+        )
+    };
+    let check = |path: &Path, json: bool| CheckOptions {
+        policy: folder.path("built.json"),
+        portfolio: path.to_path_buf(),
+        breakdown: true,
+        json,
+        time: Some(time),
+    };
+    let good = portfolio("-10");
+    let (code, json) = run(commands::check, &check(&good, true));
+    assert_eq!(code, 0, "{json}");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["limits_ok"], true);
+    assert_eq!(report["latency_hours"], 1);
+    assert_eq!(report["effective_margin_ratio"], "1.205");
+    assert_eq!(report["add_on"], "900", "one contract over the perpetual's threshold of 100, at 900");
+    assert_eq!(report["breakdown"]["instruments"][0]["delta"], "101");
+    assert_eq!(report["breakdown"]["instruments"][0]["underlying"], "BTC");
+    assert_eq!(report["breakdown"]["instruments"][1]["scenario_losses"].as_array().unwrap().len(), 16);
+    let (_, text) = run(commands::check, &check(&good, false));
+    assert!(text.contains("net delta BTC") && text.contains("loss per scenario") && text.contains("1 of 1 hold"), "{text}");
+
+    let prove = |portfolio: &Path, out: &str| ProveOptions {
+        policy: folder.path("built.json"),
+        portfolio: portfolio.to_path_buf(),
+        out: folder.path(out),
+        opening: None,
+        time: Some(time),
+        max_memory: None,
+        keys: folder.keys(),
+    };
+    assert_eq!(run(commands::prove, &prove(&good, "v2-attestation.json")).0, 0);
+    let attestation: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.path("v2-attestation.json")).unwrap()).unwrap();
+    assert_eq!((attestation["circuit"]["risk_model"].clone(), attestation["circuit"]["underlyings"].clone()), (2.into(), 1.into()));
+    let verify = VerifyOptions {
+        attestation: folder.path("v2-attestation.json"),
+        policy: folder.path("built.json"),
+        account: None,
+        json: true,
+        trust: TrustOptions {
+            srs: common::cli::real_srs(),
+            allow_insecure_srs: true,
+            keys: Some(folder.path("keys")),
+            now: Some(time),
+            ..TrustOptions::default()
+        },
+    };
+    let (code, json) = run(commands::verify, &verify);
+    assert_eq!(code, 0, "{json}");
+
+    // 300 short calls: over the call's position limit of 200. check names it; prove refuses.
+    let broken = portfolio("-300");
+    let (code, text) = run(commands::check, &check(&broken, false));
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("position limit") && text.contains("FAILS: over by 100 (BTC-27MAR26-100000-C)"), "{text}");
+    let error = commands::prove(&prove(&broken, "refused.json"), &mut Vec::new()).unwrap_err();
+    assert_eq!(error.exit_code(), 1, "{error}");
+    assert!(!folder.path("refused.json").exists());
 }

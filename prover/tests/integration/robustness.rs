@@ -250,13 +250,13 @@ proptest! {
         if let Ok(text) = String::from_utf8(apply(solvent_prover::demo::POLICY, &edit)) {
             if let Ok(policy) = Policy::from_json(&text) {
                 if let Ok((portfolio, _)) = Portfolio::from_json(solvent_prover::demo::PORTFOLIO, &policy) {
-                    evaluate(&policy, &portfolio);
+                    evaluate(&policy, &portfolio, 0);
                 }
             }
         }
         if let Ok(text) = String::from_utf8(apply(solvent_prover::demo::PORTFOLIO, &portfolio_edit)) {
             if let Ok((portfolio, _)) = Portfolio::from_json(&text, &f.policy) {
-                evaluate(&f.policy, &portfolio);
+                evaluate(&f.policy, &portfolio, 0);
             }
         }
     }

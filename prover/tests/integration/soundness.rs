@@ -85,7 +85,7 @@ fn run() {
     ];
     for (what, policy) in changes {
         assert_eq!(Shape::of(&policy), Shape::of(&witness.policy));
-        let report = evaluate(&policy, &witness.portfolio);
+        let report = evaluate(&policy, &witness.portfolio, witness.snapshot_time);
         assert!(report.margin_ok && report.collateral_ok, "{what}: the portfolio must still pass");
         let cheat = Witness { policy, ..witness.clone() };
         let circuit = AttestationCircuit::new(&cheat);
@@ -110,4 +110,61 @@ fn run() {
             .collect(),
     };
     assert_eq!(verifiers.verdicts(&at_other_k, &witness, &honest.bytes), [false; 3], "another k");
+}
+
+/// The SPAN example with every limit of risk model v2.
+const SPAN_POLICY_V2: &str = include_str!("../../../model/tests/vectors/span-policy-v2.json");
+
+#[test]
+fn v2_proofs_verify_and_bind_every_limit_of_the_policy() {
+    std::thread::Builder::new().stack_size(256 << 20).spawn(run_v2).unwrap().join().unwrap();
+}
+
+fn run_v2() {
+    let policy = Policy::from_json(SPAN_POLICY_V2).unwrap();
+    let portfolio = solvent_model::Portfolio::from_json(
+        r#"{"schema": "solvent/portfolio/v1", "account": "0x00000000000000000000000000000000000000aa",
+            "balances": {"USDC": "50000", "BTC": "6"}, "debts": {"USDC": "10000"},
+            "positions": {"BTC-PERP": "1", "BTC-C-25000": "-2"}}"#,
+        &policy,
+    )
+    .unwrap()
+    .0;
+    let witness = Witness { policy, portfolio, snapshot_time: 150, salt: prove::random_salt() };
+    let circuit = AttestationCircuit::new(&witness);
+    let srs = common::srs(circuit.k());
+    let keys = solvent_prover::keys::generate(circuit.shape(), &srs).unwrap();
+    let honest = prove::prove(&keys, &srs, &circuit, &witness).unwrap();
+    let mut verifiers =
+        Verifiers { key: keys.verifier_key.clone(), wasm: common::WasmVerifier::new(), evm: common::EvmVerifier::new(&keys.verifier_key) };
+    let original = policy_commitment(&srs, &witness.policy).unwrap();
+    assert_eq!(verifiers.verdicts(&original, &witness, &honest.bytes), [true; 3]);
+    assert!(common::halo2_verifies(&srs, &keys, circuit.public_columns(), &honest.bytes));
+
+    let edit = |from: &str, to: &str| {
+        assert!(SPAN_POLICY_V2.contains(from), "{from}");
+        Policy::from_json(&SPAN_POLICY_V2.replacen(from, to, 1)).unwrap()
+    };
+    let changes = [
+        ("prices_at", edit(r#""prices_at": 90"#, r#""prices_at": 91"#)),
+        ("the buffer", edit(r#""buffer_per_hour": "0.01""#, r#""buffer_per_hour": "0.011""#)),
+        ("a concentration cap", edit(r#""max_share": "0.7""#, r#""max_share": "0.71""#)),
+        ("a position limit", edit(r#""max_abs_position": "3""#, r#""max_abs_position": "4""#)),
+        ("a delta", edit(r#""delta": "0.4""#, r#""delta": "0.41""#)),
+        ("a delta's underlying", edit(r#""underlying": "BTC", "delta": "0.4""#, r#""underlying": "ETH", "delta": "0.4""#)),
+        ("a net delta limit", edit(r#""max_net_delta": "5""#, r#""max_net_delta": "6""#)),
+        ("an add-on threshold", edit(r#""threshold": "0.5""#, r#""threshold": "0.6""#)),
+        ("an add-on rate", edit(r#""rate": "100""#, r#""rate": "99""#)),
+        ("an underlying's name", edit(r#"{"id": "ETH"}"#, r#"{"id": "ETH2"}"#)),
+    ];
+    for (what, policy) in changes {
+        assert_eq!(Shape::of(&policy), Shape::of(&witness.policy), "{what}");
+        assert!(evaluate(&policy, &witness.portfolio, witness.snapshot_time).all_ok(), "{what}: the portfolio must still pass");
+        let cheat = Witness { policy, ..witness.clone() };
+        let circuit = AttestationCircuit::new(&cheat);
+        let proof = prove::prove(&keys, &srs, &circuit, &cheat).unwrap();
+        assert_ne!(proof.policy, original, "{what}: another commitment");
+        assert_eq!(verifiers.verdicts(&proof.policy, &cheat, &proof.bytes), [true; 3], "{what}: valid for its own policy");
+        assert_eq!(verifiers.verdicts(&original, &cheat, &proof.bytes), [false; 3], "{what}: accepted against the original commitment");
+    }
 }
