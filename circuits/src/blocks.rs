@@ -25,7 +25,7 @@
 //! gate (the header's) requires.
 
 use crate::context::{field_from_i128, Cell, Context, Switch};
-use crate::encoding::{limits, NO_POSITION_LIMIT};
+use crate::encoding::limits;
 use crate::layout::{Dims, AMOUNT_BYTES, FIRST_LANE, LIMIT_RANGES, MAIN};
 use crate::public::block_value;
 use ff::{Field, PrimeField};
@@ -205,7 +205,7 @@ impl BlockInstructions for BlockChip {
             // running sums of the position limit's slack and of the distance to the threshold.
             let excess = dims.add_on_row.map(|_| {
                 let limit = limits::position_limit(policy, i);
-                let threshold = policy.instruments[i].limits.large_position.map_or(NO_POSITION_LIMIT, |lp| lp.threshold);
+                let threshold = limits::threshold_value(policy, i);
                 let distance = Fr::from_u128((q.abs() - threshold).unsigned_abs());
                 let slack = limit - Fr::from_u128(q.unsigned_abs());
                 cells.position_slacks.push(ctx.running_sum_in(LIMIT_RANGES[0], head, slack, AMOUNT_BYTES));

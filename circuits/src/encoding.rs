@@ -139,9 +139,14 @@ pub mod limits {
         field_from_i128(policy.instruments[i].limits.max_abs_position.unwrap_or(NO_POSITION_LIMIT))
     }
 
+    /// An instrument's add-on threshold as an integer (8 digits; none is [`NO_POSITION_LIMIT`]).
+    pub fn threshold_value(policy: &Policy, i: usize) -> i128 {
+        policy.instruments[i].limits.large_position.map_or(NO_POSITION_LIMIT, |lp| lp.threshold)
+    }
+
     /// An instrument's add-on threshold (8 digits).
     pub fn threshold(policy: &Policy, i: usize) -> Fr {
-        field_from_i128(policy.instruments[i].limits.large_position.map_or(NO_POSITION_LIMIT, |lp| lp.threshold))
+        field_from_i128(threshold_value(policy, i))
     }
 
     /// An instrument's add-on rate (8 digits; 0 without an add-on).

@@ -142,7 +142,6 @@ pub fn evaluate(policy: &Policy, portfolio: &Portfolio, snapshot_time: u64) -> R
     let ratio_scale = BigInt::from(RATIO_SCALE);
     let mut market_values = Vec::new();
     let mut haircut_values = Vec::new();
-    let mut haircut_values_raw = Vec::new();
     let mut collateral = BigInt::zero();
     let mut debt = BigInt::zero();
     let mut debt_margin = BigInt::zero();
@@ -150,7 +149,6 @@ pub fn evaluate(policy: &Policy, portfolio: &Portfolio, snapshot_time: u64) -> R
         let value = BigInt::from(portfolio.balances[a]) * asset.price;
         let haircut = haircut_value(policy, a, &value);
         collateral += &haircut;
-        haircut_values_raw.push(haircut.clone());
         let debt_value = BigInt::from(portfolio.debts[a]) * asset.price;
         debt_margin += &debt_value * asset.debt_margin_rate;
         debt += debt_value;
@@ -207,7 +205,7 @@ pub fn evaluate(policy: &Policy, portfolio: &Portfolio, snapshot_time: u64) -> R
             .iter()
             .enumerate()
             .filter_map(|(a, asset)| {
-                asset.max_share.map(|share| check(a, &collateral * share - &haircut_values_raw[a] * &ratio_scale, MARGIN_CLAIM_DIGITS))
+                asset.max_share.map(|share| check(a, &collateral * share - &haircut_values[a].mantissa * &ratio_scale, MARGIN_CLAIM_DIGITS))
             })
             .collect(),
         positions: policy

@@ -65,41 +65,29 @@ struct LimitLine {
 
 /// Every limit of the policy with the asset, instrument or underlying it is for.
 fn limit_lines(policy: &Policy, report: &RiskReport) -> Vec<LimitLine> {
-    let mut out = Vec::new();
-    for c in &report.limits.concentration {
+    let line = |kind, name: &str, formula, c: &solvent_model::LimitCheck| LimitLine {
+        kind,
+        name: name.to_string(),
+        formula,
+        slack: c.slack.clone(),
+        ok: c.ok,
+    };
+    let concentration = report.limits.concentration.iter().map(|c| {
         let asset = &policy.assets[c.index];
         let share = Decimal::new(asset.max_share.expect("a capped asset"), 6);
-        out.push(LimitLine {
-            kind: "concentration",
-            name: asset.id.clone(),
-            formula: format!("CV({}) <= {share} x C", asset.id),
-            slack: Decimal::new(c.slack.mantissa.clone(), c.slack.digits),
-            ok: c.ok,
-        });
-    }
-    for c in &report.limits.positions {
+        line("concentration", &asset.id, format!("CV({}) <= {share} x C", asset.id), c)
+    });
+    let positions = report.limits.positions.iter().map(|c| {
         let inst = &policy.instruments[c.index];
         let limit = Decimal::new(inst.limits.max_abs_position.expect("a limited instrument"), 8);
-        out.push(LimitLine {
-            kind: "position",
-            name: inst.id.clone(),
-            formula: format!("|q({})| <= {limit}", inst.id),
-            slack: c.slack.clone(),
-            ok: c.ok,
-        });
-    }
-    for c in &report.limits.net_deltas {
+        line("position", &inst.id, format!("|q({})| <= {limit}", inst.id), c)
+    });
+    let net_deltas = report.limits.net_deltas.iter().map(|c| {
         let u = &policy.underlyings[c.index];
         let limit = Decimal::new(u.max_net_delta.expect("a limited underlying"), 8);
-        out.push(LimitLine {
-            kind: "net delta",
-            name: u.id.clone(),
-            formula: format!("|delta({})| <= {limit}", u.id),
-            slack: c.slack.clone(),
-            ok: c.ok,
-        });
-    }
-    out
+        line("net delta", &u.id, format!("|delta({})| <= {limit}", u.id), c)
+    });
+    concentration.chain(positions).chain(net_deltas).collect()
 }
 
 /// The limits in words: each failing one by name with how far over it is; the holding ones of

@@ -165,6 +165,11 @@ fn number(field: &str, text: &str) -> Result<f64, InputError> {
     text.parse::<f64>().map_err(|e| InputError::new(field, format!("`{text}`: {e}")))
 }
 
+/// An optional number of the spec, `absent` when not given.
+fn number_or(field: &str, text: Option<&str>, absent: f64) -> Result<f64, InputError> {
+    text.map_or(Ok(absent), |t| number(field, t))
+}
+
 fn positive(field: &str, text: &str) -> Result<f64, InputError> {
     let value = number(field, text)?;
     if value <= 0.0 {
@@ -229,7 +234,7 @@ pub fn build(text: &str) -> Result<(String, Policy), InputError> {
                 positive("scenarios.span.extreme_multiple", &s.extreme_multiple)?,
                 number("scenarios.span.extreme_cover", &s.extreme_cover)?,
             ),
-            s.look_ahead_days.as_deref().map(|d| number("scenarios.span.look_ahead_days", d)).transpose()?.unwrap_or(0.0),
+            number_or("scenarios.span.look_ahead_days", s.look_ahead_days.as_deref(), 0.0)?,
         ),
         RawScenarios::Grid(g) => {
             let moves = g
@@ -242,14 +247,14 @@ pub fn build(text: &str) -> Result<(String, Policy), InputError> {
                         name: m.name.clone(),
                         price: number(&at("price"), &m.price)?,
                         volatility: number(&at("volatility"), &m.volatility)?,
-                        cover: m.cover.as_deref().map(|c| number(&at("cover"), c)).transpose()?.unwrap_or(1.0),
+                        cover: number_or(&at("cover"), m.cover.as_deref(), 1.0)?,
                     })
                 })
                 .collect::<Result<Vec<_>, InputError>>()?;
-            (moves, g.look_ahead_days.as_deref().map(|d| number("scenarios.grid.look_ahead_days", d)).transpose()?.unwrap_or(0.0))
+            (moves, number_or("scenarios.grid.look_ahead_days", g.look_ahead_days.as_deref(), 0.0)?)
         }
     };
-    let som_rate = raw.short_option_minimum.as_deref().map(|t| number("short_option_minimum", t)).transpose()?.unwrap_or(0.0);
+    let som_rate = number_or("short_option_minimum", raw.short_option_minimum.as_deref(), 0.0)?;
     let underlyings = raw
         .underlyings
         .iter()

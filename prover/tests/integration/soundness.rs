@@ -36,6 +36,31 @@ impl Verifiers {
     }
 }
 
+impl Verifiers {
+    /// For each changed policy (of the same shape, under which the portfolio still passes): a
+    /// proof under it is valid against its own commitment and rejected by all three verifiers
+    /// against `original`, the commitment of `witness`'s policy.
+    fn assert_bound(
+        &mut self,
+        keys: &solvent_prover::keys::Keys,
+        srs: &solvent_params::Srs,
+        original: &PolicyCommitment,
+        witness: &Witness,
+        changes: impl IntoIterator<Item = (&'static str, Policy)>,
+    ) {
+        for (what, policy) in changes {
+            assert_eq!(Shape::of(&policy), Shape::of(&witness.policy), "{what}");
+            assert!(evaluate(&policy, &witness.portfolio, witness.snapshot_time).all_ok(), "{what}: the portfolio must still pass");
+            let cheat = Witness { policy, ..witness.clone() };
+            let circuit = AttestationCircuit::new(&cheat);
+            let proof = prove::prove(keys, srs, &circuit, &cheat).unwrap();
+            assert_ne!(proof.policy, *original, "{what}: another commitment");
+            assert_eq!(self.verdicts(&proof.policy, &cheat, &proof.bytes), [true; 3], "{what}: valid for its own policy");
+            assert_eq!(self.verdicts(original, &cheat, &proof.bytes), [false; 3], "{what}: accepted against the original commitment");
+        }
+    }
+}
+
 /// The demo policy with one textual edit (it must stay valid and keep the demo portfolio passing).
 fn edited(from: &str, to: &str) -> Policy {
     assert!(demo::POLICY.contains(from), "{from}");
@@ -83,17 +108,7 @@ fn run() {
             p
         }),
     ];
-    for (what, policy) in changes {
-        assert_eq!(Shape::of(&policy), Shape::of(&witness.policy));
-        let report = evaluate(&policy, &witness.portfolio, witness.snapshot_time);
-        assert!(report.margin_ok && report.collateral_ok, "{what}: the portfolio must still pass");
-        let cheat = Witness { policy, ..witness.clone() };
-        let circuit = AttestationCircuit::new(&cheat);
-        let proof = prove::prove(&keys, &srs, &circuit, &cheat).unwrap();
-        assert_ne!(proof.policy, original, "{what}: another commitment");
-        assert_eq!(verifiers.verdicts(&proof.policy, &cheat, &proof.bytes), [true; 3], "{what}: valid for its own policy");
-        assert_eq!(verifiers.verdicts(&original, &cheat, &proof.bytes), [false; 3], "{what}: accepted against the original commitment");
-    }
+    verifiers.assert_bound(&keys, &srs, &original, &witness, changes);
 
     // The original proof against the commitment for another SRS, and for another k.
     let other_srs = solvent_params::dev_srs(srs.k());
@@ -157,14 +172,5 @@ fn run_v2() {
         ("an add-on rate", edit(r#""rate": "100""#, r#""rate": "99""#)),
         ("an underlying's name", edit(r#"{"id": "ETH"}"#, r#"{"id": "ETH2"}"#)),
     ];
-    for (what, policy) in changes {
-        assert_eq!(Shape::of(&policy), Shape::of(&witness.policy), "{what}");
-        assert!(evaluate(&policy, &witness.portfolio, witness.snapshot_time).all_ok(), "{what}: the portfolio must still pass");
-        let cheat = Witness { policy, ..witness.clone() };
-        let circuit = AttestationCircuit::new(&cheat);
-        let proof = prove::prove(&keys, &srs, &circuit, &cheat).unwrap();
-        assert_ne!(proof.policy, original, "{what}: another commitment");
-        assert_eq!(verifiers.verdicts(&proof.policy, &cheat, &proof.bytes), [true; 3], "{what}: valid for its own policy");
-        assert_eq!(verifiers.verdicts(&original, &cheat, &proof.bytes), [false; 3], "{what}: accepted against the original commitment");
-    }
+    verifiers.assert_bound(&keys, &srs, &original, &witness, changes);
 }
