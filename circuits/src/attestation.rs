@@ -99,7 +99,7 @@ impl Witness {
 
     /// The shape.
     pub fn shape(&self) -> Shape {
-        Shape::of(&self.policy)
+        self.policy.shape()
     }
 
     /// The public inputs this witness proves.

@@ -12,8 +12,6 @@ use ff::{Field, PrimeField};
 use halo2_proofs::halo2curves::bn256::Fr;
 use solvent_model::{Policy, Portfolio};
 
-/// Version of this encoding.
-pub const ENCODING_VERSION: u64 = 2;
 /// Domain tag of portfolio commitments (as a name).
 pub const PORTFOLIO_DOMAIN: &str = "solvent/portfolio/v2";
 /// Domain tag of the digest of a policy's names (as a name).
@@ -33,62 +31,14 @@ pub const PACKING_BITS: u32 = 72;
 /// Values packed into one element.
 pub const PACKED: usize = 3;
 
-/// The circuit shape a policy needs: its counts (tiers: the most of any asset).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Shape {
-    /// Number of assets.
-    pub assets: usize,
-    /// Haircut tiers per asset (assets with fewer are padded).
-    pub tiers: usize,
-    /// Number of instruments.
-    pub instruments: usize,
-    /// Number of scenarios.
-    pub scenarios: usize,
-    /// The limits of risk model v2: `None` for the circuit of v1 (a policy without limits),
-    /// else the number of underlyings.
-    pub limits: Option<usize>,
-}
+pub use solvent_statement::{Shape, ENCODING_VERSION};
 
-impl Shape {
-    /// A shape of the circuit of risk model v1 (no limits).
-    pub const fn v1(assets: usize, tiers: usize, instruments: usize, scenarios: usize) -> Shape {
-        Shape { assets, tiers, instruments, scenarios, limits: None }
-    }
-
-    /// The shape of `policy`.
-    pub fn of(policy: &Policy) -> Shape {
-        Shape {
-            assets: policy.assets.len(),
-            tiers: policy.max_tiers(),
-            instruments: policy.instruments.len(),
-            scenarios: policy.scenarios.len(),
-            limits: policy.has_limits().then_some(policy.underlyings.len()),
-        }
-    }
-
-    /// Underlyings (0 without limits).
-    pub fn underlyings(&self) -> usize {
-        self.limits.unwrap_or(0)
-    }
-
-    /// The shape as one field element: `A + T * 2^32 + I * 2^64 + S * 2^96 + X * 2^128`, with
-    /// `X = 0` without limits and `1 + U` with them.
-    pub fn to_field(&self) -> Fr {
-        let word =
-            self.assets as u128 + ((self.tiers as u128) << 32) + ((self.instruments as u128) << 64) + ((self.scenarios as u128) << 96);
-        let limits = self.limits.map_or(0, |u| 1 + u as u64);
-        Fr::from_u128(word) + Fr::from(limits) * Fr::from_u128(1 << 64).square()
-    }
-}
-
-impl std::fmt::Display for Shape {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}a{}t{}i{}s", self.assets, self.tiers, self.instruments, self.scenarios)?;
-        match self.limits {
-            Some(u) => write!(f, "{u}u"),
-            None => Ok(()),
-        }
-    }
+/// The shape as one field element: `A + T * 2^32 + I * 2^64 + S * 2^96 + X * 2^128`, with
+/// `X` = [`Shape::limits_number`] (0 without limits and `1 + U` with them).
+pub fn shape_to_field(shape: &Shape) -> Fr {
+    let word =
+        shape.assets as u128 + ((shape.tiers as u128) << 32) + ((shape.instruments as u128) << 64) + ((shape.scenarios as u128) << 96);
+    Fr::from_u128(word) + Fr::from(shape.limits_number() as u64) * Fr::from_u128(1 << 64).square()
 }
 
 /// The field element of a name of at most 31 bytes: `len * 2^248 + big-endian bytes`.
@@ -205,7 +155,7 @@ pub fn names_digest(policy: &Policy) -> Fr {
 /// The sponge's initial state for a portfolio commitment of `shape`: the domain tag and the
 /// shape, so that portfolios of different shapes never share an input sequence.
 pub fn portfolio_initial_state(shape: Shape) -> [Fr; 3] {
-    [name_to_field(PORTFOLIO_DOMAIN), shape.to_field(), Fr::ZERO]
+    [name_to_field(PORTFOLIO_DOMAIN), shape_to_field(&shape), Fr::ZERO]
 }
 
 /// The portfolio's canonical sequence: account, snapshot time, the packed balances, the packed
@@ -321,7 +271,7 @@ mod tests {
     #[test]
     fn pinned_commitment_of_the_span_example() {
         let w = span_witness();
-        let shape = Shape::of(&w.policy);
+        let shape = w.policy.shape();
         assert_eq!(field_to_hex(&portfolio_commitment(shape, &w.portfolio, w.snapshot_time, &w.salt)), PINNED_SPAN_COMMITMENT);
     }
 
@@ -347,7 +297,7 @@ mod tests {
             v
         };
         assert_eq!(padded(a), padded(b), "the same absorbed blocks");
-        let shape = Shape::of(&w.policy);
+        let shape = w.policy.shape();
         assert_ne!(
             portfolio_commitment(Shape { instruments: 0, ..shape }, &none, 1, &salt),
             portfolio_commitment(Shape { instruments: 1, ..shape }, &one, 1, &[0; SALT_BYTES])

@@ -29,10 +29,9 @@ pub use attestation::{AttestationCircuit, Witness};
 pub use encoding::{portfolio_commitment, PublicInputs, Shape};
 pub use layout::Dims;
 
-/// The version of the circuit's configuration and layout. Keys are cached under it, so it must
-/// change with every change that changes a key (a pinned verifying-key hash in the prover's key
-/// cache tests fails until it does); keys of another version are then never loaded.
-pub const CIRCUIT_VERSION: u32 = 3;
+/// The version of the circuit's configuration and layout (defined with the rules every verifier
+/// checks it by): it must change with every change that changes a key.
+pub use solvent_statement::CIRCUIT_VERSION;
 
 #[cfg(test)]
 mod proptests;

@@ -154,7 +154,7 @@ pub fn constant_slot(value: Fr) -> Option<PublicSlot> {
 
 /// The header's values for `policy` (public inputs 0), row by row, over `rows` rows.
 pub fn header(policy: &Policy, rows: usize) -> Vec<Fr> {
-    let shape = Shape::of(policy);
+    let shape = policy.shape();
     let mut values = vec![Fr::ZERO; rows.max(header_values(&shape))];
     let mut set = |slot: PublicSlot, value: Fr| values[slot.row(&shape)] = value;
     set(PublicSlot::EncodingVersion, Fr::from(ENCODING_VERSION));
@@ -229,7 +229,7 @@ pub fn block_value(policy: &Policy, dims: &Dims, i: usize, j: usize, lane: usize
 /// The policy's public columns (public inputs 0): the values its commitment commits to. Each
 /// column is as long as its last row that can hold a value.
 pub fn policy_columns(policy: &Policy, dims: &Dims) -> Vec<Vec<Fr>> {
-    let shape = Shape::of(policy);
+    let shape = policy.shape();
     let regions = Regions::new(shape, *dims);
     let mut columns = vec![vec![Fr::ZERO; regions.main_start]; dims.lanes];
     columns[0][..regions.header_rows].copy_from_slice(&header(policy, regions.header_rows));
@@ -301,9 +301,9 @@ mod tests {
     #[test]
     fn policy_columns_hold_every_policy_value_once() {
         let w = span_witness();
-        let dims = Dims::for_shape(Shape::of(&w.policy));
+        let dims = Dims::for_shape(w.policy.shape());
         let columns = policy_columns(&w.policy, &dims);
-        let shape = Shape::of(&w.policy);
+        let shape = w.policy.shape();
         let regions = Regions::new(shape, dims);
         // The losses and minimums are where the blocks read them.
         for (i, inst) in w.policy.instruments.iter().enumerate() {

@@ -5,6 +5,7 @@ use crate::msg::{ExecuteMsg, InstantiateMsg, QueryMsg};
 use crate::state::{self, Config, Policy, Record};
 use cosmwasm_std::{entry_point, to_json_binary, Binary, Deps, DepsMut, Env, HexBinary, MessageInfo, Response, StdResult};
 use sha3::{Digest, Keccak256};
+use solvent_statement::Window;
 
 /// Sets the owner (the sender) and the largest accepted snapshot age.
 #[entry_point]
@@ -75,7 +76,8 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> R
     }
 }
 
-/// `SolvencyGate.attest`'s checks, in its order, then the proof against the registered commitment.
+/// `SolvencyGate.attest`'s checks, in its order (the time rules are `solvent-statement`'s
+/// `gate_rules`), then the proof against the registered commitment.
 fn attest(
     deps: DepsMut,
     env: Env,
@@ -94,20 +96,9 @@ fn attest(
         return Err(ContractError::NotAFieldElement);
     }
     let policy = state::policy(deps.storage, id)?.ok_or_else(|| ContractError::UnknownPolicy(HexBinary::from(id).to_hex()))?;
-    let now = env.block.time.seconds();
-    if now >= policy.expires_at {
-        return Err(ContractError::PolicyExpired(policy.expires_at));
-    }
-    if snapshot_time < policy.effective_at || snapshot_time >= policy.expires_at {
-        return Err(ContractError::SnapshotOutsideWindow(snapshot_time, policy.effective_at, policy.expires_at));
-    }
-    if snapshot_time > now {
-        return Err(ContractError::SnapshotInFuture(snapshot_time));
-    }
     let max_age = state::config(deps.storage)?.max_snapshot_age;
-    if now - snapshot_time > max_age {
-        return Err(ContractError::SnapshotTooOld(snapshot_time, max_age));
-    }
+    let window = Window { effective_at: policy.effective_at, expires_at: policy.expires_at };
+    solvent_statement::gate_rules(env.block.time.seconds(), snapshot_time, window, max_age).map_err(ContractError::from)?;
     let key = state::verifier(deps.storage, &policy.shape).ok_or(ContractError::NoVerifier)?;
     // The public inputs: the portfolio commitment, the account, the snapshot time (32-byte words).
     let mut inputs = Vec::with_capacity(96);
@@ -134,15 +125,13 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
     }
 }
 
-/// As `SolvencyGate.isAttested`: a record exists, the policy is registered and not expired, the
-/// snapshot is inside its window and at most the largest age old.
+/// As `SolvencyGate.isAttested`: a record exists, the policy is registered, and the record still
+/// counts (`solvent-statement`'s `counts_now`: not expired, inside the window, at most the largest
+/// age old).
 fn is_attested(deps: Deps, env: &Env, account: &str, id: &[u8]) -> StdResult<bool> {
     let account = deps.api.addr_canonicalize(account)?;
     let Some(record) = state::record(deps.storage, account.as_slice(), id)? else { return Ok(false) };
     let Some(policy) = state::policy(deps.storage, id)? else { return Ok(false) };
-    let now = env.block.time.seconds();
-    if now >= policy.expires_at || record.snapshot_time < policy.effective_at {
-        return Ok(false);
-    }
-    Ok(now.saturating_sub(record.snapshot_time) <= state::config(deps.storage)?.max_snapshot_age)
+    let window = Window { effective_at: policy.effective_at, expires_at: policy.expires_at };
+    Ok(solvent_statement::counts_now(env.block.time.seconds(), record.snapshot_time, window, state::config(deps.storage)?.max_snapshot_age))
 }

@@ -48,3 +48,17 @@ pub enum ContractError {
     #[error("ProofRejected: {0}")]
     ProofRejected(String),
 }
+
+impl From<solvent_statement::Reason> for ContractError {
+    /// A time rule of `solvent-statement`'s `gate_rules`, as the error `SolvencyGate.sol` names.
+    fn from(reason: solvent_statement::Reason) -> ContractError {
+        use solvent_statement::Reason;
+        match reason {
+            Reason::Expired { expires_at, .. } => ContractError::PolicyExpired(expires_at),
+            Reason::OutsideWindow { time, window } => ContractError::SnapshotOutsideWindow(time, window.effective_at, window.expires_at),
+            Reason::NotYetValid { time, .. } => ContractError::SnapshotInFuture(time),
+            Reason::TooOld { age, max_age, now } => ContractError::SnapshotTooOld(now - age, max_age),
+            other => ContractError::ProofRejected(other.to_string()),
+        }
+    }
+}

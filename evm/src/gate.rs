@@ -6,7 +6,7 @@ use crate::abi::{commitment_words, encode, encode_call, selector, Token};
 use alloy_sol_types::SolCall;
 use solvent_circuits::Shape;
 use solvent_model::error::InputError;
-use solvent_verifier::{attestation::Attestation, commitment::PolicyCommitment};
+use solvent_verifier::{attestation::Attestation, commitment::PolicyCommitment, AttestationFile};
 
 /// The contract's source.
 pub const SOURCE: &str = include_str!("../../contracts/SolvencyGate.sol");
@@ -46,7 +46,7 @@ pub fn constructor_args(max_snapshot_age: u64) -> Vec<u8> {
 /// The shape's five numbers of `shapeKey`: the counts, and `limits` (0 for risk model v1, else
 /// 1 + the number of underlyings).
 fn shape_tokens(shape: Shape) -> [Token; 5] {
-    let limits = shape.limits.map_or(0, |u| u + 1);
+    let limits = shape.limits_number();
     [shape.assets, shape.tiers, shape.instruments, shape.scenarios, limits].map(|n| Token::uint(n as u64))
 }
 
@@ -77,16 +77,15 @@ pub fn set_max_snapshot_age(seconds: u64) -> Vec<u8> {
 
 /// `attest` with an attestation's policy id, public inputs and proof (to be sent by its account).
 pub fn attest(attestation: &Attestation) -> Result<Vec<u8>, InputError> {
-    let inputs = attestation.public_inputs()?;
-    let account = solvent_model::portfolio::parse_account("public_inputs.account", &attestation.public_inputs.account)?;
+    let declared = attestation.declared_values()?;
     Ok(encode_call(
         ATTEST,
         &[
-            Token::Word(attestation.policy_id()?),
-            Token::field(&inputs.portfolio_commitment),
-            Token::address(&account),
-            Token::uint(attestation.public_inputs.snapshot_time),
-            Token::Bytes(attestation.proof_bytes()?),
+            Token::Word(declared.policy_id),
+            Token::Word(declared.portfolio_commitment),
+            Token::address(&declared.account),
+            Token::uint(declared.snapshot_time),
+            Token::Bytes(declared.proof),
         ],
     ))
 }

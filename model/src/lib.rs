@@ -27,3 +27,4 @@ pub use error::InputError;
 pub use policy::{Asset, Instrument, InstrumentLimits, LargePosition, Oracle, Policy, Tier, Underlying};
 pub use portfolio::{Portfolio, Warning};
 pub use risk::{evaluate, LimitCheck, LimitChecks, RiskReport};
+pub use solvent_statement::Shape;

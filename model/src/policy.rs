@@ -477,6 +477,17 @@ impl Policy {
         self.assets.iter().map(|a| a.tiers.len()).max().unwrap_or(1)
     }
 
+    /// The circuit shape the policy needs: its counts, and with limits its underlyings.
+    pub fn shape(&self) -> solvent_statement::Shape {
+        solvent_statement::Shape {
+            assets: self.assets.len(),
+            tiers: self.max_tiers(),
+            instruments: self.instruments.len(),
+            scenarios: self.scenarios.len(),
+            limits: self.has_limits().then_some(self.underlyings.len()),
+        }
+    }
+
     /// What is legal but probably a mistake, for the validator to warn about: haircut weights
     /// that rise with size (a larger holding counts for more per unit), a zero threshold (a claim
     /// that always holds), and a validity window that does not contain `now` (unix seconds).

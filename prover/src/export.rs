@@ -5,13 +5,13 @@
 use crate::keys::Keys;
 use crate::{error::Error, files::write_file};
 use serde::Serialize;
-use solvent_circuits::Shape;
 use solvent_evm::{
     gate,
     solc::{Compiled, Optimizer, Solc, SOLC_VERSION},
     solidity::{verifier_source, CONTRACT},
 };
 use solvent_model::Policy;
+use solvent_statement::Registration;
 use solvent_verifier::{attestation::encode_hex, commitment::PolicyCommitment};
 use std::path::Path;
 
@@ -23,27 +23,11 @@ pub const VERIFIER_OPTIMIZER: Optimizer = Optimizer::WithoutYul(200);
 /// What was exported, also written as `verifier.json`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Export {
-    /// The circuit shape the verifier checks: assets.
-    pub assets: usize,
-    /// Tiers per asset.
-    pub tiers: usize,
-    /// Instruments.
-    pub instruments: usize,
-    /// Scenarios.
-    pub scenarios: usize,
-    /// 0 for the circuit of risk model v1, else 1 + the number of underlyings (the fifth number of
-    /// `SolvencyGate.shapeKey`).
-    pub limits: usize,
-    /// Public columns (lanes).
-    pub lanes: usize,
-    /// The circuit's `k`.
-    pub k: u32,
-    /// SHA-256 of the verifying key.
-    pub vk_hash: String,
-    /// The SRS identity.
-    pub srs_identity: String,
-    /// Whether the SRS is the INSECURE development one.
-    pub srs_insecure: bool,
+    /// What a verifier trusts: the shape, `k`, lanes, key hash, SRS, the policy's name, window,
+    /// id and commitment, and the gate's largest snapshot age (what the JavaScript package and
+    /// the wasm module verify against, read by the same code that defines it).
+    #[serde(flatten)]
+    pub registration: Registration,
     /// The compiler.
     pub solc: String,
     /// Runtime code of the verifier, in bytes (at most 24,576: EIP-170).
@@ -52,23 +36,11 @@ pub struct Export {
     pub gate_runtime_bytes: usize,
     /// Size of `verifier.key`, the wasm verifier's key.
     pub wasm_key_bytes: usize,
-    /// The policy's name (its `id` field).
-    pub policy_name: String,
-    /// The policy's window: unix seconds from which snapshots count.
-    pub effective_at: u64,
-    /// The policy's window: unix seconds from which it is expired.
-    pub expires_at: u64,
-    /// The policy id: Keccak-256 of the commitment's words.
-    pub policy_id: String,
-    /// The policy commitment, one point (`x || y`) per lane.
-    pub policy_commitment: Vec<String>,
     /// Calldata of `SolvencyGate.acceptPolicy` for this policy.
     pub accept_policy_calldata: String,
     /// `SolvencyGate`'s constructor arguments (its largest snapshot age), to append to
     /// `SolvencyGate.bin` when deploying it.
     pub gate_constructor_args: String,
-    /// The largest snapshot age, in seconds, those arguments set.
-    pub max_snapshot_age: u64,
     /// Calldata of `SolvencyGate.setVerifier` for this shape, when the verifier's address was given.
     pub set_verifier_calldata: Option<String>,
 }
@@ -93,7 +65,7 @@ pub fn export_verifier(
     deployment: Deployment,
     dir: &Path,
 ) -> Result<Export, Error> {
-    let shape = Shape::of(policy);
+    let shape = policy.shape();
     let solc = Solc::locate()?;
     let verifier = solc.compile_contract(&verifier_source(&keys.verifier_key), CONTRACT, VERIFIER_OPTIMIZER)?;
     let gate_contract = solc.compile_contract(gate::SOURCE, gate::CONTRACT, Optimizer::Runs(200))?;
@@ -103,28 +75,30 @@ pub fn export_verifier(
     let wasm_key = keys.verifier_key.to_bytes();
     write_file(&dir.join("verifier.key"), &wasm_key)?;
     let export = Export {
-        assets: shape.assets,
-        tiers: shape.tiers,
-        instruments: shape.instruments,
-        scenarios: shape.scenarios,
-        limits: shape.limits.map_or(0, |u| u + 1),
-        lanes: keys.dims.lanes,
-        k: keys.srs.k,
-        vk_hash: encode_hex(&keys.vk_hash()),
-        srs_identity: encode_hex(&keys.srs.identity()),
-        srs_insecure: keys.srs.is_dev(),
+        registration: Registration {
+            assets: shape.assets,
+            tiers: shape.tiers,
+            instruments: shape.instruments,
+            scenarios: shape.scenarios,
+            limits: shape.limits_number(),
+            lanes: keys.dims.lanes,
+            k: keys.srs.k,
+            vk_hash: encode_hex(&keys.vk_hash()),
+            srs_identity: encode_hex(&keys.srs.identity()),
+            srs_insecure: keys.srs.is_dev(),
+            policy_name: policy.id.clone(),
+            effective_at: policy.effective_at,
+            expires_at: policy.expires_at,
+            policy_id: encode_hex(&commitment.id()),
+            policy_commitment: commitment.to_hex(),
+            max_snapshot_age: deployment.max_snapshot_age,
+        },
         solc: SOLC_VERSION.to_string(),
         verifier_runtime_bytes: verifier.runtime.len(),
         gate_runtime_bytes: gate_contract.runtime.len(),
         wasm_key_bytes: wasm_key.len(),
-        policy_name: policy.id.clone(),
-        effective_at: policy.effective_at,
-        expires_at: policy.expires_at,
-        policy_id: encode_hex(&commitment.id()),
-        policy_commitment: commitment.to_hex(),
         accept_policy_calldata: encode_hex(&gate::accept_policy(commitment, policy.effective_at, policy.expires_at, shape)),
         gate_constructor_args: encode_hex(&gate::constructor_args(deployment.max_snapshot_age)),
-        max_snapshot_age: deployment.max_snapshot_age,
         set_verifier_calldata: deployment.verifier_address.map(|address| encode_hex(&gate::set_verifier(shape, &address))),
     };
     let json = serde_json::to_string_pretty(&export).expect("serialisable") + "\n";
@@ -136,7 +110,8 @@ pub fn export_verifier(
 /// The on-chain set-up in words, with each call's calldata: what a protocol's operator sends, in
 /// order, and what accounts and lending code do afterwards.
 pub fn registration(e: &Export, policy: &Policy) -> String {
-    let shape = format!("{}, {}, {}, {}, {}", e.assets, e.tiers, e.instruments, e.scenarios, e.limits);
+    let r = &e.registration;
+    let shape = format!("{}, {}, {}, {}, {}", r.assets, r.tiers, r.instruments, r.scenarios, r.limits);
     let set_verifier = match &e.set_verifier_calldata {
         Some(calldata) => format!("   calldata: {calldata}\n"),
         None => "   (run export-verifier again with --verifier-address 0x.. for the complete calldata)\n".to_string(),
@@ -168,16 +143,16 @@ pub fn registration(e: &Export, policy: &Policy) -> String {
          \x20  true while the policy is registered and unexpired and the attested snapshot is at most maxSnapshotAge old;\n\
          \x20  across a price update, accept the new policy id as accounts re-attest, and stop accepting the old one\n\
          \x20  (revokePolicy, or let it expire) once they have had time to.\n",
-        name = e.policy_name,
-        k = e.k,
-        vk = e.vk_hash,
-        srs = e.srs_identity,
-        insecure = if e.srs_insecure { " (INSECURE development SRS: for testing only)" } else { "" },
+        name = r.policy_name,
+        k = r.k,
+        vk = r.vk_hash,
+        srs = r.srs_identity,
+        insecure = if r.srs_insecure { " (INSECURE development SRS: for testing only)" } else { "" },
         args = e.gate_constructor_args,
-        age = e.max_snapshot_age,
+        age = r.max_snapshot_age,
         effective = policy.effective_at,
         expires = policy.expires_at,
-        id = e.policy_id,
+        id = r.policy_id,
         accept = e.accept_policy_calldata,
     )
 }

@@ -251,7 +251,7 @@ impl KeyStore {
     }
 
     fn commitment_path(&self, policy: &Policy, srs_identity: &[u8; 32]) -> PathBuf {
-        let dims = Dims::for_shape(Shape::of(policy));
+        let dims = Dims::for_shape(policy.shape());
         let id = encode_hex(srs_identity);
         self.dir.join("commitments").join(format!("v{CIRCUIT_VERSION}-k{}-{}-{}.bin", dims.k, &id[2..18], policy_digest(policy, &dims)))
     }
@@ -265,7 +265,7 @@ impl KeyStore {
             return None;
         }
         let commitment = PolicyCommitment::from_bytes(body)?;
-        (commitment.points.len() == Dims::for_shape(Shape::of(policy)).lanes).then_some(commitment)
+        (commitment.points.len() == Dims::for_shape(policy.shape()).lanes).then_some(commitment)
     }
 
     /// The commitment of `policy` under `srs`: cached, or computed (then cached).
@@ -355,7 +355,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = KeyStore::new(dir.path().to_path_buf());
         let policy = Policy::from_json(crate::demo::POLICY).unwrap();
-        let srs = solvent_params::dev_srs(Dims::for_shape(Shape::of(&policy)).k);
+        let srs = solvent_params::dev_srs(Dims::for_shape(policy.shape()).k);
         let identity = VerifierSrs::of(&srs).identity();
         let commitment = store.commitment(&policy, &srs).unwrap();
         assert_eq!(store.load_commitment(&policy, &identity), Some(commitment.clone()));

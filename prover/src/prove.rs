@@ -22,7 +22,7 @@ use solvent_circuits::{
 };
 use solvent_params::Srs;
 use solvent_verifier::{
-    attestation::{encode_hex, Attestation, CircuitFile, PolicyFile, PublicInputsFile, SrsFile, ATTESTATION_SCHEMA, TRANSCRIPT},
+    attestation::{encode_hex, public_inputs_file, Attestation, CircuitFile, PolicyFile, SrsFile, ATTESTATION_SCHEMA, TRANSCRIPT},
     commitment::{public_lagrange_points, PolicyCommitment},
     transcript::{ChallengeEvm, EvmTranscriptWrite},
 };
@@ -100,7 +100,7 @@ pub fn attestation(witness: &Witness, keys: &Keys, proof: &Proof) -> Attestation
     Attestation {
         schema: ATTESTATION_SCHEMA.to_string(),
         policy: PolicyFile { name: witness.policy.id.clone(), id: encode_hex(&proof.policy.id()) },
-        public_inputs: PublicInputsFile::new(&witness.public_inputs(), &witness.portfolio.account, witness.snapshot_time),
+        public_inputs: public_inputs_file(&witness.public_inputs(), &witness.portfolio.account, witness.snapshot_time),
         circuit: CircuitFile::new(shape, keys.dims.lanes, keys.srs.k),
         vk_hash: encode_hex(&keys.vk_hash()),
         srs: SrsFile { identity: encode_hex(&keys.srs.identity()), insecure: keys.srs.is_dev() },

@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::keys::{KeySource, KeyStore, VerifierKeys};
 use crate::opening::{portfolio_document, Opening};
 use crate::srs::{srs_for, SrsSource};
-use solvent_circuits::{portfolio_commitment, Dims, Shape};
+use solvent_circuits::{portfolio_commitment, Dims};
 use solvent_model::{evaluate, policy::Policy, risk::RiskReport, Portfolio};
 use solvent_params::VerifierSrs;
 use solvent_verifier::{
@@ -26,89 +26,43 @@ pub enum TrustedSrs {
     Development,
 }
 
-/// What a valid attestation establishes: under the policy (its name, id and commitment), for the
-/// account, at the snapshot time, the portfolio committed to meets both claims; checked with the
-/// verifying key and SRS named here.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Statement {
-    /// The policy's name (its `id` field).
-    pub policy_name: String,
-    /// The policy id (Keccak-256 of the commitment's points).
-    pub policy_id: [u8; 32],
-    /// The policy commitment's points, `0x` x then y, per public column.
-    pub commitment: Vec<String>,
-    /// The portfolio commitment.
-    pub portfolio_commitment: String,
-    /// The account, `0x` and 40 hex digits.
-    pub account: String,
-    /// The snapshot time, unix seconds.
-    pub snapshot_time: u64,
-    /// The circuit's shape.
-    pub shape: Shape,
-    /// The circuit's dimensions.
-    pub dims: Dims,
-    /// SHA-256 of the verifying key.
-    pub vk_hash: [u8; 32],
-    /// The trusted SRS's identity.
-    pub srs_identity: [u8; 32],
-    /// Whether that is the insecure development SRS.
-    pub srs_insecure: bool,
-}
+pub use solvent_verifier::verify::Statement;
+use solvent_verifier::verify::{Outcome, Reason};
 
 /// Unix seconds as an RFC 3339 time in UTC (`2026-11-24T16:00:00Z`).
 pub fn utc(seconds: u64) -> String {
-    i64::try_from(seconds)
-        .ok()
-        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-        .unwrap_or_else(|| "out of range".into())
+    solvent_statement::utc(seconds)
 }
 
-impl Statement {
-    /// As one JSON object.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "policy": { "name": self.policy_name, "id": encode_hex(&self.policy_id), "commitment": self.commitment },
-            "portfolio_commitment": self.portfolio_commitment,
-            "account": self.account,
-            "snapshot_time": self.snapshot_time,
-            "snapshot_time_utc": utc(self.snapshot_time),
-            "circuit": { "shape": self.shape.to_string(), "k": self.dims.k, "lanes": self.dims.lanes },
-            "vk_hash": encode_hex(&self.vk_hash),
-            "srs": { "identity": encode_hex(&self.srs_identity), "insecure": self.srs_insecure },
-        })
-    }
-
-    /// In words, one fact per line.
-    pub fn human(&self) -> String {
-        let insecure = if self.srs_insecure { " (INSECURE development SRS)" } else { "" };
-        format!(
-            "policy        `{}` id {}\n\
-             account       {}\n\
-             snapshot      {} ({} unix seconds)\n\
-             portfolio     commitment {}\n\
-             circuit       {}, k = {}, {}\n\
-             vk hash       {}\n\
-             srs           {}{insecure}\n",
-            self.policy_name,
-            encode_hex(&self.policy_id),
-            self.account,
-            utc(self.snapshot_time),
-            self.snapshot_time,
-            self.portfolio_commitment,
-            self.shape,
-            self.dims.k,
-            crate::console::lanes_text(self.dims.lanes),
-            encode_hex(&self.vk_hash),
-            encode_hex(&self.srs_identity),
-        )
-    }
+/// A statement in words, one fact per line.
+pub fn statement_text(s: &Statement) -> String {
+    let insecure = if s.srs.insecure { " (INSECURE development SRS)" } else { "" };
+    format!(
+        "policy        `{}` id {}\n\
+         account       {}\n\
+         snapshot      {} ({} unix seconds)\n\
+         portfolio     commitment {}\n\
+         circuit       {}, k = {}, {}\n\
+         vk hash       {}\n\
+         srs           {}{insecure}\n",
+        s.policy.name,
+        s.policy.id,
+        s.account,
+        s.snapshot_time_utc,
+        s.snapshot_time,
+        s.portfolio_commitment,
+        s.circuit.shape,
+        s.circuit.k,
+        crate::console::lanes_text(s.circuit.lanes),
+        s.vk_hash,
+        s.srs.identity,
+    )
 }
 
 /// The outcome of verifying an attestation.
 #[derive(Clone, Debug)]
 pub struct Verification {
-    /// The verdict.
+    /// The verdict: valid, or the first broken rule.
     pub verdict: Verdict,
     /// What the proof establishes, when it verified (whatever the time rules said).
     pub statement: Option<Statement>,
@@ -119,23 +73,24 @@ pub struct Verification {
 impl Verification {
     /// The exit status: 0 for VALID, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
-        i32::from(self.verdict != Verdict::Valid)
+        i32::from(self.verdict.is_err())
     }
 
-    /// As one JSON object: the verdict, its reason, and the statement.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "verdict": self.verdict.label(),
-            "reason": self.verdict.reason(),
-            "statement": self.statement.as_ref().map(Statement::to_json),
-        })
+    /// The outcome as `--json`, the wasm module and the JavaScript package write it.
+    pub fn outcome(&self) -> Outcome {
+        Outcome::new(&self.verdict, self.statement.clone())
+    }
+
+    /// The verdict's word: `VALID`, `INVALID`, `EXPIRED`, `NOT YET VALID` or `TOO OLD`.
+    pub fn label(&self) -> &'static str {
+        self.verdict.as_ref().err().map_or("VALID", Reason::verdict)
     }
 }
 
 /// The verifier's keys and the policy's commitment under the trusted SRS: cached, or made from
 /// the SRS file (then cached). Nothing here depends on the attestation.
 pub fn trusted_keys(policy: &Policy, srs: &TrustedSrs, store: &KeyStore) -> Result<(VerifierKeys, PolicyCommitment, KeySource), Error> {
-    let shape = Shape::of(policy);
+    let shape = policy.shape();
     let k = Dims::for_shape(shape).k;
     let source = match srs {
         TrustedSrs::Identity(identity) => {
@@ -178,8 +133,8 @@ pub fn verify_attestation(
     srs: &TrustedSrs,
     store: &KeyStore,
 ) -> Result<Verification, Error> {
-    if let Err(verdict) = check_statement(attestation, policy, checks) {
-        return Ok(Verification { verdict, statement: None, keys: KeySource::Cached });
+    if let Err(reason) = check_statement(attestation, policy, checks) {
+        return Ok(Verification { verdict: Err(reason), statement: None, keys: KeySource::Cached });
     }
     let (keys, commitment, made) = trusted_keys(policy, srs, store)?;
     Ok(verify_with(attestation, policy, checks, &keys, &commitment, made))
@@ -195,21 +150,7 @@ pub fn verify_with(
     made: KeySource,
 ) -> Verification {
     let trusted = Trusted { policy, commitment, key: &keys.key, vk_hash: keys.vk_hash, srs: &keys.srs };
-    let verdict = verify(attestation, &trusted, checks);
-    let proven = matches!(verdict, Verdict::Valid | Verdict::Expired(_) | Verdict::NotYetValid(_) | Verdict::TooOld(_));
-    let statement = proven.then(|| Statement {
-        policy_name: policy.id.clone(),
-        policy_id: commitment.id(),
-        commitment: commitment.to_hex(),
-        portfolio_commitment: attestation.public_inputs.portfolio_commitment.to_lowercase(),
-        account: attestation.public_inputs.account.to_lowercase(),
-        snapshot_time: attestation.public_inputs.snapshot_time,
-        shape: Shape::of(policy),
-        dims: keys.dims,
-        vk_hash: keys.vk_hash,
-        srs_identity: keys.srs.identity(),
-        srs_insecure: keys.srs.is_dev(),
-    });
+    let (verdict, statement) = verify(attestation, &trusted, checks);
     Verification { verdict, statement, keys: made }
 }
 
@@ -233,7 +174,7 @@ impl Audit {
     /// As one JSON object: the verification, whether the opening matches, the holdings and the
     /// figures.
     pub fn to_json(&self, policy: &Policy) -> serde_json::Value {
-        let mut value = self.verification.to_json();
+        let mut value = serde_json::to_value(self.verification.outcome()).expect("serialisable");
         value["opening_matches"] = serde_json::Value::Bool(self.opened.is_some());
         value["mismatch"] = self.mismatch.clone().into();
         if let Some((portfolio, figures)) = &self.opened {
@@ -263,8 +204,10 @@ pub fn open_attestation(
     let Some(statement) = &verification.statement else {
         return Ok(Audit { verification, opened: None, mismatch: None });
     };
-    let mismatch = if solvent_verifier::attestation::hex32("policy_id", &opening.policy_id).ok() != Some(statement.policy_id) {
-        Some(format!("the opening is for policy id {}, the attestation for {}", opening.policy_id, encode_hex(&statement.policy_id)))
+    let mismatch = if solvent_verifier::attestation::hex32("policy_id", &opening.policy_id).map(|id| encode_hex(&id)).ok().as_ref()
+        != Some(&statement.policy.id)
+    {
+        Some(format!("the opening is for policy id {}, the attestation for {}", opening.policy_id, statement.policy.id))
     } else if opening.snapshot_time != statement.snapshot_time {
         Some(format!("the opening is for snapshot time {}, the attestation for {}", opening.snapshot_time, statement.snapshot_time))
     } else if portfolio.account
@@ -272,8 +215,9 @@ pub fn open_attestation(
     {
         Some(format!("the opening's account is not the attested account {}", statement.account))
     } else {
-        let committed = portfolio_commitment(Shape::of(policy), &portfolio, opening.snapshot_time, &salt);
-        let attested = attestation.public_inputs().map_err(|e| Error::input(std::path::Path::new("attestation"), e))?;
+        let committed = portfolio_commitment(policy.shape(), &portfolio, opening.snapshot_time, &salt);
+        let attested = solvent_verifier::AttestationFile::public_inputs(attestation)
+            .map_err(|e| Error::input(std::path::Path::new("attestation"), e))?;
         (committed != attested.portfolio_commitment).then(|| {
             format!(
                 "the opening commits to {}, the attestation to {}",

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SolventVerifier } from "../index.js";
+import { SolventInputError, SolventVerifier } from "../index.js";
 
 const dir = process.env.SOLVENT_JS_FIXTURES;
 
@@ -18,6 +18,8 @@ test("the package gives solvent verify's verdict and statement on every case", {
   for (const c of cases) {
     const result = verifier.verify(c.attestation, key, exported, c.options);
     assert.equal(result.verdict, c.expected.verdict, `${c.name}: ${result.reason}`);
+    assert.equal(result.code, c.expected.code, c.name);
+    assert.equal(result.reason, c.expected.reason, c.name);
     assert.deepEqual(result.statement, c.expected.statement, c.name);
   }
 });
@@ -25,6 +27,23 @@ test("the package gives solvent verify's verdict and statement on every case", {
 test("a malformed attestation throws instead of returning a verdict", { skip: dir ? false : "no fixtures" }, async () => {
   const verifier = await SolventVerifier.load(readFileSync(join(dir, "solvent_verifier.wasm")));
   const exported = JSON.parse(readFileSync(join(dir, "verifier.json"), "utf8"));
+  assert.throws(() => verifier.verify("{}", new Uint8Array(), exported), SolventInputError);
   assert.throws(() => verifier.verify("{}", new Uint8Array(), exported), TypeError);
   assert.throws(() => verifier.verify("not json", new Uint8Array(), exported), SyntaxError);
+  const cases = JSON.parse(readFileSync(join(dir, "cases.json"), "utf8"));
+  assert.throws(() => verifier.verify(cases[0].attestation, new Uint8Array(), exported, { account: "0x12" }), /options.account/);
+});
+
+test("the key and documents may be given as ArrayBuffer, bytes or parsed objects", { skip: dir ? false : "no fixtures" }, async () => {
+  const verifier = await SolventVerifier.load(readFileSync(join(dir, "solvent_verifier.wasm")));
+  const key = readFileSync(join(dir, "verifier.key"));
+  const exportedText = readFileSync(join(dir, "verifier.json"), "utf8");
+  const valid = JSON.parse(readFileSync(join(dir, "cases.json"), "utf8"))[0];
+  const buffer = key.buffer.slice(key.byteOffset, key.byteOffset + key.byteLength);
+  for (const [attestation, exported, k] of [
+    [valid.attestation, JSON.parse(exportedText), buffer],
+    [JSON.parse(valid.attestation), new TextEncoder().encode(exportedText), new Uint8Array(key)],
+  ]) {
+    assert.equal(verifier.verify(attestation, k, exported, valid.options).verdict, valid.expected.verdict);
+  }
 });

@@ -13,8 +13,10 @@
 //! checks the statement (the policy's window, the snapshot time, the account).
 //!
 //! Built for `wasm32-unknown-unknown` with the `exports` feature (on by default), the library
-//! exports `solvent_alloc`, `solvent_free` and `solvent_verify` (see `wasm`); a contract that
-//! links the verifier (`cosmwasm-gate/`) turns the feature off.
+//! exports `solvent_alloc`, `solvent_free`, `solvent_verify` (the proof alone) and
+//! `solvent_verify_attestation` (an attestation file against a `verifier.json`, with every rule of
+//! `solvent-statement`: what the JavaScript package calls; see `wasm`); a contract that links the
+//! verifier (`cosmwasm-gate/`) turns the feature off.
 
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
@@ -50,6 +52,22 @@ pub enum VerifyError {
     Degenerate = 6,
     /// The final pairing check failed: the proof is invalid.
     Pairing = 7,
+}
+
+impl VerifyError {
+    /// The error's name (`Pairing`, `Encoding`, ...), as verdicts quote it.
+    pub fn name(self) -> &'static str {
+        match self {
+            VerifyError::Key => "Key",
+            VerifyError::Instances => "Instances",
+            VerifyError::Commitment => "Commitment",
+            VerifyError::Truncated => "Truncated",
+            VerifyError::Encoding => "Encoding",
+            VerifyError::Trailing => "Trailing",
+            VerifyError::Degenerate => "Degenerate",
+            VerifyError::Pairing => "Pairing",
+        }
+    }
 }
 
 /// Verifies `proof` under the key's bytes, for the policy commitment `commitment` (per public

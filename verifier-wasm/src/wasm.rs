@@ -3,6 +3,8 @@
 //! `solvent_verify`, and frees them with `solvent_free`.
 //!
 //! `solvent_verify` returns 0 when the proof verifies, else a [`crate::VerifyError`] code (1 to 8).
+//! `solvent_verify_attestation` applies every rule of `solvent-statement` to an attestation file
+//! against a `verifier.json` and returns its outcome as JSON (see [`solvent_verify_attestation`]).
 // Raw pointers cross the wasm boundary: this module is the only unsafe code of the crate.
 #![allow(unsafe_code)]
 
@@ -59,4 +61,45 @@ pub unsafe extern "C" fn solvent_verify(
         Ok(()) => 0,
         Err(error) => error as u32,
     }
+}
+
+/// Verifies an attestation file (its JSON) against the verifier key, a `verifier.json` (the
+/// trusted registration `solvent export-verifier` wrote) and the caller's options (JSON: `now`,
+/// `account`, `max_age`, `allow_insecure_srs`), with every rule of `solvent-statement`. Returns a
+/// buffer from [`solvent_alloc`]: a 4-byte little-endian length, then that many bytes of JSON
+/// (the outcome, or `{"error": ..}` for input that does not parse); the host frees it with
+/// [`solvent_free`] (length + 4).
+///
+/// # Safety
+/// As [`solvent_verify`].
+#[no_mangle]
+pub unsafe extern "C" fn solvent_verify_attestation(
+    attestation_ptr: *const u8,
+    attestation_len: u32,
+    registration_ptr: *const u8,
+    registration_len: u32,
+    key_ptr: *const u8,
+    key_len: u32,
+    options_ptr: *const u8,
+    options_len: u32,
+) -> *mut u8 {
+    // SAFETY: the caller guarantees the buffers are valid and initialised for these lengths.
+    let (attestation, registration, key, options) = unsafe {
+        (
+            core::slice::from_raw_parts(attestation_ptr, attestation_len as usize),
+            core::slice::from_raw_parts(registration_ptr, registration_len as usize),
+            core::slice::from_raw_parts(key_ptr, key_len as usize),
+            core::slice::from_raw_parts(options_ptr, options_len as usize),
+        )
+    };
+    let outcome = solvent_statement::verify_json(attestation, registration, options, |commitment, inputs, proof| {
+        verify_bytes(key, commitment, inputs, proof).map_err(crate::VerifyError::name)
+    });
+    let mut buffer = Vec::with_capacity(4 + outcome.len());
+    buffer.extend_from_slice(&(outcome.len() as u32).to_le_bytes());
+    buffer.extend_from_slice(&outcome);
+    let ptr = solvent_alloc(buffer.len() as u32);
+    // SAFETY: solvent_alloc reserved buffer.len() bytes at ptr.
+    unsafe { core::ptr::copy_nonoverlapping(buffer.as_ptr(), ptr, buffer.len()) };
+    ptr
 }

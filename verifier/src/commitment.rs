@@ -15,7 +15,7 @@ use halo2_proofs::{
     },
 };
 use sha3::{Digest, Keccak256};
-use solvent_circuits::{public::policy_columns, Dims, Shape};
+use solvent_circuits::{public::policy_columns, Dims};
 use solvent_model::{InputError, Policy};
 use solvent_params::Srs;
 
@@ -122,7 +122,7 @@ impl PolicyCommitment {
 /// The commitment of `policy` (which must have passed validation: the circuit's range arguments
 /// rely on its bounds) under `srs`, downsized to the circuit's `k` if larger.
 pub fn policy_commitment(srs: &Srs, policy: &Policy) -> Result<PolicyCommitment, CommitmentError> {
-    let dims = Dims::for_shape(Shape::of(policy));
+    let dims = Dims::for_shape(policy.shape());
     if srs.k() < dims.k {
         return Err(CommitmentError::SrsTooSmall { have: srs.k(), need: dims.k });
     }

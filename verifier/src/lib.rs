@@ -1,11 +1,13 @@
-//! Lightweight verification of solvent attestations.
+//! Verification of solvent attestations on the halo2 side.
 //!
-//! - [`attestation`]: the attestation file format;
+//! - [`attestation`]: the attestation file, read strictly, with its public inputs as field
+//!   elements;
 //! - [`commitment`]: the policy commitment, a policy's identity on every verifier;
-//! - [`transcript`]: snark-verifier's EVM (Keccak-256) transcript, reading and writing, so one
-//!   proof verifies natively, in wasm and on-chain;
-//! - [`verify`]: the checks a protocol or auditor runs; the proof itself is checked by the same
-//!   code as the wasm verifier's (`solvent-verifier-wasm`).
+//! - [`transcript`]: snark-verifier's EVM (Keccak-256) transcript, reading, so one proof
+//!   verifies natively, in wasm and on-chain;
+//! - [`verify`]: the rules of `solvent-statement` (written once for every verifier) with the
+//!   trusted policy, SRS and keys; the proof itself is checked by the same code as the wasm
+//!   verifier's (`solvent-verifier-wasm`).
 //!
 //! Key generation and proving live in `solvent-prover`; this crate only reads keys.
 #![deny(missing_docs)]
@@ -16,6 +18,6 @@ pub mod commitment;
 pub mod transcript;
 pub mod verify;
 
-pub use attestation::Attestation;
+pub use attestation::{Attestation, AttestationFile};
 pub use commitment::{policy_commitment, PolicyCommitment};
 pub use verify::{check_statement, verify, verify_proof, Checks, Trusted, Verdict};

@@ -72,7 +72,7 @@ fn proven() -> &'static Proven {
                 tiers: s.tiers as u32,
                 instruments: s.instruments as u32,
                 scenarios: s.scenarios as u32,
-                limits: s.limits.map_or(0, |u| u as u32 + 1),
+                limits: s.limits_number() as u32,
             },
             key: keys.verifier_key.to_bytes(),
             lanes: commitment.chunks(64).map(HexBinary::from).collect(),

@@ -5,7 +5,7 @@ use super::{emit, load_policy, load_portfolio};
 use crate::report;
 use crate::resources::{bytes_text, estimate, machine_memory, srs_file_bytes};
 use crate::Error;
-use solvent_circuits::{AttestationCircuit, Shape};
+use solvent_circuits::AttestationCircuit;
 use solvent_model::evaluate;
 use std::io::Write;
 use std::path::PathBuf;
@@ -70,7 +70,7 @@ pub struct ShapeOptions {
 /// prove time and peak memory on this machine. Builds no keys and reads no SRS.
 pub fn shape(options: &ShapeOptions, out: &mut dyn Write) -> Result<i32, Error> {
     let policy = load_policy(&options.policy)?;
-    let shape = Shape::of(&policy);
+    let shape = policy.shape();
     let circuit = AttestationCircuit::for_shape(shape);
     let e = estimate(shape);
     let threads = options.threads.unwrap_or_else(rayon::current_num_threads).max(1);

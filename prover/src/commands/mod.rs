@@ -22,7 +22,7 @@ use crate::keys::{default_dir, KeySource, KeyStore};
 use crate::srs::{srs_for, SrsSource};
 use crate::Error;
 use solvent_model::{policy::Policy, Portfolio};
-use solvent_verifier::{attestation::MAX_ATTESTATION_BYTES, Attestation};
+use solvent_verifier::{attestation::MAX_ATTESTATION_BYTES, Attestation, AttestationFile};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -191,7 +191,7 @@ fn report_keys(source: &KeySource, dir: &Path) {
 /// The SRS for computing a policy's commitment: `--srs FILE`, or the development SRS when
 /// insecure proofs are allowed and no file is given.
 fn srs_for_policy(policy: &Policy, options: &KeyOptions, allow_insecure: bool) -> Result<solvent_params::Srs, Error> {
-    let k = solvent_circuits::Dims::for_shape(solvent_circuits::Shape::of(policy)).k;
+    let k = solvent_circuits::Dims::for_shape(policy.shape()).k;
     let source = match (&options.srs, allow_insecure) {
         (Some(path), _) => SrsSource::File(path.clone()),
         (None, true) => SrsSource::Development,

@@ -6,8 +6,8 @@ use super::{emit, key_store, load_attestation, load_policy, set_threads, srs_for
 use crate::console::{lanes_text, step, warn};
 use crate::export::{self, Deployment};
 use crate::Error;
-use solvent_circuits::{AttestationCircuit, Dims, Shape};
-use solvent_verifier::attestation::encode_hex;
+use solvent_circuits::{AttestationCircuit, Dims};
+use solvent_verifier::{attestation::encode_hex, AttestationFile};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -44,7 +44,7 @@ pub fn export_verifier(options: &ExportOptions, out: &mut dyn Write) -> Result<i
         })
         .transpose()?;
     let policy = load_policy(&options.policy)?;
-    let circuit = AttestationCircuit::for_shape(Shape::of(&policy));
+    let circuit = AttestationCircuit::for_shape(policy.shape());
     let (keys, srs) = keys_for(&circuit, &options.keys)?;
     let commitment = step("policy commitment", || key_store(&options.keys.keys).commitment(&policy, &srs))?;
     let deployment = Deployment { verifier_address, max_snapshot_age: options.max_snapshot_age };
@@ -57,9 +57,9 @@ pub fn export_verifier(options: &ExportOptions, out: &mut dyn Write) -> Result<i
              the set-up, step by step with calldata: {}\n",
             options.out.display(),
             circuit.shape(),
-            e.k,
-            lanes_text(e.lanes),
-            e.policy_id,
+            e.registration.k,
+            lanes_text(e.registration.lanes),
+            e.registration.policy_id,
             solvent_evm::solidity::CONTRACT,
             e.verifier_runtime_bytes,
             e.gate_runtime_bytes,
@@ -67,7 +67,7 @@ pub fn export_verifier(options: &ExportOptions, out: &mut dyn Write) -> Result<i
             options.out.join("registration.txt").display()
         ),
     )?;
-    if e.srs_insecure {
+    if e.registration.srs_insecure {
         warn("made with the INSECURE development SRS: proofs against this verifier prove nothing");
     }
     Ok(0)
@@ -141,7 +141,7 @@ pub fn policy_commitment(options: &PolicyCommitmentOptions, out: &mut dyn Write)
     let policy = load_policy(&options.policy)?;
     let srs = srs_for_policy(&policy, &options.keys, true)?;
     let commitment = step("policy commitment", || key_store(&options.keys.keys).commitment(&policy, &srs))?;
-    let shape = Shape::of(&policy);
+    let shape = policy.shape();
     let dims = Dims::for_shape(shape);
     let identity = solvent_params::VerifierSrs::of(&srs);
     if options.json {

@@ -10,7 +10,7 @@ use crate::verification::{utc, verify_attestation, TrustedSrs};
 use crate::{demo as example, prove as proving, report, srs::srs_for, Error};
 use solvent_circuits::{AttestationCircuit, Shape, Witness};
 use solvent_model::{evaluate, policy::Policy, Portfolio};
-use solvent_verifier::{attestation::encode_hex, Attestation, Checks};
+use solvent_verifier::{attestation::encode_hex, Attestation, AttestationFile, Checks};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -55,8 +55,8 @@ pub(super) fn keys_for(circuit: &AttestationCircuit, options: &KeyOptions) -> Re
 pub fn keygen(options: &KeygenOptions, out: &mut dyn Write) -> Result<i32, Error> {
     set_threads(&options.keys);
     let policy = load_policy(&options.policy)?;
-    check_resources(Shape::of(&policy), options.max_memory.as_deref())?;
-    let circuit = AttestationCircuit::for_shape(Shape::of(&policy));
+    check_resources(policy.shape(), options.max_memory.as_deref())?;
+    let circuit = AttestationCircuit::for_shape(policy.shape());
     let (keys, _) = keys_for(&circuit, &options.keys)?;
     let insecure = if keys.srs.is_dev() { " (INSECURE development SRS)" } else { "" };
     emit(
@@ -161,7 +161,7 @@ fn prove_and_write(
         eprint!("{}", report::claims(&policy, &portfolio, &figures));
         return Err(Error::Refused("refusing to prove: a claim fails for this portfolio (no attestation written)".into()));
     }
-    check_resources(Shape::of(&policy), plan.max_memory)?;
+    check_resources(policy.shape(), plan.max_memory)?;
     let witness = Witness { policy, portfolio, snapshot_time, salt: proving::random_salt() };
     let circuit = step("witness", || Ok(AttestationCircuit::new(&witness)))?;
     note(format_args!("circuit {}: {} rows, k = {}, {}", circuit.shape(), circuit.rows(), circuit.k(), lanes_text(circuit.dims().lanes)));

@@ -67,7 +67,7 @@ pub fn verify(options: &VerifyOptions, out: &mut dyn Write) -> Result<i32, Error
     let store = key_store(&options.trust.keys);
     let v = step("verifying", || verify_attestation(&attestation, &policy, &checks, &srs, &store))?;
     report_keys(&v.keys, &store.dir);
-    emit(out, &if options.json { format!("{}\n", v.to_json()) } else { verification_text(&v) })?;
+    emit(out, &if options.json { json_line(&v) } else { verification_text(&v) })?;
     Ok(v.exit_code())
 }
 
@@ -129,22 +129,27 @@ pub fn open(options: &OpenOptions, out: &mut dyn Write) -> Result<i32, Error> {
 /// with the development SRS when that is not allowed) still gets its INVALID verdict (exit 1);
 /// `None` when the statement holds, so the missing SRS is the error.
 fn refused_statement(a: &Attestation, p: &Policy, checks: &Checks, json: bool, out: &mut dyn Write) -> Result<Option<i32>, Error> {
-    let Err(verdict) = solvent_verifier::check_statement(a, p, checks) else { return Ok(None) };
-    let v = Verification { verdict, statement: None, keys: KeySource::Cached };
-    emit(out, &if json { format!("{}\n", v.to_json()) } else { verification_text(&v) })?;
+    let Err(reason) = solvent_verifier::check_statement(a, p, checks) else { return Ok(None) };
+    let v = Verification { verdict: Err(reason), statement: None, keys: KeySource::Cached };
+    emit(out, &if json { json_line(&v) } else { verification_text(&v) })?;
     Ok(Some(v.exit_code()))
 }
 
 /// The verdict, its reason, and the statement, in words.
 pub(super) fn verification_text(v: &Verification) -> String {
-    let mut text = match v.verdict.reason() {
-        None => format!("{}\n", v.verdict.label()),
-        Some(reason) => format!("{}: {reason}\n", v.verdict.label()),
+    let mut text = match &v.verdict {
+        Ok(()) => format!("{}\n", v.label()),
+        Err(reason) => format!("{}: {reason}\n", v.label()),
     };
     if let Some(statement) = &v.statement {
-        text.push_str(&statement.human());
+        text.push_str(&crate::verification::statement_text(statement));
     }
     text
+}
+
+/// The outcome as one line of JSON (`--json`).
+fn json_line(v: &Verification) -> String {
+    format!("{}\n", serde_json::to_string(&v.outcome()).expect("serialisable"))
 }
 
 /// The committed holdings, one per line.

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `solvent` binary: real proofs on a small shape.
 
 use crate::common;
+use solvent_verifier::AttestationFile;
 
 use common::cli::{real_srs, stderr, Env, OTHER_ACCOUNT, POLICY, PORTFOLIO};
 use std::process::Command;
@@ -265,11 +266,11 @@ fn exported_contracts_accept_the_attestation_with_the_printed_calldata() {
     let accept = hex::decode(summary["accept_policy_calldata"].as_str().unwrap().trim_start_matches("0x")).unwrap();
     assert!(chain.call(owner, gate_address, accept).unwrap().success);
     let attestation = solvent_verifier::Attestation::from_json(&env.read("a.json")).unwrap();
-    let shape = attestation.shape();
+    let shape = attestation.circuit.shape();
     assert!(chain.call(owner, gate_address, gate::set_verifier(shape, &verifier)).unwrap().success);
     let attest = chain.call(account, gate_address, calldata("gate")).unwrap();
     assert!(attest.success, "attest reverted: {:?}", gate::revert_reason(&attest.output));
-    let policy_id = attestation.policy_id().unwrap();
+    let policy_id = attestation.declared_values().unwrap().policy_id;
     assert_eq!(summary["policy_id"], solvent_verifier::attestation::encode_hex(&policy_id));
     let attested = chain.call(owner, gate_address, gate::is_attested(&account, &policy_id)).unwrap();
     assert_eq!(attested.output.last(), Some(&1));

@@ -111,7 +111,7 @@ fn shape_reports_k_rows_and_the_srs_it_needs_before_building_anything() {
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let policy = solvent_model::Policy::from_json(POLICY).unwrap();
-    let dims = solvent_circuits::Dims::for_shape(solvent_circuits::Shape::of(&policy));
+    let dims = solvent_circuits::Dims::for_shape(policy.shape());
     assert_eq!(v["k"], dims.k);
     assert_eq!(v["srs_min_k"], dims.k);
     assert!(v["rows"].as_u64().unwrap() <= 1 << dims.k);

@@ -3,9 +3,10 @@
 //! run in revm under mainnet rules.
 
 use crate::common;
+use solvent_verifier::AttestationFile;
 
 use halo2_proofs::halo2curves::bn256::Fr;
-use solvent_circuits::{encoding::PublicInputs, Shape};
+use solvent_circuits::encoding::PublicInputs;
 use solvent_evm::{
     abi::verifier_calldata,
     chain::{LocalChain, Outcome, EIP170_CODE_SIZE_LIMIT},
@@ -67,7 +68,7 @@ impl Deployment {
         let (verifier, _) = chain.deploy(OWNER, f.verifier.bytecode.clone()).unwrap();
         let (gate, _) = chain.deploy(OWNER, [f.gate.bytecode.clone(), gate::constructor_args(MAX_AGE)].concat()).unwrap();
         let mut deployment = Deployment { chain, verifier, gate };
-        let shape = Shape::of(&f.policy);
+        let shape = f.policy.shape();
         let accept = gate::accept_policy(&f.commitment, f.policy.effective_at, f.policy.expires_at, shape);
         let out = deployment.owner_call(accept);
         assert!(out.success);
@@ -202,7 +203,7 @@ fn gate_hands_the_verifier_the_registered_commitment_not_one_of_the_account() {
     let mut d = Deployment::new();
     let mut other = f.commitment.clone();
     other.points[0] = -other.points[0];
-    let accept = gate::accept_policy(&other, f.policy.effective_at, f.policy.expires_at, Shape::of(&f.policy));
+    let accept = gate::accept_policy(&other, f.policy.effective_at, f.policy.expires_at, f.policy.shape());
     assert!(d.owner_call(accept).success);
     let mut a = f.attestation.clone();
     a.policy.id = solvent_verifier::attestation::encode_hex(&other.id());
@@ -213,7 +214,7 @@ fn gate_hands_the_verifier_the_registered_commitment_not_one_of_the_account() {
 fn gate_refuses_a_malformed_commitment() {
     let f = fixture();
     let mut d = Deployment::new();
-    let mut data = gate::accept_policy(&f.commitment, f.policy.effective_at, f.policy.expires_at, Shape::of(&f.policy));
+    let mut data = gate::accept_policy(&f.commitment, f.policy.effective_at, f.policy.expires_at, f.policy.shape());
     // Length 2 -> 3 words (odd): not points. The array's length follows the head's eight words
     // (its offset, the window, the shape's five numbers).
     let length_at = 4 + 8 * 32 + 31;
@@ -227,7 +228,7 @@ fn gate_rejects_an_expired_policy() {
     let f = fixture();
     let mut d = Deployment::new();
     // Registered with a window that has ended by now (the snapshot still inside it).
-    let accept = gate::accept_policy(&f.commitment, f.policy.effective_at, NOW, Shape::of(&f.policy));
+    let accept = gate::accept_policy(&f.commitment, f.policy.effective_at, NOW, f.policy.shape());
     assert!(d.owner_call(accept).success);
     assert_eq!(reason(&d.attest_from(f.account, &f.attestation)), "PolicyExpired(bytes32,uint64)");
 }
@@ -236,7 +237,7 @@ fn gate_rejects_an_expired_policy() {
 fn gate_rejects_a_snapshot_outside_the_registered_window() {
     let f = fixture();
     let mut d = Deployment::new();
-    let accept = gate::accept_policy(&f.commitment, demo::SNAPSHOT_TIME + 1, f.policy.expires_at, Shape::of(&f.policy));
+    let accept = gate::accept_policy(&f.commitment, demo::SNAPSHOT_TIME + 1, f.policy.expires_at, f.policy.shape());
     assert!(d.owner_call(accept).success);
     assert_eq!(reason(&d.attest_from(f.account, &f.attestation)), "SnapshotOutsideWindow(uint64,uint64,uint64)");
 }
@@ -275,7 +276,7 @@ fn gate_refuses_a_shape_without_a_deployed_verifier() {
     let f = fixture();
     let mut d = Deployment::new();
     // An address without code would "verify" anything: the gate must refuse it.
-    assert!(d.owner_call(gate::set_verifier(Shape::of(&f.policy), &[0x33; 20])).success);
+    assert!(d.owner_call(gate::set_verifier(f.policy.shape(), &[0x33; 20])).success);
     assert_eq!(reason(&d.attest_from(f.account, &f.attestation)), "NoVerifier(bytes32)");
 }
 
@@ -283,7 +284,7 @@ fn gate_refuses_a_shape_without_a_deployed_verifier() {
 fn gate_registry_is_owner_only() {
     let f = fixture();
     let mut d = Deployment::new();
-    let shape = Shape::of(&f.policy);
+    let shape = f.policy.shape();
     let stranger = [0x44; 20];
     for data in [
         gate::accept_policy(&f.commitment, 1, 2, shape),

@@ -8,6 +8,7 @@
 //! `scripts/fuzz.sh` runs many more.
 
 use crate::common;
+use solvent_verifier::AttestationFile;
 
 use proptest::prelude::*;
 use solvent_model::{evaluate, policy::Policy, Portfolio};
@@ -16,7 +17,7 @@ use solvent_prover::{
     opening::Opening,
     verification::{open_attestation, verify_attestation, TrustedSrs},
 };
-use solvent_verifier::{Attestation, Checks, Verdict};
+use solvent_verifier::{Attestation, Checks};
 use std::sync::OnceLock;
 
 /// A proven attestation of the demo with its opening, and a key cache that holds its keys.
@@ -39,7 +40,7 @@ fn fixture() -> &'static Fixture {
         let store = KeyStore::new(dir.path().to_path_buf());
         let checks = checks();
         let verified = verify_attestation(&attestation, &witness.policy, &checks, &TrustedSrs::Development, &store).unwrap();
-        assert_eq!(verified.verdict, Verdict::Valid, "the fixture verifies");
+        assert_eq!(verified.verdict, Ok(()), "the fixture verifies");
         Fixture { policy: witness.policy, attestation: attestation.to_json(), opening: opening.to_json(), store, _dir: dir }
     })
 }
@@ -229,11 +230,11 @@ fn meaning(a: &Attestation) -> Option<String> {
     Some(format!(
         "{} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {} {}",
         a.schema,
-        a.policy_id().ok()?,
+        a.declared_values().ok()?.policy_id,
         inputs.to_array(),
         a.circuit,
-        a.vk_hash().ok()?,
-        a.srs_identity().ok()?,
+        a.declared_values().ok()?.vk_hash,
+        a.declared_values().ok()?.srs_identity,
         a.srs.insecure,
         a.proof_bytes().ok()?,
         a.transcript,
@@ -268,7 +269,7 @@ proptest! {
         let Ok(text) = String::from_utf8(apply(&f.attestation, &edit)) else { return Ok(()) };
         let Ok(mutated) = Attestation::from_json(&text) else { return Ok(()) };
         let verdict = verify_attestation(&mutated, &f.policy, &checks(), &TrustedSrs::Development, &f.store).unwrap().verdict;
-        if verdict == Verdict::Valid {
+        if verdict == Ok(()) {
             prop_assert_eq!(meaning(&mutated), meaning(&original), "a changed attestation verified");
         }
     }
@@ -334,7 +335,7 @@ fn every_field_of_a_real_attestation_changed_is_rejected() {
         };
         let verdict = match Attestation::from_json(&edited.to_string()) {
             Err(_) => "refused".to_string(),
-            Ok(a) => verify_attestation(&a, &f.policy, &checks(), &TrustedSrs::Development, &f.store).unwrap().verdict.label().to_string(),
+            Ok(a) => verify_attestation(&a, &f.policy, &checks(), &TrustedSrs::Development, &f.store).unwrap().label().to_string(),
         };
         outcomes.push((path.clone(), verdict));
     }

@@ -12,7 +12,7 @@ use halo2_proofs::{
         Polynomial,
     },
 };
-use solvent_circuits::{public::policy_columns, AttestationCircuit, Dims, Shape, Witness};
+use solvent_circuits::{public::policy_columns, AttestationCircuit, Dims, Witness};
 use solvent_evm::abi::verifier_calldata;
 use solvent_model::{evaluate, Policy};
 use solvent_prover::{demo, prove};
@@ -49,7 +49,7 @@ impl Verifiers {
         changes: impl IntoIterator<Item = (&'static str, Policy)>,
     ) {
         for (what, policy) in changes {
-            assert_eq!(Shape::of(&policy), Shape::of(&witness.policy), "{what}");
+            assert_eq!(policy.shape(), witness.policy.shape(), "{what}");
             assert!(evaluate(&policy, &witness.portfolio, witness.snapshot_time).all_ok(), "{what}: the portfolio must still pass");
             let cheat = Witness { policy, ..witness.clone() };
             let circuit = AttestationCircuit::new(&cheat);
@@ -116,7 +116,7 @@ fn run() {
     if foreign != original {
         assert_eq!(verifiers.verdicts(&foreign, &witness, &honest.bytes), [false; 3], "another SRS");
     }
-    let dims = Dims::for_shape(Shape::of(&witness.policy));
+    let dims = Dims::for_shape(witness.policy.shape());
     let bigger = common::srs(dims.k + 1);
     let at_other_k = PolicyCommitment {
         points: policy_columns(&witness.policy, &dims)
