@@ -683,6 +683,10 @@ pragma solidity 0.8.19;
 /// @notice Verifies a solvent attestation proof. Calldata: the policy commitment (each public
 /// column's point, x then y), the public inputs (portfolio commitment, account, snapshot time),
 /// then the proof; 32-byte big-endian words. Reverts unless the proof verifies.
+/// @dev The proof binds the commitment and the public inputs only through
+/// C_0' = C_0 + x_0 [L_0] + x_1 [L_1]: (C_0 + t [L_0], x_0 - t) verifies as well as (C_0, x_0).
+/// A caller must take the policy commitment from its own registry, never from the prover, as
+/// SolvencyGate does (docs/design.md, section 5.3).
 contract {CONTRACT} {{
     fallback() external {{
         assembly ("memory-safe") {{

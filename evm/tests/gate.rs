@@ -11,6 +11,9 @@ use solvent_evm::{
 };
 use std::sync::OnceLock;
 
+use solvent_evm::abi::{encode_call, Token};
+use solvent_statement::{gate_rules, Window, RULES};
+
 const OWNER: [u8; 20] = [0x0f; 20];
 const STRANGER: [u8; 20] = [0x44; 20];
 
@@ -91,4 +94,52 @@ fn unknown_policies_are_not_attested_and_revert_by_name() {
     let unknown = [selector("UnknownPolicy(bytes32)").to_vec(), vec![9; 32]].concat();
     assert_eq!(gate::revert_reason(&unknown), Some("UnknownPolicy(bytes32)"));
     assert_eq!(gate::revert_reason(&[0xde, 0xad, 0xbe, 0xef]), None);
+}
+
+/// The name of a custom error signature (`PolicyExpired(bytes32,uint64)` -> `PolicyExpired`).
+fn error_name(signature: &str) -> &str {
+    signature.split('(').next().unwrap_or(signature)
+}
+
+#[test]
+fn every_gate_error_of_the_rule_table_is_one_the_contract_names() {
+    let named: Vec<&str> = gate::ERRORS.iter().map(|e| error_name(e)).collect();
+    for rule in RULES {
+        if let Some(error) = rule.gate_error {
+            assert!(named.contains(&error), "rule {} names {error}, which SolvencyGate.sol does not have: {named:?}", rule.code);
+        }
+    }
+}
+
+#[test]
+fn solvency_gate_applies_the_time_rules_of_the_rule_table() {
+    // The second implementation (SolvencyGate.sol) against the first (solvent-statement's
+    // gate_rules) on a grid of block times, snapshot times and largest ages: the contract reverts
+    // with the error the table names for the reason, or passes the time rules (and stops at the
+    // missing verifier) where gate_rules accepts.
+    let (mut chain, address) = deployed();
+    let window = Window { effective_at: 1_000, expires_at: 2_000 };
+    let commitment = solvent_verifier::PolicyCommitment { points: vec![halo2_proofs::halo2curves::bn256::G1Affine::generator()] };
+    let out = chain.call(OWNER, address, gate::accept_policy(&commitment, window.effective_at, window.expires_at, Shape::v1(1, 1, 1, 1))).unwrap();
+    assert!(out.success);
+    let id = commitment.id();
+    let mut cases = 0;
+    for max_age in [0, 100, 3_600] {
+        assert!(chain.call(OWNER, address, gate::set_max_snapshot_age(max_age)).unwrap().success);
+        for now in [999, 1_000, 1_099, 1_100, 1_500, 1_999, 2_000, 2_500] {
+            chain.set_time(now);
+            for snapshot in [0, 999, 1_000, 1_001, 1_399, 1_400, 1_499, 1_500, 1_501, 1_999, 2_000] {
+                let call = [Token::Word(id), Token::uint(1), Token::address(&STRANGER), Token::uint(snapshot), Token::Bytes(vec![])];
+                let out = chain.call(STRANGER, address, encode_call(gate::ATTEST, &call)).unwrap();
+                assert!(!out.success);
+                let expected = match gate_rules(now, snapshot, window, max_age) {
+                    Ok(()) => "NoVerifier",
+                    Err(reason) => reason.rule().gate_error.expect("every time rule has a gate error"),
+                };
+                assert_eq!(error_name(reason(&out.output)), expected, "now {now}, snapshot {snapshot}, max age {max_age}");
+                cases += 1;
+            }
+        }
+    }
+    assert_eq!(cases, 3 * 8 * 11);
 }

@@ -285,25 +285,56 @@ pub fn to_bytes(srs: &Srs) -> Vec<u8> {
     out
 }
 
+/// The two small real ceremony files committed with the source as test fixtures (public data
+/// of the Hermez / Perpetual Powers of Tau ceremony and of Axiom's conversion of it, as
+/// summa-solvency and zkmove ship them), with their SHA-256 (checked by this crate's tests), so
+/// that the test suite runs the same in a plain clone as in CI. Users download larger files.
+pub mod fixtures {
+    use std::path::PathBuf;
+
+    /// `hermez-raw-11` (k = 11, 262,404 bytes): its SHA-256.
+    pub const HERMEZ_RAW_11_SHA256: &str = "c8edbefe1562c50ea105f79d9d49989bcfbf1e6a335b3858d44260e71972b8ee";
+    /// `kzg_bn254_12.srs` (k = 12, 524,548 bytes): its SHA-256.
+    pub const KZG_BN254_12_SHA256: &str = "cb26878e6e6f36bf68374775e093093074d6fba94805312340d1c1fc85e23661";
+
+    /// The path of a fixture in the source tree (`params/fixtures/NAME`).
+    pub fn path(name: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    }
+
+    /// The k = 11 Hermez ceremony file.
+    pub fn hermez_raw_11() -> PathBuf {
+        path("hermez-raw-11")
+    }
+
+    /// The k = 12 ceremony file.
+    pub fn kzg_bn254_12() -> PathBuf {
+        path("kzg_bn254_12.srs")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn shared(name: &str) -> Option<Vec<u8>> {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/params").join(name);
-        match std::fs::read(&path) {
-            Ok(bytes) => Some(bytes),
-            Err(_) => {
-                eprintln!("skipped: {} is absent", path.display());
-                None
-            }
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(fixtures::path(name)).unwrap_or_else(|e| panic!("the committed fixture {name}: {e}"))
+    }
+
+    #[test]
+    fn the_committed_ceremony_fixtures_are_the_published_files() {
+        use sha2::Digest;
+        for (name, digest) in [("hermez-raw-11", fixtures::HERMEZ_RAW_11_SHA256), ("kzg_bn254_12.srs", fixtures::KZG_BN254_12_SHA256)] {
+            let hash = sha2::Sha256::digest(fixture(name));
+            let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(hex, digest, "{name}");
         }
     }
 
     #[test]
     fn real_ceremony_files_pass_every_check() {
         for (name, k) in [("hermez-raw-11", 11), ("kzg_bn254_12.srs", 12)] {
-            let Some(bytes) = shared(name) else { continue };
+            let bytes = fixture(name);
             let srs = from_bytes(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(srs.k(), k);
             assert!(!is_dev_srs(&srs));
@@ -313,13 +344,13 @@ mod tests {
 
     #[test]
     fn the_two_ceremonies_have_different_identities() {
-        let (Some(a), Some(b)) = (shared("hermez-raw-11"), shared("kzg_bn254_12.srs")) else { return };
+        let (a, b) = (fixture("hermez-raw-11"), fixture("kzg_bn254_12.srs"));
         assert_ne!(identity(&from_bytes(&a).unwrap()), identity(&from_bytes(&b).unwrap()));
     }
 
     #[test]
     fn corrupted_copies_are_refused() {
-        let Some(bytes) = shared("hermez-raw-11") else { return };
+        let bytes = fixture("hermez-raw-11");
         let n = 1usize << 11;
         // A truncated file.
         assert!(matches!(from_bytes(&bytes[..bytes.len() - 1]), Err(SrsError::Size { .. })));
@@ -348,7 +379,7 @@ mod tests {
 
     #[test]
     fn downsized_ceremony_keeps_its_identity_and_passes_checks() {
-        let Some(bytes) = shared("kzg_bn254_12.srs") else { return };
+        let bytes = fixture("kzg_bn254_12.srs");
         let srs = from_bytes(&bytes).unwrap();
         let small = downsize(&srs, 10).unwrap();
         assert_eq!(small.k(), 10);

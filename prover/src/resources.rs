@@ -134,7 +134,7 @@ mod tests {
             assert!(estimate >= measured_mib << 20, "k = {k}: {} < {measured_mib} MiB", bytes_text(estimate));
             assert!(estimate <= (measured_mib << 20) * 4, "k = {k}: {} is far above {measured_mib} MiB", bytes_text(estimate));
         }
-        assert_eq!(srs_file_bytes(11), 262_404, "the size of shared/params/hermez-raw-11");
+        assert_eq!(srs_file_bytes(11), 262_404, "the size of params/fixtures/hermez-raw-11");
         let desk = estimate(Shape::v1(8, 4, 64, 16));
         assert!(desk.check(Some(1 << 30)).is_ok());
         let refused = desk.check(Some(1 << 20)).unwrap_err().to_string();

@@ -271,7 +271,7 @@ impl Attestation {
                 return Err(older_schema(&schema));
             }
         }
-        let attestation: Attestation = serde_json_wasm::from_slice(bytes).map_err(|e| FieldError::json(e))?;
+        let attestation: Attestation = serde_json_wasm::from_slice(bytes).map_err(FieldError::json)?;
         let declared = attestation.declared()?;
         Ok((attestation, declared))
     }

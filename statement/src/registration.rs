@@ -100,6 +100,6 @@ impl Registration {
 
     /// Parses `verifier.json` (its other fields are ignored).
     pub fn parse(bytes: &[u8]) -> Result<Registration, FieldError> {
-        serde_json_wasm::from_slice(bytes).map_err(|e| FieldError::json(e))
+        serde_json_wasm::from_slice(bytes).map_err(FieldError::json)
     }
 }

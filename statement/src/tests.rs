@@ -90,7 +90,8 @@ fn the_gate_rules_name_the_window_after_expiry_and_before_the_clock() {
 fn each_statement_and_trust_rule_fails_with_its_code() {
     let (e, t, c) = (expected(), trusted(), at(160, None));
     assert_eq!(code(verify(&declared(), &e, &t, &c, accept)), "VALID");
-    let cases: Vec<(&str, fn(&mut Declared))> = vec![
+    type Change = fn(&mut Declared);
+    let cases: Vec<(&str, Change)> = vec![
         ("SCHEMA", |d| d.schema = "solvent/attestation/v3".into()),
         ("VERSION", |d| d.version += 1),
         ("VERSION", |d| d.encoding = 1),

@@ -37,7 +37,7 @@ fn contract() -> &'static [u8] {
     })
 }
 
-/// A real attestation of the demo (the k = 12 ceremony SRS when shared/params has it).
+/// A real attestation of the demo (under the committed k = 12 ceremony fixture).
 struct Proven {
     shape: Shape,
     key: Vec<u8>,
@@ -56,11 +56,8 @@ fn proven() -> &'static Proven {
         let portfolio = Portfolio::from_json(demo::PORTFOLIO, &policy).unwrap().0;
         let witness = Witness { policy, portfolio, snapshot_time: demo::SNAPSHOT_TIME, salt: prove::random_salt() };
         let circuit = AttestationCircuit::new(&witness);
-        let ceremony = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/params/kzg_bn254_12.srs");
-        let srs = match solvent_params::load(&ceremony) {
-            Ok(srs) => solvent_params::downsize(&srs, circuit.k()).unwrap(),
-            Err(_) => solvent_params::dev_srs(circuit.k()),
-        };
+        let ceremony = solvent_params::load(&solvent_params::fixtures::kzg_bn254_12()).expect("the committed ceremony fixture");
+        let srs = solvent_params::downsize(&ceremony, circuit.k()).unwrap();
         let keys = keys::generate(circuit.shape(), &srs).unwrap();
         let proof = prove::prove(&keys, &srs, &circuit, &witness).unwrap();
         let s = circuit.shape();

@@ -198,7 +198,7 @@ fn srs_for_policy(policy: &Policy, options: &KeyOptions, allow_insecure: bool) -
         (None, false) => {
             return Err(Error::argument(
                 "--srs",
-                "name the SRS you trust (the ceremony file the protocol publishes); only an attestation made with the development SRS falls back to it",
+                "name the SRS you trust (the ceremony file the protocol publishes), or --allow-insecure-srs for the development SRS",
             ))
         }
     };

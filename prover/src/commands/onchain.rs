@@ -95,6 +95,10 @@ pub struct CalldataOptions {
     /// The policy (for `--for verifier`: its commitment goes first).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// For `--for verifier` without `--srs`: the policy's commitment under the INSECURE
+    /// development SRS (testing only; the attestation's own flag never chooses it).
+    #[arg(long)]
+    pub allow_insecure_srs: bool,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub keys: KeyOptions,
@@ -111,7 +115,7 @@ pub fn calldata(options: &CalldataOptions, out: &mut dyn Write) -> Result<i32, E
                 return Err(Error::argument("--policy", "`--for verifier` needs the policy (its commitment starts the calldata)"));
             };
             let policy = load_policy(policy)?;
-            let srs = srs_for_policy(&policy, &options.keys, attestation.srs.insecure)?;
+            let srs = srs_for_policy(&policy, &options.keys, options.allow_insecure_srs)?;
             let commitment = key_store(&options.keys.keys).commitment(&policy, &srs)?;
             let inputs = attestation.public_inputs().map_err(|e| Error::input(path, e))?;
             let proof = attestation.proof_bytes().map_err(|e| Error::input(path, e))?;

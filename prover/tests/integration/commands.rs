@@ -32,7 +32,7 @@ impl Folder {
     }
 
     fn keys(&self) -> KeyOptions {
-        KeyOptions { srs: common::cli::real_srs(), keys: Some(self.path("keys")), threads: None }
+        KeyOptions { srs: Some(common::cli::real_srs()), keys: Some(self.path("keys")), threads: None }
     }
 }
 
@@ -200,7 +200,13 @@ fn a_protocol_goes_live_from_the_exported_files_alone() {
         keys: folder.keys(),
     };
     assert_eq!(run(commands::prove, &prove).0, 0);
-    let calldata = CalldataOptions { attestation: folder.path("a.json"), target: CalldataTarget::Gate, policy: None, keys: folder.keys() };
+    let calldata = CalldataOptions {
+        attestation: folder.path("a.json"),
+        target: CalldataTarget::Gate,
+        policy: None,
+        allow_insecure_srs: false,
+        keys: folder.keys(),
+    };
     let (_, hex_calldata) = run(commands::calldata, &calldata);
     let data = hex::decode(hex_calldata.trim().trim_start_matches("0x")).unwrap();
     let other: [u8; 20] = hex::decode(&OTHER_ACCOUNT[2..]).unwrap().try_into().unwrap();
@@ -275,7 +281,7 @@ fn a_built_v2_policy_is_checked_proven_and_verified_and_a_broken_limit_is_refuse
         account: None,
         json: true,
         trust: TrustOptions {
-            srs: common::cli::real_srs(),
+            srs: Some(common::cli::real_srs()),
             allow_insecure_srs: true,
             keys: Some(folder.path("keys")),
             now: Some(time),

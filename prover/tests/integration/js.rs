@@ -18,7 +18,7 @@ fn the_js_package_agrees_with_the_cli_on_every_case() {
     let dir = folder.path();
     std::fs::write(dir.join("policy.json"), POLICY).unwrap();
     std::fs::write(dir.join("portfolio.json"), PORTFOLIO).unwrap();
-    let keys = KeyOptions { srs: common::cli::real_srs(), keys: Some(dir.join("keys")), threads: None };
+    let keys = KeyOptions { srs: Some(common::cli::real_srs()), keys: Some(dir.join("keys")), threads: None };
     let insecure = keys.srs.is_none();
     let export = ExportOptions {
         policy: dir.join("policy.json"),

@@ -32,6 +32,7 @@ struct Fixture {
     attestation: Attestation,
     verifier: Compiled,
     gate: Compiled,
+    key: solvent_verifier_wasm::key::VerifierKey,
 }
 
 /// Proves the demo once (real ceremony SRS when present) and compiles both contracts.
@@ -44,7 +45,8 @@ fn fixture() -> &'static Fixture {
         let solc = Solc::locate().unwrap();
         let verifier = solc.compile_contract(&verifier_source(&keys.verifier_key), CONTRACT, VERIFIER_OPTIMIZER).unwrap();
         let gate = solc.compile_contract(gate::SOURCE, gate::CONTRACT, Optimizer::Runs(200)).unwrap();
-        Fixture { policy, account, inputs: witness.public_inputs(), commitment: proof.policy, attestation, verifier, gate }
+        let key = keys.verifier_key.clone();
+        Fixture { policy, account, inputs: witness.public_inputs(), commitment: proof.policy, attestation, verifier, gate, key }
     })
 }
 
@@ -323,4 +325,46 @@ fn add_words(word: &mut [u8], other: &[u8; 32]) {
         carry = sum >> 8;
     }
     assert_eq!(carry, 0);
+}
+
+#[test]
+fn the_verifiers_bind_the_first_lane_only_as_c0_prime_so_the_commitment_must_come_from_the_registry() {
+    // docs/design.md §5.3: every verifier checks C_0' = C_0 + x_0 [L_0] + x_1 [L_1], so
+    // (C_0 + t [L_0], x_0 - t) verifies too, on the native, wasm and EVM verifiers alike.
+    use halo2_proofs::halo2curves::group::{prime::PrimeCurveAffine, Curve};
+    let f = fixture();
+    let t = Fr::from(123_456_789);
+    let words = &f.key.public_points[0];
+    let l0 = solvent_verifier::commitment::point_from_bytes(&[words[0], words[1]].concat().try_into().unwrap()).unwrap();
+    let mut points = f.commitment.points.clone();
+    points[0] = (points[0].to_curve() + l0 * t).to_affine();
+    let shifted = PolicyCommitment { points };
+    let inputs = PublicInputs { portfolio_commitment: f.inputs.portfolio_commitment - t, ..f.inputs };
+    let proof = f.attestation.proof_bytes().unwrap();
+    solvent_verifier::verify_proof(&f.key, &shifted, &inputs, &proof).expect("native: the shifted pair verifies");
+    let wasm = common::WasmVerifier::new();
+    let bytes = solvent_verifier::verify::public_input_bytes(&inputs);
+    assert_eq!(wasm.verify(&f.key.to_bytes(), &shifted.to_bytes(), &bytes, &proof).unwrap().0, 0, "wasm: the shifted pair verifies");
+    let mut d = Deployment::new();
+    assert!(
+        d.chain.call(OWNER, d.verifier, verifier_calldata(&shifted, &inputs, &proof)).unwrap().success,
+        "EVM: the shifted pair verifies"
+    );
+    // The other half: a caller that takes the commitment from its own registry refuses it. The
+    // gate passes its registered commitment, so the shifted public input fails the proof ...
+    let moved = Attestation {
+        public_inputs: solvent_verifier::attestation::public_inputs_file(&inputs, &f.account, demo::SNAPSHOT_TIME),
+        ..f.attestation.clone()
+    };
+    assert_eq!(reason(&d.attest_from(f.account, &moved)), "ProofRejected()");
+    // ... and the shifted commitment is another policy id, which no registry holds.
+    assert_ne!(shifted.id(), policy_id());
+    let unknown = Attestation {
+        policy: solvent_verifier::attestation::PolicyFile {
+            id: solvent_verifier::attestation::encode_hex(&shifted.id()),
+            ..f.attestation.policy.clone()
+        },
+        ..moved
+    };
+    assert_eq!(reason(&d.attest_from(f.account, &unknown)), "UnknownPolicy(bytes32)");
 }

@@ -1,7 +1,7 @@
 //! The `solvent` binary in a temporary folder with its own key cache, and the inputs of the
 //! command-line tests.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 pub const POLICY: &str = include_str!("../../../../model/tests/vectors/span-policy.json");
@@ -48,7 +48,7 @@ impl Env {
 
     /// Proves the standard portfolio with the real SRS when present; returns the SRS arguments.
     pub fn prove(&self, extra: &[&str]) -> Vec<String> {
-        let srs = real_srs().map(|p| vec!["--srs".to_string(), p.display().to_string()]).unwrap_or_default();
+        let srs = vec!["--srs".to_string(), real_srs().display().to_string()];
         let mut args = vec!["prove", "--policy", "policy.json", "--portfolio", "portfolio.json", "--out", "a.json", "--time", "150"];
         args.extend(srs.iter().map(String::as_str));
         args.extend(extra);
@@ -92,14 +92,9 @@ impl Env {
     }
 }
 
-pub fn real_srs() -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/params/kzg_bn254_12.srs");
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!("note: {} is absent; using the development SRS", path.display());
-        None
-    }
+/// The k = 12 ceremony file (the committed fixture).
+pub fn real_srs() -> PathBuf {
+    solvent_params::fixtures::kzg_bn254_12()
 }
 
 pub fn stderr(out: &Output) -> String {

@@ -34,13 +34,10 @@ use solvent_verifier::transcript::{ChallengeEvm, EvmTranscriptRead};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The k = 12 ceremony SRS downsized to `k` when `shared/params` has it, else the development SRS.
+/// The k = 12 ceremony SRS (the committed fixture) downsized to `k`.
 pub fn srs(k: u32) -> Srs {
-    let ceremony = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/params/kzg_bn254_12.srs");
-    match solvent_params::load(&ceremony) {
-        Ok(srs) => solvent_params::downsize(&srs, k).unwrap(),
-        Err(_) => solvent_params::dev_srs(k),
-    }
+    let ceremony = solvent_params::load(&solvent_params::fixtures::kzg_bn254_12()).expect("the committed ceremony fixture");
+    solvent_params::downsize(&ceremony, k).unwrap()
 }
 
 /// The demo's witness.
