@@ -42,6 +42,39 @@ pub const NET_DELTA_SLACK_BITS: usize = 168;
 /// Bits of the remainder of a started hour, `3600 h - (time - prices_at)` and `3599` minus it.
 pub const HOUR_REMAINDER_BITS: usize = 16;
 
+/// The labels of the attestation's range checks (what a failing row is named after).
+pub const ACCOUNT_RANGE: &str = "account < 2^160";
+/// The snapshot time's range check.
+pub const TIME_RANGE: &str = "snapshot time < 2^64";
+/// The window's start.
+pub const WINDOW_START: &str = "window: effective_at <= time";
+/// The window's end.
+pub const WINDOW_END: &str = "window: time <= expires_at - 1";
+/// A balance's range check (then the asset's index).
+pub const BALANCE_RANGE: &str = "balance < 2^64 of asset";
+/// A debt's range check (then the asset's index).
+pub const DEBT_RANGE: &str = "debt < 2^64 of asset";
+/// The comparison of `max(SR, SOM)`.
+pub const RISK_MAXIMUM: &str = "max(SR, SOM)";
+/// The margin claim's slack.
+pub const MARGIN_CLAIM: &str = "margin claim E * 10^6 >= mr * M";
+/// The collateral claim's slack.
+pub const COLLATERAL_CLAIM: &str = "collateral claim C >= cr * D";
+/// The salt's range check.
+pub const SALT_RANGE: &str = "salt < 2^248";
+/// The latency hours' range check.
+pub const HOURS_RANGE: &str = "latency hours < 2^64";
+/// `3600 h - (time - prices_at) >= 0`.
+pub const HOUR_REMAINDER_LOW: &str = "latency: 3600 h >= time - prices_at";
+/// `3599 - (3600 h - (time - prices_at)) >= 0`.
+pub const HOUR_REMAINDER_HIGH: &str = "latency: 3600 h - (time - prices_at) <= 3599";
+/// A concentration cap (then the asset's index).
+pub const CONCENTRATION_CAP: &str = "concentration cap CV_a <= s_a C of asset";
+/// A net delta limit from below (then the underlying's index).
+pub const NET_DELTA_BELOW: &str = "net delta ND_u <= N_u of underlying";
+/// A net delta limit from above (then the underlying's index).
+pub const NET_DELTA_ABOVE: &str = "net delta -ND_u <= N_u of underlying";
+
 /// Everything the prover knows.
 #[derive(Clone, Debug)]
 pub struct Witness {
@@ -210,18 +243,18 @@ pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
 
     // Time window and account: one public value, account + 2^160 * time.
     let account = ctx.load_witness(account_to_field(&w.portfolio.account));
-    range.range_check(ctx, account, ACCOUNT_BITS);
+    range.range_check(ctx, account, ACCOUNT_BITS, ACCOUNT_RANGE);
     let time = ctx.load_witness(Fr::from(w.snapshot_time));
-    range.range_check(ctx, time, TIME_BITS);
+    range.range_check(ctx, time, TIME_BITS, TIME_RANGE);
     let shift = ctx.load_constant(Constant::PowerOfTwo(160).value());
     let packed = gate.mul_add(ctx, account, time, shift);
     let public = ctx.public(PublicSlot::AccountAndTime);
     ctx.constrain_equal(packed, public);
     let effective_at = ctx.public(PublicSlot::EffectiveAt);
     let expires_at = ctx.public(PublicSlot::ExpiresAt);
-    range.assert_less_or_equal(ctx, effective_at, time, TIME_BITS);
+    range.assert_less_or_equal(ctx, effective_at, time, TIME_BITS, WINDOW_START);
     let last_second = gate.sub(ctx, expires_at, one);
-    range.assert_less_or_equal(ctx, time, last_second, TIME_BITS);
+    range.assert_less_or_equal(ctx, time, last_second, TIME_BITS, WINDOW_END);
 
     // Collateral and debt, asset by asset.
     let mut balances = Vec::new();
@@ -234,9 +267,9 @@ pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
         let price = ctx.public(PublicSlot::Price(a));
         let rate = ctx.public(PublicSlot::DebtMarginRate(a));
         let balance = ctx.load_witness(field_from_i128(w.portfolio.balances[a]));
-        range.range_check(ctx, balance, AMOUNT_BITS);
+        range.range_check(ctx, balance, AMOUNT_BITS, &format!("{BALANCE_RANGE} {a}"));
         let debt = ctx.load_witness(field_from_i128(w.portfolio.debts[a]));
-        range.range_check(ctx, debt, AMOUNT_BITS);
+        range.range_check(ctx, debt, AMOUNT_BITS, &format!("{DEBT_RANGE} {a}"));
         let value = gate.mul(ctx, balance, price);
         let mut bounds = Vec::new();
         let mut weights = Vec::new();
@@ -265,7 +298,7 @@ pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
     let collateral_value = sum(ctx, &haircut_values);
     let debt_value = sum(ctx, &debt_values);
     let debt_margin = sum(ctx, &debt_margins);
-    let mut risk = range.max(ctx, scanning_risk, short_option_minimum, LOSS_COMPARE_BITS);
+    let mut risk = range.max(ctx, scanning_risk, short_option_minimum, LOSS_COMPARE_BITS, RISK_MAXIMUM);
     let mut margin_ratio = ctx.public(PublicSlot::MarginRatio);
     let limits = shape.limits.map(|_| {
         let figures = synthesize_limits(ctx, &blocks, &haircut_values, collateral_value, time, margin_ratio);
@@ -278,13 +311,13 @@ pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
     let collateral_ratio = ctx.public(PublicSlot::CollateralRatio);
     let scaled_equity = gate.mul(ctx, equity, ratio_scale);
     let margin_slack = sub_mul(ctx, scaled_equity, margin_ratio, margin_requirement);
-    range.range_check(ctx, margin_slack, MARGIN_SLACK_BITS);
+    range.range_check(ctx, margin_slack, MARGIN_SLACK_BITS, MARGIN_CLAIM);
     let collateral_slack = sub_mul(ctx, collateral_value, collateral_ratio, debt_value);
-    range.range_check(ctx, collateral_slack, crate::attestation::COLLATERAL_SLACK_BITS);
+    range.range_check(ctx, collateral_slack, COLLATERAL_SLACK_BITS, COLLATERAL_CLAIM);
 
     // The portfolio commitment over the account, time, packed amounts and positions, and salt.
     let salt = ctx.load_witness(salt_to_field(&w.salt));
-    range.range_check(ctx, salt, SALT_BITS);
+    range.range_check(ctx, salt, SALT_BITS, SALT_RANGE);
     let mut inputs = vec![account, time];
     inputs.extend(pack_cells(ctx, &balances));
     inputs.extend(pack_cells(ctx, &debts));
@@ -344,12 +377,12 @@ fn synthesize_limits(
     let age = gate.sub(ctx, time, prices_at);
     let age_value = u64::from_le_bytes(ff::PrimeField::to_repr(&age.value)[..8].try_into().expect("8 bytes"));
     let hours = ctx.load_witness(Fr::from(age_value.div_ceil(3600)));
-    range.range_check(ctx, hours, TIME_BITS);
+    range.range_check(ctx, hours, TIME_BITS, HOURS_RANGE);
     let hour_seconds = gate.mul(ctx, seconds_per_hour, hours);
     let hour_remainder = gate.sub(ctx, hour_seconds, age);
-    range.range_check(ctx, hour_remainder, HOUR_REMAINDER_BITS);
+    range.range_check(ctx, hour_remainder, HOUR_REMAINDER_BITS, HOUR_REMAINDER_LOW);
     let rest = gate.sub(ctx, last_second, hour_remainder);
-    range.range_check(ctx, rest, HOUR_REMAINDER_BITS);
+    range.range_check(ctx, rest, HOUR_REMAINDER_BITS, HOUR_REMAINDER_HIGH);
     let effective_margin_ratio = gate.mul_add(ctx, margin_ratio, buffer_per_hour, hours);
 
     // Concentration: max_share_a * C - CV_a * 10^6 >= 0.
@@ -360,7 +393,7 @@ fn synthesize_limits(
             let share = ctx.public(PublicSlot::MaxShare(a));
             let allowed = gate.mul(ctx, share, collateral_value);
             let slack = sub_mul(ctx, allowed, haircut, ratio_scale);
-            range.range_check(ctx, slack, CONCENTRATION_SLACK_BITS);
+            range.range_check(ctx, slack, CONCENTRATION_SLACK_BITS, &format!("{CONCENTRATION_CAP} {a}"));
             slack
         })
         .collect();
@@ -373,9 +406,9 @@ fn synthesize_limits(
         .map(|(u, &net_delta)| {
             let limit = ctx.public(PublicSlot::NetDeltaLimit(u));
             let below = gate.sub(ctx, limit, net_delta);
-            range.range_check(ctx, below, NET_DELTA_SLACK_BITS);
+            range.range_check(ctx, below, NET_DELTA_SLACK_BITS, &format!("{NET_DELTA_BELOW} {u}"));
             let above = gate.add(ctx, limit, net_delta);
-            range.range_check(ctx, above, NET_DELTA_SLACK_BITS);
+            range.range_check(ctx, above, NET_DELTA_SLACK_BITS, &format!("{NET_DELTA_ABOVE} {u}"));
             [below, above]
         })
         .collect();
@@ -497,6 +530,7 @@ impl Circuit<Fr> for AttestationCircuit {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::blocks;
     use crate::context::field_from_bigint;
     use crate::layout::{FIRST_LANE, MAIN};
     use crate::testing::*;
@@ -508,6 +542,11 @@ mod tests {
     const LOAD: &str = "public: the main column holds the public value";
     const MAIN_GATE: &str = "main: a + b * c = d";
     const EQUALITY: &str = "Equality constraint not satisfied";
+
+    /// Asserts that the range check `label` of `w`'s circuit rejects the verdict's witness.
+    fn range_fails(verdict: Result<(), Vec<String>>, w: &Witness, label: &str) {
+        assert_range_failure(verdict, &built(w).0, label);
+    }
 
     fn forged(w: &Witness, cells: &[(Cell, Fr)]) -> Result<(), Vec<String>> {
         mock_forged(w, cells.iter().map(|(c, v)| (c.index, *v)).collect(), None)
@@ -590,14 +629,14 @@ mod tests {
             assert!(report.margin_ok && report.collateral_ok);
             match holds {
                 true => mock_honest(&w).unwrap(),
-                false => assert_failure(mock_honest(&w), LIMITS_GATE),
+                false => assert_constraint_failure(mock_honest(&w), LIMITS_GATE, blocks::POSITION_SLACK_END),
             }
         }
         // A cheating prover claiming a slack of 0 for the honest position: the gate's v = L - m.
         let w = span_witness_v2();
         let (_, f) = built(&w);
         let slack = f.limits.unwrap().position_slacks[1];
-        assert_failure(forged(&w, &[(slack, Fr::ZERO)]), LIMITS_GATE);
+        assert_constraint_failure(forged(&w, &[(slack, Fr::ZERO)]), LIMITS_GATE, blocks::POSITION_SLACK);
     }
 
     #[test]
@@ -608,13 +647,13 @@ mod tests {
         let limits = f.limits.unwrap();
         let (excess, distance) = (limits.excesses[0], limits.distances[0]);
         assert_eq!(excess.value, Fr::from(50_000_000));
-        assert_failure(forged(&w, &[(excess, Fr::ZERO)]), LIMITS_GATE);
+        assert_constraint_failure(forged(&w, &[(excess, Fr::ZERO)]), LIMITS_GATE, blocks::EXCESS_SPLIT);
         // e = 0 with n = t - m = -0.5 (2e - n = m - t holds, e (n - e) = 0): n's running sum
         // does not end in 0.
         let sums = crate::range::running_sums(-Fr::from(50_000_000), crate::layout::AMOUNT_BYTES);
         let mut cells: HashMap<usize, Fr> = sums.into_iter().enumerate().map(|(j, z)| (distance.index + j, z)).collect();
         cells.insert(excess.index, Fr::ZERO);
-        assert_failure(mock_forged(&w, cells, None), LIMITS_GATE);
+        assert_constraint_failure(mock_forged(&w, cells, None), LIMITS_GATE, blocks::DISTANCE_END);
         // The add-on read from the lanes understated: the readout's accumulation.
         assert_failure(forged(&w, &[(limits.add_on, Fr::ZERO)]), "blocks: accumulate");
     }
@@ -629,7 +668,7 @@ mod tests {
             assert!(report.limits.concentration[1].ok && report.margin_ok && report.collateral_ok);
             match holds {
                 true => mock_honest(&w).unwrap(),
-                false => assert_range_failure(mock_honest(&w)),
+                false => range_fails(mock_honest(&w), &w, &format!("{CONCENTRATION_CAP} 0")),
             }
         }
         let w = span_witness_v2();
@@ -641,7 +680,8 @@ mod tests {
     #[test]
     fn a_net_delta_at_its_limit_is_accepted_and_one_unit_over_is_rejected_in_each_sign() {
         // BTC's net delta limit is 5: PERP delta 1, call delta 0.4 (the call at 0 here).
-        for (perp, holds) in [("5", true), ("-5", true), ("5.00000001", false), ("-5.00000001", false)] {
+        let (below, above) = (format!("{NET_DELTA_BELOW} 0"), format!("{NET_DELTA_ABOVE} 0"));
+        for (perp, holds, check) in [("5", true, ""), ("-5", true, ""), ("5.00000001", false, &below), ("-5.00000001", false, &above)] {
             let policy = Policy::from_json(&SPAN_POLICY_V2.replace(r#""max_abs_position": "10""#, r#""max_abs_position": "100""#)).unwrap();
             let text = portfolio_json(SPAN_BALANCES, r#""USDC": "10000""#, &format!(r#""BTC-PERP": "{perp}""#));
             let w = witness(policy.clone(), Portfolio::from_json(&text, &policy).unwrap().0);
@@ -650,7 +690,7 @@ mod tests {
             assert!(report.margin_ok && report.collateral_ok, "{perp}");
             match holds {
                 true => mock_honest(&w).unwrap(),
-                false => assert_range_failure(mock_honest(&w)),
+                false => range_fails(mock_honest(&w), &w, check),
             }
         }
         // A net delta read other than its lanes' total.
@@ -667,12 +707,12 @@ mod tests {
         let (_, f) = built(&w);
         let limits = f.limits.unwrap();
         assert_eq!(limits.hours.value, Fr::ONE);
-        assert_range_failure(forged(&w, &[(limits.hours, Fr::ZERO)]));
+        range_fails(forged(&w, &[(limits.hours, Fr::ZERO)]), &w, HOUR_REMAINDER_LOW);
         // And a ratio other than margin_ratio + buffer * hours: the main gate.
         let ratio = limits.effective_margin_ratio;
         assert_failure(forged(&w, &[(ratio, Fr::from(1_500_000))]), MAIN_GATE);
         // One hour more than needed is refused too (the remainder is at most 3599).
-        assert_range_failure(forged(&w, &[(limits.hours, Fr::from(2))]));
+        range_fails(forged(&w, &[(limits.hours, Fr::from(2))]), &w, HOUR_REMAINDER_HIGH);
     }
 
     #[test]
@@ -701,8 +741,8 @@ mod tests {
             (0, PublicSlot::BufferPerHour.row(&shape), LOAD),
             (0, PublicSlot::MaxShare(0).row(&shape), LOAD),
             (0, PublicSlot::NetDeltaLimit(0).row(&shape), LOAD),
-            (1, regions.block_row(1, 0), LIMITS_GATE),
-            (1, regions.block_row(0, dims.add_on_row.unwrap()), LIMITS_GATE),
+            (1, regions.block_row(1, 0), "('v = P - m') in gate"),
+            (1, regions.block_row(0, dims.add_on_row.unwrap()), "('2e - n = m - t') in gate"),
             (0, regions.block_row(0, dims.add_on_row.unwrap()), "blocks: accumulate"),
             (delta_lane, regions.block_row(0, delta_row), "blocks: accumulate"),
         ];
@@ -737,7 +777,7 @@ mod tests {
         let short = collateral_witness("12499.99999999", "10000");
         let report = evaluate(&short.policy, &short.portfolio, short.snapshot_time);
         assert!(!report.collateral_ok && report.margin_ok);
-        assert_range_failure(mock_honest(&short));
+        range_fails(mock_honest(&short), &short, COLLATERAL_CLAIM);
     }
 
     #[test]
@@ -757,7 +797,7 @@ mod tests {
         let short = make("114999.99999999");
         let report = evaluate(&short.policy, &short.portfolio, short.snapshot_time);
         assert!(!report.margin_ok && report.collateral_ok);
-        assert_range_failure(mock_honest(&short));
+        range_fails(mock_honest(&short), &short, MARGIN_CLAIM);
     }
 
     #[test]
@@ -767,11 +807,11 @@ mod tests {
         let (_, f) = built(&w);
         let bit = f.tiers[1].below[0];
         assert_eq!(bit.value, Fr::ZERO);
-        assert_range_failure(forged(&w, &[(bit, Fr::ONE)]));
+        range_fails(forged(&w, &[(bit, Fr::ONE)]), &w, crate::risk::TIER_COMPARISON);
         // And the unbounded tier claimed exceeded.
         let bit = f.tiers[1].below[1];
         assert_eq!(bit.value, Fr::ONE);
-        assert_range_failure(forged(&w, &[(bit, Fr::ZERO)]));
+        range_fails(forged(&w, &[(bit, Fr::ZERO)]), &w, crate::risk::TIER_COMPARISON);
     }
 
     #[test]
@@ -846,7 +886,7 @@ mod tests {
         // Claim the running maximum is not below L_0 = 2300, so SR would stay 0.
         let bit = f.scanning_bits[0];
         assert_eq!(bit.value, Fr::ONE);
-        assert_range_failure(forged(&w, &[(bit, Fr::ZERO)]));
+        range_fails(forged(&w, &[(bit, Fr::ZERO)]), &w, crate::risk::SCENARIO_COMPARISON);
         assert_failure(forged(&w, &[(f.scanning_risk, Fr::ZERO)]), MAIN_GATE);
     }
 
@@ -857,9 +897,9 @@ mod tests {
         // Position 1 is -2 (short 2): claim it is not short, which would void the minimum.
         let short = f.position_shorts[1];
         assert_eq!(short.value, Fr::from(200_000_000));
-        assert_failure(forged(&w, &[(short, Fr::ZERO)]), "blocks: sign split");
+        assert_constraint_failure(forged(&w, &[(short, Fr::ZERO)]), "blocks: sign split", blocks::MAGNITUDE);
         // A short part that is neither 0 nor -q.
-        assert_failure(forged(&w, &[(short, short.value + Fr::ONE)]), "blocks: sign split");
+        assert_constraint_failure(forged(&w, &[(short, short.value + Fr::ONE)]), "blocks: sign split", blocks::SHORT_PART);
     }
 
     #[test]
@@ -878,7 +918,7 @@ mod tests {
         // q = 2^64 with short 0 claims |q| = 2^64: its running sum does not end in 0.
         let big = Fr::from_u128(1 << 64);
         let forged_cells = HashMap::from([(f.positions[0].index, big), (f.position_magnitudes[0].index, big)]);
-        assert_range_failure(mock_forged(&w, forged_cells, Some(Claim::Computed)));
+        range_fails(mock_forged(&w, forged_cells, Some(Claim::Computed)), &w, "the running sum of instrument 0's position");
     }
 
     #[test]
@@ -919,19 +959,19 @@ mod tests {
         let w = collateral_witness("12500", "10000");
         let (_, f) = built(&w);
         let negative = -Fr::from(10000u64 * 100_000_000);
-        assert_range_failure(mock_forged(&w, HashMap::from([(f.debts[0].index, negative)]), Some(Claim::Computed)));
+        range_fails(mock_forged(&w, HashMap::from([(f.debts[0].index, negative)]), Some(Claim::Computed)), &w, &format!("{DEBT_RANGE} 0"));
         // A balance of 2^64 (one above the range).
         let big = Fr::from_u128(1u128 << 64);
-        assert_range_failure(mock_forged(&w, HashMap::from([(f.balances[0].index, big)]), Some(Claim::Computed)));
+        range_fails(mock_forged(&w, HashMap::from([(f.balances[0].index, big)]), Some(Claim::Computed)), &w, &format!("{BALANCE_RANGE} 0"));
     }
 
     #[test]
     fn snapshot_outside_the_policy_window_is_rejected() {
         let mut w = span_witness();
         w.snapshot_time = w.policy.expires_at;
-        assert_range_failure(mock_honest(&w));
+        range_fails(mock_honest(&w), &w, WINDOW_END);
         w.snapshot_time = w.policy.effective_at - 1;
-        assert_range_failure(mock_honest(&w));
+        range_fails(mock_honest(&w), &w, WINDOW_START);
         w.snapshot_time = w.policy.expires_at - 1;
         mock_honest(&w).unwrap();
         w.snapshot_time = w.policy.effective_at;
@@ -948,7 +988,7 @@ mod tests {
             (f.account.index, f.account.value + Fr::from_u128(1u128 << 100) * Fr::from_u128(1u128 << 60)),
             (f.time.index, f.time.value - Fr::ONE),
         ]);
-        assert_range_failure(mock_forged(&w, forged_cells, None));
+        range_fails(mock_forged(&w, forged_cells, None), &w, ACCOUNT_RANGE);
     }
 
     #[test]
@@ -964,7 +1004,7 @@ mod tests {
         let w = span_witness();
         let (_, f) = built(&w);
         let forged_cells = HashMap::from([(f.salt.index, Fr::from(2).pow([248]))]);
-        assert_range_failure(mock_forged(&w, forged_cells, Some(Claim::Computed)));
+        range_fails(mock_forged(&w, forged_cells, Some(Claim::Computed)), &w, SALT_RANGE);
     }
 
     #[test]

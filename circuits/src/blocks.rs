@@ -65,7 +65,10 @@ impl BlockConfig {
             let short = meta.query_advice(main, Rotation::cur());
             let position = meta.query_advice(main, Rotation::next());
             let magnitude = meta.query_advice(range, Rotation::cur());
-            vec![q.clone() * short.clone() * (short.clone() + position.clone()), q * (magnitude - position - short * Fr::from(2))]
+            vec![
+                (SHORT_PART, q.clone() * short.clone() * (short.clone() + position.clone())),
+                (MAGNITUDE, q * (magnitude - position - short * Fr::from(2))),
+            ]
         });
 
         // lane_l - lane_l[-H] - a_1 * public_l = 0, each lane l
@@ -76,11 +79,12 @@ impl BlockConfig {
             lanes
                 .iter()
                 .zip(public)
-                .map(|(lane, value)| {
+                .enumerate()
+                .map(|(l, (lane, value))| {
                     let acc = meta.query_advice(*lane, Rotation::cur());
                     let previous = meta.query_advice(*lane, Rotation(back));
                     let value = meta.query_instance(*value, Rotation::cur());
-                    q.clone() * (acc - previous - factor.clone() * value)
+                    (format!("lane {l} = lane {l}[-H] + a_1 * public {l}"), q.clone() * (acc - previous - factor.clone() * value))
                 })
                 .collect::<Vec<_>>()
         });
@@ -88,6 +92,21 @@ impl BlockConfig {
         BlockConfig { q_sign, q_accumulate }
     }
 }
+
+/// `blocks: sign split`'s constraint `s (s + q) = 0`.
+pub const SHORT_PART: &str = "s (s + q) = 0";
+/// `blocks: sign split`'s constraint `m = q + 2 s`.
+pub const MAGNITUDE: &str = "m = q + 2 s";
+/// `blocks: limits`' constraint `v = P - m`.
+pub const POSITION_SLACK: &str = "v = P - m";
+/// `blocks: limits`' constraint `2e - n = m - t`.
+pub const EXCESS_SPLIT: &str = "2e - n = m - t";
+/// `blocks: limits`' constraint `e (n - e) = 0`.
+pub const EXCESS_CHOICE: &str = "e (n - e) = 0";
+/// `blocks: limits`' constraint `v[+8] = 0` (the position slack's running sum ends in 0).
+pub const POSITION_SLACK_END: &str = "v[+8] = 0";
+/// `blocks: limits`' constraint `n[+8] = 0` (the distance's running sum ends in 0).
+pub const DISTANCE_END: &str = "n[+8] = 0";
 
 /// The gate of the limits of risk model v2 on an instrument block's row 0.
 #[derive(Clone, Debug)]
@@ -123,11 +142,11 @@ impl BlockConfig {
             let [slack, distance] = ranges.map(|c| meta.query_advice(c, Rotation::cur()));
             let [slack_end, distance_end] = ranges.map(|c| meta.query_advice(c, end));
             vec![
-                q.clone() * (slack - limit + magnitude.clone()),
-                q.clone() * (excess.clone() * Fr::from(2) - distance.clone() - magnitude + threshold),
-                q.clone() * excess.clone() * (distance - excess),
-                q.clone() * slack_end,
-                q * distance_end,
+                (POSITION_SLACK, q.clone() * (slack - limit + magnitude.clone())),
+                (EXCESS_SPLIT, q.clone() * (excess.clone() * Fr::from(2) - distance.clone() - magnitude + threshold)),
+                (EXCESS_CHOICE, q.clone() * excess.clone() * (distance - excess)),
+                (POSITION_SLACK_END, q.clone() * slack_end),
+                (DISTANCE_END, q * distance_end),
             ]
         });
         LimitsGate { add_on_row }

@@ -64,12 +64,15 @@ pub enum Switch {
 }
 
 /// A range check laid out by the layout in the main region: `cell < 2^(8 * bytes)`.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct RangeCheck {
     /// The checked cell.
     pub cell: Cell,
     /// Number of 8-bit limbs.
     pub bytes: usize,
+    /// What it checks (`margin claim`, `concentration cap of asset 1`): how a failing row is
+    /// named, so a negative test can require the very check it means.
+    pub label: String,
 }
 
 /// Everything a circuit's witness consists of, before layout.
@@ -216,10 +219,29 @@ impl Context {
         out
     }
 
-    /// Records that `cell` is below `2^(8 * bytes)`, with its running sum in the main region.
-    pub fn range_check(&mut self, cell: Cell, bytes: usize) {
+    /// Records that `cell` is below `2^(8 * bytes)`, with its running sum in the main region;
+    /// `label` says what it checks.
+    pub fn range_check(&mut self, cell: Cell, bytes: usize, label: &str) {
         assert!(bytes > 0 && bytes <= 31, "range checks cover 1 to 31 bytes");
-        self.range_checks.push(RangeCheck { cell, bytes });
+        self.range_checks.push(RangeCheck { cell, bytes, label: label.to_string() });
+    }
+
+    /// What the range check whose running sum occupies `row` checks: a check of the main region
+    /// (its label), or the running sum of an instrument's position in its block.
+    pub fn range_check_at(&self, row: usize) -> Option<String> {
+        let regions = &self.regions;
+        if row >= regions.blocks_start && row < regions.readout_start {
+            let i = (row - regions.blocks_start) / regions.dims.block_height;
+            return Some(format!("the running sum of instrument {i}'s position"));
+        }
+        let mut start = regions.main_start;
+        for check in &self.range_checks {
+            if row >= start && row <= start + check.bytes {
+                return Some(check.label.clone());
+            }
+            start += check.bytes + 1;
+        }
+        None
     }
 
     /// Writes the running sum of `value` over `bytes` bytes into the range column from `row`

@@ -86,14 +86,14 @@ pub(crate) fn running_sums(x: Fr, bytes: usize) -> Vec<Fr> {
 
 /// Range checks and comparisons.
 pub trait RangeInstructions {
-    /// Constrains `x < 2^bits` (`bits` a multiple of 8).
-    fn range_check(&self, ctx: &mut Context, x: Cell, bits: usize);
-    /// Returns the bit `a < b`, for `|a - b| < 2^bits`.
-    fn is_less_than(&self, ctx: &mut Context, a: Cell, b: Cell, bits: usize) -> Cell;
-    /// `max(a, b)`, for `|a - b| < 2^bits`.
-    fn max(&self, ctx: &mut Context, a: Cell, b: Cell, bits: usize) -> Cell;
-    /// Constrains `a <= b`, for `|a - b| < 2^bits`.
-    fn assert_less_or_equal(&self, ctx: &mut Context, a: Cell, b: Cell, bits: usize);
+    /// Constrains `x < 2^bits` (`bits` a multiple of 8); `what` names the check.
+    fn range_check(&self, ctx: &mut Context, x: Cell, bits: usize, what: &str);
+    /// Returns the bit `a < b`, for `|a - b| < 2^bits` (its range check named `what`).
+    fn is_less_than(&self, ctx: &mut Context, a: Cell, b: Cell, bits: usize, what: &str) -> Cell;
+    /// `max(a, b)`, for `|a - b| < 2^bits` (its range check named `what`).
+    fn max(&self, ctx: &mut Context, a: Cell, b: Cell, bits: usize, what: &str) -> Cell;
+    /// Constrains `a <= b`, for `|a - b| < 2^bits` (its range check named `what`).
+    fn assert_less_or_equal(&self, ctx: &mut Context, a: Cell, b: Cell, bits: usize, what: &str);
 }
 
 /// The range chip's instructions.
@@ -101,12 +101,12 @@ pub trait RangeInstructions {
 pub struct RangeChip;
 
 impl RangeInstructions for RangeChip {
-    fn range_check(&self, ctx: &mut Context, x: Cell, bits: usize) {
+    fn range_check(&self, ctx: &mut Context, x: Cell, bits: usize, what: &str) {
         assert_eq!(bits % LIMB_BITS, 0, "range checks are whole bytes");
-        ctx.range_check(x, bits / LIMB_BITS);
+        ctx.range_check(x, bits / LIMB_BITS, what);
     }
 
-    fn is_less_than(&self, ctx: &mut Context, a: Cell, b: Cell, bits: usize) -> Cell {
+    fn is_less_than(&self, ctx: &mut Context, a: Cell, b: Cell, bits: usize, what: &str) -> Cell {
         let gate = GateChip;
         let less = ctx.load_witness(if field_lt(a.value, b.value) { Fr::ONE } else { Fr::ZERO });
         gate.assert_bool(ctx, less);
@@ -117,18 +117,18 @@ impl RangeInstructions for RangeChip {
         let v = gate.mul_add(ctx, one, two, t);
         let e = t.value - less.value * v.value;
         let checked = ctx.gate([Slot::New(e), Slot::Existing(less), Slot::Existing(v), Slot::Existing(t)])[0];
-        self.range_check(ctx, checked, bits);
+        self.range_check(ctx, checked, bits, what);
         less
     }
 
-    fn max(&self, ctx: &mut Context, a: Cell, b: Cell, bits: usize) -> Cell {
-        let less = self.is_less_than(ctx, a, b, bits);
+    fn max(&self, ctx: &mut Context, a: Cell, b: Cell, bits: usize, what: &str) -> Cell {
+        let less = self.is_less_than(ctx, a, b, bits, what);
         GateChip.select(ctx, b, a, less)
     }
 
-    fn assert_less_or_equal(&self, ctx: &mut Context, a: Cell, b: Cell, bits: usize) {
+    fn assert_less_or_equal(&self, ctx: &mut Context, a: Cell, b: Cell, bits: usize, what: &str) {
         let diff = GateChip.sub(ctx, b, a);
-        self.range_check(ctx, diff, bits);
+        self.range_check(ctx, diff, bits, what);
     }
 }
 
@@ -156,25 +156,26 @@ mod tests {
     use ff::PrimeField;
     use std::collections::HashMap;
 
-    fn checked(value: Fr, bits: usize) -> Result<(), Vec<String>> {
+    fn checked(value: Fr, bits: usize) -> (Result<(), Vec<String>>, Context) {
         let mut ctx = test_context(HashMap::new());
         let x = ctx.load_witness(value);
-        RangeChip.range_check(&mut ctx, x, bits);
-        mock_context(ctx)
+        RangeChip.range_check(&mut ctx, x, bits, "x < 2^bits");
+        (mock_context(ctx.clone()), ctx)
     }
 
     #[test]
     fn values_inside_the_range_are_accepted() {
-        checked(Fr::ZERO, 8).unwrap();
-        checked(Fr::from(255), 8).unwrap();
-        checked(Fr::from(u64::MAX), 64).unwrap();
-        checked(Fr::from_u128(u128::MAX), 128).unwrap();
+        checked(Fr::ZERO, 8).0.unwrap();
+        checked(Fr::from(255), 8).0.unwrap();
+        checked(Fr::from(u64::MAX), 64).0.unwrap();
+        checked(Fr::from_u128(u128::MAX), 128).0.unwrap();
     }
 
     #[test]
     fn values_outside_the_range_are_rejected() {
         for (value, bits) in [(Fr::from(256), 8), (Fr::from_u128(1 << 64), 64), (-Fr::ONE, 64), (-Fr::ONE, 240)] {
-            assert_range_failure(checked(value, bits));
+            let (verdict, ctx) = checked(value, bits);
+            assert_range_failure(verdict, &ctx, "x < 2^bits");
         }
     }
 
@@ -185,9 +186,9 @@ mod tests {
         for (a, b, less) in cases {
             let a = ctx.load_witness(crate::context::field_from_i128(a.into()));
             let b = ctx.load_witness(crate::context::field_from_i128(b.into()));
-            let bit = RangeChip.is_less_than(&mut ctx, a, b, 64);
+            let bit = RangeChip.is_less_than(&mut ctx, a, b, 64, "a < b");
             assert_eq!(bit.value == Fr::ONE, less);
-            let max = RangeChip.max(&mut ctx, a, b, 64);
+            let max = RangeChip.max(&mut ctx, a, b, 64, "max(a, b)");
             assert_eq!(max.value, if less { b.value } else { a.value });
         }
         mock_context(ctx).unwrap();
@@ -198,14 +199,14 @@ mod tests {
         let build = |ctx: &mut Context| {
             let a = ctx.load_witness(Fr::from(3));
             let b = ctx.load_witness(Fr::from(5));
-            RangeChip.is_less_than(ctx, a, b, 64)
+            RangeChip.is_less_than(ctx, a, b, 64, "a < b")
         };
         let mut probe = test_context(HashMap::new());
         let bit = build(&mut probe);
         let mut ctx = test_context(HashMap::from([(bit.index, Fr::ZERO)]));
         build(&mut ctx);
         // 3 - 5 claimed not negative: the checked value wraps to p - 2, out of range.
-        assert_range_failure(mock_context(ctx));
+        assert_range_failure(mock_context(ctx.clone()), &ctx, "a < b");
     }
 
     #[test]
@@ -213,7 +214,7 @@ mod tests {
         let mut ctx = test_context(HashMap::new());
         let a = ctx.load_witness(Fr::from(6));
         let b = ctx.load_witness(Fr::from(5));
-        RangeChip.assert_less_or_equal(&mut ctx, a, b, 64);
-        assert_range_failure(mock_context(ctx));
+        RangeChip.assert_less_or_equal(&mut ctx, a, b, 64, "a <= b");
+        assert_range_failure(mock_context(ctx.clone()), &ctx, "a <= b");
     }
 }

@@ -44,6 +44,11 @@ pub struct TierSelection {
     pub counted: Vec<Cell>,
 }
 
+/// The label of a tier selection's comparisons `[V < U_k]`.
+pub const TIER_COMPARISON: &str = "tier comparison V < U_k";
+/// The label of the scanning risk's comparisons `[running max < L_s]`.
+pub const SCENARIO_COMPARISON: &str = "scanning risk comparison max < L_s";
+
 /// Tier selection by proven comparisons: `below_k = [V < U_k]` is range-checked for every
 /// bound, and the amount counted in tier `k` is
 /// `c_k = (1 - below_k) (U_k - U_{k-1}) + (below_k - below_{k-1}) (V - U_{k-1})`
@@ -61,7 +66,7 @@ impl TierInstructions for TierChip {
         let mut counted = Vec::with_capacity(bounds.len());
         let mut below_bits = Vec::with_capacity(bounds.len());
         for &bound in bounds {
-            let below = RangeChip.is_less_than(ctx, value, bound, TIER_COMPARE_BITS);
+            let below = RangeChip.is_less_than(ctx, value, bound, TIER_COMPARE_BITS, TIER_COMPARISON);
             let width = gate.sub(ctx, bound, previous_bound);
             let inside = gate.sub(ctx, value, previous_bound);
             let entered = gate.sub(ctx, below, previous_below);
@@ -92,7 +97,7 @@ impl ScenarioInstructions for ScenarioChip {
         let mut worst = ctx.load_constant(Fr::ZERO);
         let mut bits = Vec::with_capacity(losses.len());
         for &loss in losses {
-            let less = RangeChip.is_less_than(ctx, worst, loss, LOSS_COMPARE_BITS);
+            let less = RangeChip.is_less_than(ctx, worst, loss, LOSS_COMPARE_BITS, SCENARIO_COMPARISON);
             worst = GateChip.select(ctx, loss, worst, less);
             bits.push(less);
         }

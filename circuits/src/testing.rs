@@ -119,6 +119,19 @@ pub fn assert_failure(verdict: Result<(), Vec<String>>, needle: &str) {
     }
 }
 
+/// Asserts that the verdict is a rejection at the constraint named `constraint` of the gate
+/// named `gate` (not merely at some constraint of that gate).
+pub fn assert_constraint_failure(verdict: Result<(), Vec<String>>, gate: &str, constraint: &str) {
+    let (name, gate) = (format!("('{constraint}') in gate"), format!("('{gate}')"));
+    match verdict {
+        Ok(()) => panic!("accepted; expected a failure of {constraint} in {gate}"),
+        Err(failures) => assert!(
+            failures.iter().any(|f| f.contains(&name) && f.contains(&gate)),
+            "expected {constraint} in {gate} to fail, got {failures:?}"
+        ),
+    }
+}
+
 /// The honest context of `w` and its figures (to find the cells a test forges).
 pub fn built(w: &Witness) -> (Context, crate::attestation::Figures) {
     let regions = Arc::new(Regions::new(w.shape(), Dims::for_shape(w.shape())));
@@ -136,13 +149,28 @@ pub fn cell_at(ctx: &Context, column: usize, row: usize) -> usize {
         .unwrap_or_else(|| panic!("no cell at column {column}, row {row}"))
 }
 
-/// Asserts a range check's failure: a byte outside the table, or a running sum that does not
-/// end in 0 (its last row, in the range column `a_0`, is copy-constrained to the header's zero).
-pub fn assert_range_failure(verdict: Result<(), Vec<String>>) {
-    let failures = verdict.expect_err("accepted; expected a range check to fail");
+/// The rows a range-check failure names: a byte of the range column outside the table
+/// (`range: byte`), or a running sum in the range column `a_0` whose last row is not the
+/// header's zero (its copy).
+fn failing_range_rows(failures: &[String]) -> Vec<usize> {
     let range_column = "Equality constraint not satisfied by cell (Column('Advice', 0";
+    failures
+        .iter()
+        .filter(|f| f.contains("Lookup range: byte(") || f.starts_with(range_column))
+        .filter_map(|f| {
+            let at = f.rfind("at offset ").map(|i| i + "at offset ".len()).or_else(|| f.rfind("row ").map(|i| i + 4))?;
+            f[at..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok()
+        })
+        .collect()
+}
+
+/// Asserts that the range check `label` (the label of the check whose running sum fails starts
+/// with it) rejects the witness: not merely some range check of the circuit.
+pub fn assert_range_failure(verdict: Result<(), Vec<String>>, ctx: &Context, label: &str) {
+    let failures = verdict.expect_err("accepted; expected a range check to fail");
+    let checks: Vec<String> = failing_range_rows(&failures).into_iter().filter_map(|row| ctx.range_check_at(row)).collect();
     assert!(
-        failures.iter().any(|f| f.contains("range: byte") || f.starts_with(range_column)),
-        "expected a range check to fail: {failures:?}"
+        checks.iter().any(|c| c.starts_with(label)),
+        "expected the range check `{label}` to fail; failing range checks: {checks:?}; failures: {failures:?}"
     );
 }

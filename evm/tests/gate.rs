@@ -120,7 +120,9 @@ fn solvency_gate_applies_the_time_rules_of_the_rule_table() {
     let (mut chain, address) = deployed();
     let window = Window { effective_at: 1_000, expires_at: 2_000 };
     let commitment = solvent_verifier::PolicyCommitment { points: vec![halo2_proofs::halo2curves::bn256::G1Affine::generator()] };
-    let out = chain.call(OWNER, address, gate::accept_policy(&commitment, window.effective_at, window.expires_at, Shape::v1(1, 1, 1, 1))).unwrap();
+    let out = chain
+        .call(OWNER, address, gate::accept_policy(&commitment, window.effective_at, window.expires_at, Shape::v1(1, 1, 1, 1)))
+        .unwrap();
     assert!(out.success);
     let id = commitment.id();
     let mut cases = 0;
