@@ -1,0 +1,42 @@
+//! The Solidity verifier rendered from the checked-in fixture's key (`fixtures/tiny/`, written by
+//! `scripts/fixtures.sh`), compiled with the pinned solcjs and run in revm under mainnet rules:
+//! it accepts the real proof and reverts on each changed part, without proving.
+
+use solvent_evm::{
+    chain::{LocalChain, EIP170_CODE_SIZE_LIMIT},
+    solc::Solc,
+    solidity::{verifier_source, CONTRACT},
+};
+use solvent_statement::{Attestation, Registration};
+use solvent_verifier_wasm::key::VerifierKey;
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/../fixtures/tiny/{name}", env!("CARGO_MANIFEST_DIR"))).expect("the checked-in fixture")
+}
+
+const OWNER: [u8; 20] = [0x0f; 20];
+
+#[test]
+fn the_rendered_verifier_accepts_the_fixture_proof_and_refuses_each_changed_word() {
+    let key = VerifierKey::from_bytes(&read("verifier.key")).unwrap();
+    let (_, declared) = Attestation::parse(&read("attestation.json")).unwrap();
+    let (_, trusted) = Registration::parse(&read("verifier.json")).unwrap().trusted().unwrap();
+    let source = verifier_source(&key);
+    assert!(source.contains("must take the policy commitment from its own registry"), "the NatSpec states the C_0' property");
+    let compiled = Solc::locate().unwrap().compile_contract(&source, CONTRACT, solvent_evm::solc::Optimizer::WithoutYul(200)).unwrap();
+    assert!(compiled.runtime.len() <= EIP170_CODE_SIZE_LIMIT);
+    let mut chain = LocalChain::new();
+    let (verifier, _) = chain.deploy(OWNER, compiled.bytecode.clone()).unwrap();
+    let calldata = [trusted.commitment.clone(), declared.public_input_bytes(), declared.proof.clone()].concat();
+    let out = chain.call(OWNER, verifier, calldata.clone()).unwrap();
+    assert!(out.success, "the verifier reverted on the real proof");
+    // Every changed region: the commitment, each public input, a proof word; and other lengths.
+    let proof_at = trusted.commitment.len() + 96;
+    for at in [5, 64 + 31, 64 + 32 + 31, 64 + 64 + 31, proof_at + 7, proof_at + 500, calldata.len() - 1] {
+        let mut changed = calldata.clone();
+        changed[at] ^= 1;
+        assert!(!chain.call(OWNER, verifier, changed).unwrap().success, "accepted a change at byte {at}");
+    }
+    assert!(!chain.call(OWNER, verifier, calldata[..calldata.len() - 32].to_vec()).unwrap().success, "a short calldata");
+    assert!(!chain.call(OWNER, verifier, [calldata, vec![0; 32]].concat()).unwrap().success, "a long calldata");
+}
