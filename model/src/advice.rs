@@ -53,7 +53,8 @@ pub struct Shortfall {
     pub short_by: Decimal,
     /// The ratio reached (`E / M` or `C / D`, 6 digits, rounded down), when the divisor is positive.
     pub ratio: Option<Decimal>,
-    /// The policy's threshold.
+    /// The ratio the claim applies: the policy's threshold (for the margin claim raised by the
+    /// latency buffer, `margin_ratio + buffer_per_hour x h`).
     pub threshold: Decimal,
     /// The deposit with the smallest market value that fixes it, if any asset can.
     pub deposit: Option<Fix>,
@@ -92,18 +93,20 @@ fn margin_shortfall(policy: &Policy, portfolio: &Portfolio, report: &RiskReport)
     // Missing margin excess at 28 digits; equity needed at 22 digits (rounded up).
     let missing = -&report.margin_excess.mantissa;
     let equity_needed = ceil_div(&missing, &BigInt::from(RATIO_SCALE));
+    // The ratio the claim applies: the margin ratio, raised by the latency buffer (§2.1).
+    let applied = &report.effective_margin_ratio.mantissa;
     let repay = best_repay(policy, portfolio, |a| {
         // Repaying u units of asset a raises E by u p 10^6 and lowers M by u p rate (22 digits):
-        // the excess (28 digits) rises by u p (10^12 + rate x margin_ratio).
+        // the excess (28 digits) rises by u p (10^12 + rate x mr').
         let per_unit = BigInt::from(policy.assets[a].price)
-            * (BigInt::from(RATIO_SCALE * RATIO_SCALE) + BigInt::from(policy.assets[a].debt_margin_rate) * policy.margin_ratio);
+            * (BigInt::from(RATIO_SCALE * RATIO_SCALE) + BigInt::from(policy.assets[a].debt_margin_rate) * applied);
         ceil_div(&missing, &per_unit)
     });
     Shortfall {
         claim: Claim::Margin,
         short_by: Decimal::new(missing.clone(), MARGIN_CLAIM_DIGITS),
         ratio: ratio(&report.equity, &report.margin_requirement),
-        threshold: Decimal::new(policy.margin_ratio, 6),
+        threshold: report.effective_margin_ratio.clone(),
         deposit: best_deposit(policy, portfolio, &equity_needed),
         repay,
     }
@@ -232,30 +235,55 @@ mod tests {
         fix
     }
 
+    /// The test policy as v2 with a latency buffer of 0.05 per hour, prices observed at 0: at
+    /// time 5 the margin claim applies 1.5 + 0.05 x 1 = 1.55.
+    fn buffered_policy() -> Policy {
+        let p = policy();
+        let text = p.to_json().replace("solvent/policy/v1", "solvent/policy/v2");
+        let text = text.trim_end().trim_end_matches('}').to_string() + r#","oracle":{"prices_at":0,"buffer_per_hour":"0.05"}}"#;
+        Policy::from_json(&text).unwrap()
+    }
+
+    #[test]
+    fn a_repayment_under_a_latency_buffer_is_the_smallest_at_the_ratio_applied() {
+        // USD debt 300 (margin rate 0.1), no balance beyond 1000 at weight 1, PERP 50 (loss 500):
+        // the repayment must cover the buffered ratio, not the base one.
+        let p = buffered_policy();
+        let w = portfolio(&p, "1000", "300", "50");
+        let r = evaluate(&p, &w, 5);
+        assert_eq!(r.effective_margin_ratio.to_string(), "1.55");
+        let s = shortfalls(&p, &w, &r).into_iter().find(|s| s.claim == Claim::Margin).unwrap();
+        assert_eq!(s.threshold.to_string(), "1.55", "the threshold reported is the ratio applied");
+        let repay = s.repay.clone().expect("a repayment fixes it");
+        assert!(evaluate(&p, &apply(&w, &repay), 5).margin_ok);
+        assert!(!evaluate(&p, &apply(&w, &less_one_unit(&repay)), 5).margin_ok, "{repay:?} is more than needed");
+    }
+
     #[test]
     fn each_fix_is_the_smallest_that_makes_its_claim_hold() {
-        let p = policy();
-        // Margin fails in each; collateral also fails in the last.
-        for (usd, debt, perp) in [("1000", "300", "50"), ("1200", "900", "20"), ("10", "600", "0")] {
-            let w = portfolio(&p, usd, debt, perp);
-            let r = evaluate(&p, &w, 0);
-            let failing = shortfalls(&p, &w, &r);
-            assert_eq!(failing.len(), usize::from(!r.margin_ok) + usize::from(!r.collateral_ok));
-            assert!(!failing.is_empty(), "{usd} {debt} {perp}: both claims hold");
-            for s in failing {
-                let holds = |q: &Portfolio| {
-                    let r = evaluate(&p, q, 0);
-                    if s.claim == Claim::Margin {
-                        r.margin_ok
-                    } else {
-                        r.collateral_ok
+        for (p, time) in [(policy(), 0), (buffered_policy(), 5)] {
+            // Margin fails in each; collateral also fails in the last.
+            for (usd, debt, perp) in [("1000", "300", "50"), ("1200", "900", "20"), ("10", "600", "0")] {
+                let w = portfolio(&p, usd, debt, perp);
+                let r = evaluate(&p, &w, time);
+                let failing = shortfalls(&p, &w, &r);
+                assert_eq!(failing.len(), usize::from(!r.margin_ok) + usize::from(!r.collateral_ok));
+                assert!(!failing.is_empty(), "{usd} {debt} {perp}: both claims hold");
+                for s in failing {
+                    let holds = |q: &Portfolio| {
+                        let r = evaluate(&p, q, time);
+                        if s.claim == Claim::Margin {
+                            r.margin_ok
+                        } else {
+                            r.collateral_ok
+                        }
+                    };
+                    for fix in [&s.deposit, &s.repay].into_iter().flatten() {
+                        assert!(holds(&apply(&w, fix)), "{fix:?} does not fix {:?}", s.claim);
+                        assert!(!holds(&apply(&w, &less_one_unit(fix))), "{fix:?} is not the smallest fix of {:?}", s.claim);
                     }
-                };
-                for fix in [&s.deposit, &s.repay].into_iter().flatten() {
-                    assert!(holds(&apply(&w, fix)), "{fix:?} does not fix {:?}", s.claim);
-                    assert!(!holds(&apply(&w, &less_one_unit(fix))), "{fix:?} is not the smallest fix of {:?}", s.claim);
+                    assert!(s.deposit.is_some());
                 }
-                assert!(s.deposit.is_some());
             }
         }
     }

@@ -13,7 +13,7 @@ use solvent_model::{
 /// The JSON object of `docs/design.md` §3 (`check --json`) (decimals as strings, exact), with the
 /// failing claims' shortfalls and fixes.
 pub fn json(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> serde_json::Value {
-    let failing: Vec<_> = shortfalls(policy, portfolio, report).iter().map(|s| shortfall_json(policy, s)).collect();
+    let failing: Vec<_> = shortfalls(policy, portfolio, report).iter().map(|s| shortfall_json(policy, report, s)).collect();
     let mut value = serde_json::json!({
         "policy_id": policy.id,
         "collateral_value": report.collateral_value.to_string(),
@@ -131,15 +131,24 @@ fn fix_json(policy: &Policy, fix: &Fix) -> serde_json::Value {
     serde_json::json!({ "action": action, "asset": policy.assets[*asset].id, "amount": amount.to_string(), "value": value.to_string() })
 }
 
-fn shortfall_json(policy: &Policy, s: &Shortfall) -> serde_json::Value {
+fn shortfall_json(policy: &Policy, report: &RiskReport, s: &Shortfall) -> serde_json::Value {
     let fixes: Vec<_> = [&s.deposit, &s.repay].into_iter().flatten().map(|f| fix_json(policy, f)).collect();
-    serde_json::json!({
+    let mut value = serde_json::json!({
         "claim": claim_name(s.claim),
         "short_by": s.short_by.to_string(),
         "ratio": s.ratio.as_ref().map(Decimal::to_string),
         "threshold": s.threshold.to_string(),
         "fixes": fixes,
-    })
+    });
+    // The margin claim's ratio applied, in its parts: margin_ratio + buffer_per_hour x hours.
+    if let (Claim::Margin, Some(oracle)) = (s.claim, policy.oracle) {
+        value["threshold_parts"] = serde_json::json!({
+            "margin_ratio": Decimal::new(policy.margin_ratio, 6).to_string(),
+            "buffer_per_hour": Decimal::new(oracle.buffer_per_hour, 6).to_string(),
+            "latency_hours": report.latency_hours,
+        });
+    }
+    value
 }
 
 /// A fix in words: "deposit 1,234.5 USDC (worth 1,234.5)".
@@ -187,7 +196,9 @@ pub fn claims(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> St
         };
         out.push_str(&format!("{label:<17} {formula} : FAILS: {side} is short by {}\n", s.short_by.grouped()));
         if let Some(ratio) = &s.ratio {
-            out.push_str(&format!("{:<17} {ratio_name} = {ratio} against the required {}\n", "", s.threshold));
+            // The ratio the claim applies (with the latency buffer, in its parts).
+            let required = if claim == Claim::Margin { mr.clone() } else { s.threshold.to_string() };
+            out.push_str(&format!("{:<17} {ratio_name} = {ratio} against the required {required}\n", ""));
         }
         let fixes: Vec<String> = [&s.deposit, &s.repay].into_iter().flatten().map(|f| fix_text(policy, f)).collect();
         if fixes.is_empty() {
@@ -368,4 +379,42 @@ pub fn breakdown_json(policy: &Policy, portfolio: &Portfolio, report: &RiskRepor
         })
         .collect();
     serde_json::json!({ "assets": assets, "instruments": instruments })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use solvent_model::evaluate;
+
+    /// A v2 policy whose margin ratio 1.5 is raised by 0.05 per started hour since its prices
+    /// (observed at 0), and a portfolio that fails the margin claim at time 5.
+    fn failing() -> (Policy, Portfolio, RiskReport) {
+        let policy = Policy::from_json(
+            r#"{"schema":"solvent/policy/v2","id":"t","effective_at":0,"expires_at":10,"scenarios":["down"],
+            "assets":[{"id":"USD","price":"1","haircut_tiers":[{"up_to":null,"weight":"1"}],"debt_margin_rate":"0.1"}],
+            "instruments":[{"id":"PERP","scenario_loss":["10"],"short_option_minimum":"0"}],
+            "thresholds":{"margin_ratio":"1.5","collateral_ratio":"1.2"},
+            "oracle":{"prices_at":0,"buffer_per_hour":"0.05"}}"#,
+        )
+        .unwrap();
+        let text = format!(
+            r#"{{"schema":"solvent/portfolio/v1","account":"0x{}","balances":{{"USD":"1000"}},"debts":{{"USD":"300"}},"positions":{{"PERP":"50"}}}}"#,
+            "11".repeat(20)
+        );
+        let portfolio = Portfolio::from_json(&text, &policy).unwrap().0;
+        let report = evaluate(&policy, &portfolio, 5);
+        assert!(!report.margin_ok);
+        (policy, portfolio, report)
+    }
+
+    #[test]
+    fn a_failing_margin_claim_states_the_ratio_applied_and_its_parts() {
+        let (policy, portfolio, report) = failing();
+        let text = claims(&policy, &portfolio, &report);
+        assert!(text.contains("against the required 1.55 (= 1.5 + 0.05 x 1 h)"), "{text}");
+        let value = json(&policy, &portfolio, &report);
+        let margin = &value["shortfalls"][0];
+        assert_eq!(margin["threshold"], "1.55");
+        assert_eq!(margin["threshold_parts"], serde_json::json!({"margin_ratio": "1.5", "buffer_per_hour": "0.05", "latency_hours": 1}));
+    }
 }
