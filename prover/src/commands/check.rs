@@ -23,7 +23,8 @@ pub struct CheckOptions {
     /// loss in the worst scenario.
     #[arg(long)]
     pub breakdown: bool,
-    /// The snapshot time, unix seconds (default: now); sets a v2 policy's oracle-latency buffer.
+    /// The snapshot time, unix seconds (default: now; as for `prove`, a time in the future or
+    /// outside the policy's window is refused); sets a v2 policy's oracle-latency buffer.
     #[arg(long, value_name = "UNIX_SECONDS")]
     pub time: Option<u64>,
     /// Print one JSON object.
@@ -36,7 +37,21 @@ pub struct CheckOptions {
 pub fn check(options: &CheckOptions, out: &mut dyn Write) -> Result<i32, Error> {
     let policy = load_policy(&options.policy)?;
     let portfolio = load_portfolio(&options.portfolio, &policy)?;
-    let figures = evaluate(&policy, &portfolio, options.time.unwrap_or_else(super::now));
+    // The time rules of `prove`: not in the future, inside the window. Before the policy takes
+    // effect, a check without --time is made at `effective_at`, the first time it can attest.
+    let time = match options.time {
+        None if super::now() < policy.effective_at => {
+            crate::console::warn(format_args!(
+                "the policy takes effect only at {} ({}): checking at that time",
+                policy.effective_at,
+                crate::verification::utc(policy.effective_at)
+            ));
+            policy.effective_at
+        }
+        time => super::requested_time(time)?,
+    };
+    super::check_window(&policy, time)?;
+    let figures = evaluate(&policy, &portfolio, time);
     if options.json {
         let mut value = report::json(&policy, &portfolio, &figures);
         if options.breakdown {

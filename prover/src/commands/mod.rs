@@ -153,6 +153,47 @@ fn load_attestation(path: &Path) -> Result<Attestation, Error> {
     Attestation::from_json(&text).map_err(|e| Error::input(path, e))
 }
 
+/// The snapshot time a command is asked for: `--time` (refused, exit 2, when it is later than
+/// the clock: a time in milliseconds, say), else the clock.
+pub(crate) fn requested_time(time: Option<u64>) -> Result<u64, Error> {
+    let clock = now();
+    match time {
+        Some(t) if t > clock => Err(Error::argument(
+            "--time",
+            format!(
+                "{t} ({}) is in the future (now: {clock}, {}); times are unix seconds",
+                crate::verification::utc(t),
+                crate::verification::utc(clock)
+            ),
+        )),
+        Some(t) => Ok(t),
+        None => Ok(clock),
+    }
+}
+
+/// Refuses (exit 2) a snapshot time outside the policy's window `[effective_at, expires_at)`:
+/// no attestation can be made for it.
+pub(crate) fn check_window(policy: &Policy, snapshot_time: u64) -> Result<(), Error> {
+    use crate::verification::utc;
+    if snapshot_time >= policy.effective_at && snapshot_time < policy.expires_at {
+        return Ok(());
+    }
+    Err(Error::input(
+        Path::new("--time"),
+        solvent_model::InputError::new(
+            "snapshot_time",
+            format!(
+                "{snapshot_time} ({}) is outside the policy's window [{} ({}), {} ({}))",
+                utc(snapshot_time),
+                policy.effective_at,
+                utc(policy.effective_at),
+                policy.expires_at,
+                utc(policy.expires_at)
+            ),
+        ),
+    ))
+}
+
 /// The clock, unix seconds.
 pub(crate) fn now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)

@@ -1,12 +1,12 @@
 //! `solvent keygen`, `solvent prove` and `solvent demo`.
 
-use super::{emit, key_store, load_policy, load_portfolio, now, portfolio_from_text, report_keys, set_threads, srs_source, KeyOptions};
+use super::{emit, key_store, load_policy, load_portfolio, portfolio_from_text, report_keys, set_threads, srs_source, KeyOptions};
 use crate::console::{lanes_text, note, step, warn};
 use crate::files::{check_outputs, write_file, write_private};
 use crate::keys::Keys;
 use crate::opening::Opening;
 use crate::resources::{estimate, parse_bytes};
-use crate::verification::{utc, verify_attestation, TrustedSrs};
+use crate::verification::{verify_attestation, TrustedSrs};
 use crate::{demo as example, prove as proving, report, srs::srs_for, Error};
 use solvent_circuits::{AttestationCircuit, Shape, Witness};
 use solvent_model::{evaluate, policy::Policy, Portfolio};
@@ -114,14 +114,7 @@ pub fn prove(options: &ProveOptions, _out: &mut dyn Write) -> Result<i32, Error>
     if options.opening.is_none() {
         warn("no --opening: without the opening (the portfolio and salt) no auditor can ever open this attestation's commitment");
     }
-    let clock = now();
-    let time = match options.time {
-        Some(t) if t > clock => {
-            return Err(Error::argument("--time", format!("{t} ({}) is in the future (now: {clock}, {})", utc(t), utc(clock))));
-        }
-        Some(t) => t,
-        None => clock,
-    };
+    let time = super::requested_time(options.time)?;
     let plan = Plan { out: &options.out, opening: options.opening.as_deref(), max_memory: options.max_memory.as_deref() };
     prove_and_write(policy, portfolio, time, &plan, &options.keys).map(|_| 0)
 }
@@ -140,22 +133,7 @@ fn prove_and_write(
     plan: &Plan,
     options: &KeyOptions,
 ) -> Result<Attestation, Error> {
-    if snapshot_time < policy.effective_at || snapshot_time >= policy.expires_at {
-        return Err(Error::input(
-            Path::new("--time"),
-            solvent_model::InputError::new(
-                "snapshot_time",
-                format!(
-                    "{snapshot_time} ({}) is outside the policy's window [{} ({}), {} ({}))",
-                    utc(snapshot_time),
-                    policy.effective_at,
-                    utc(policy.effective_at),
-                    policy.expires_at,
-                    utc(policy.expires_at)
-                ),
-            ),
-        ));
-    }
+    super::check_window(&policy, snapshot_time)?;
     let figures = evaluate(&policy, &portfolio, snapshot_time);
     if !figures.all_ok() {
         eprint!("{}", report::claims(&policy, &portfolio, &figures));

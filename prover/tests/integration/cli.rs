@@ -112,7 +112,7 @@ fn a_failing_portfolio_is_refused_and_no_attestation_is_written() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("FAILS"), "{}", stderr(&out));
     assert!(!env.path("a.json").exists());
-    let out = env.run(&["check", "--policy", "policy.json", "--portfolio", "poor.json"]);
+    let out = env.run(&["check", "--policy", "policy.json", "--portfolio", "poor.json", "--time", "150"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("short by"));
 }
@@ -120,7 +120,7 @@ fn a_failing_portfolio_is_refused_and_no_attestation_is_written() {
 #[test]
 fn check_prints_the_design_fields_and_exit_codes() {
     let env = Env::new();
-    let out = env.run(&["check", "--policy", "policy.json", "--portfolio", "portfolio.json", "--json"]);
+    let out = env.run(&["check", "--policy", "policy.json", "--portfolio", "portfolio.json", "--json", "--time", "150"]);
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for field in [

@@ -44,7 +44,25 @@ fn run<O>(command: fn(&O, &mut dyn std::io::Write) -> Result<i32, Error>, option
 }
 
 fn check_options(folder: &Folder, portfolio: &Path, json: bool) -> CheckOptions {
-    CheckOptions { policy: folder.path("policy.json"), portfolio: portfolio.to_path_buf(), breakdown: true, json, time: None }
+    CheckOptions { policy: folder.path("policy.json"), portfolio: portfolio.to_path_buf(), breakdown: true, json, time: Some(150) }
+}
+
+#[test]
+fn check_applies_the_time_rules_of_prove() {
+    // The test policy's window is [100, 200): a time outside it, a time in the future and a time
+    // in milliseconds are refused (exit 2) as `prove` refuses them, instead of advice at a
+    // latency buffer of millions of hours.
+    let folder = Folder::new();
+    let portfolio = folder.path("portfolio.json");
+    let at = |time| CheckOptions { time: Some(time), ..check_options(&folder, &portfolio, false) };
+    assert_eq!(run(commands::check, &at(150)).0, 0);
+    for (time, says) in [(200, "outside the policy's window"), (99, "outside the policy's window"), (1_764_000_000_000, "in the future")] {
+        let error = commands::check(&at(time), &mut Vec::new()).unwrap_err();
+        assert_eq!(error.exit_code(), 2, "{time}");
+        assert!(error.to_string().contains(says), "{time}: {error}");
+    }
+    let clock = CheckOptions { time: None, ..at(0) };
+    assert_eq!(commands::check(&clock, &mut Vec::new()).unwrap_err().exit_code(), 2, "the clock is after the window");
 }
 
 #[test]
