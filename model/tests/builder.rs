@@ -133,3 +133,25 @@ fn bad_specs_are_refused_naming_the_field() {
         assert_eq!(build(&text).expect_err("refused").field, field);
     }
 }
+
+#[test]
+fn a_move_to_a_price_of_zero_prices_options_at_their_limit_and_a_move_below_it_is_refused() {
+    // A call and a put (strike 100, one year) on X at 100: with the underlying at 0 the call is
+    // worth nothing and the put its discounted strike, 100 e^-0.05 = 95.12294245.
+    let instrument =
+        |kind: &str| format!(r#"{{"id": "{kind}", "kind": "{kind}", "underlying": "X", "strike": "100", "expiry": 1031536000}}"#);
+    let grid = |price: &str| format!(r#"{{"grid": {{"moves": [{{"name": "to zero", "price": "{price}", "volatility": "0"}}]}}}}"#);
+    let value = |right, price: f64| {
+        let years = 31_536_000.0 / (365.0 * 86_400.0);
+        OptionInputs { right, model: Model::BlackScholes, price, strike: 100.0, volatility: 0.2, rate: 0.05, years }.value_and_delta().0
+    };
+    for (kind, right, at_zero) in [("call", Right::Call, 0.0), ("put", Right::Put, 100.0 * (-0.05f64).exp())] {
+        assert!((value(right, 0.0) - at_zero).abs() < 1e-9, "{kind} at 0");
+        let (_, policy) = build(&spec("100", "0.2", &instrument(kind), &grid("-1"))).unwrap();
+        let loss = policy.instruments[0].scenario_loss[0] as f64 / 1e8;
+        let expected = value(right, 100.0) - at_zero;
+        assert!(loss >= expected && loss - expected < 1.0e-8 + 1e-9, "{kind}: {loss} vs {expected}");
+    }
+    let error = build(&spec("100", "0.2", &instrument("call"), &grid("-1.5"))).unwrap_err();
+    assert_eq!(error.field, "scenarios.grid.moves[0].price", "{error:?}");
+}

@@ -243,9 +243,16 @@ pub fn build(text: &str) -> Result<(String, Policy), InputError> {
                 .enumerate()
                 .map(|(s, m)| {
                     let at = |f: &str| format!("scenarios.grid.moves[{s}].{f}");
+                    let price = number(&at("price"), &m.price)?;
+                    if price < -1.0 {
+                        return Err(InputError::new(
+                            at("price"),
+                            format!("`{}` moves the price below 0; a move is at least -1 (to 0)", m.price),
+                        ));
+                    }
                     Ok(Move {
                         name: m.name.clone(),
-                        price: number(&at("price"), &m.price)?,
+                        price,
                         volatility: number(&at("volatility"), &m.volatility)?,
                         cover: number_or(&at("cover"), m.cover.as_deref(), 1.0)?,
                     })

@@ -56,8 +56,10 @@ impl OptionInputs {
             Right::Put => (self.strike - forward).max(0.0),
         };
         let deviation = self.volatility * self.years.sqrt();
-        if self.years <= 0.0 || deviation <= 0.0 {
-            // At expiry (or without volatility): the discounted intrinsic value.
+        if self.years <= 0.0 || deviation <= 0.0 || forward <= 0.0 {
+            // At expiry, without volatility, or with the underlying at 0 (the limit of the formula
+            // as the price falls to 0: a call worth nothing, a put its discounted strike): the
+            // discounted intrinsic value.
             let in_the_money = intrinsic > 0.0;
             let delta = match (self.right, in_the_money) {
                 (Right::Call, true) => delta_factor,
