@@ -48,6 +48,12 @@ pub enum SrsError {
     /// The file could not be read or written.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// The file is text (JSON, say: a policy or a verifier.json given as the SRS), not a
+    /// ceremony file.
+    #[error(
+        "this is a text file (it starts with `{0}`), not an SRS: an SRS is a ceremony file in halo2's raw format (4 + 2^(k+7) + 256 bytes)"
+    )]
+    Text(char),
     /// The file is not as long as its `k` says.
     #[error("file is {actual} bytes; k = {k} needs {expected} (4 + 2^(k+7) + 256)")]
     Size {
@@ -193,6 +199,12 @@ struct RawPoints {
 }
 
 fn decode(bytes: &[u8]) -> Result<RawPoints, SrsError> {
+    // JSON (or any text) read as `k` gives a number like 538,970,747: say what it is instead.
+    if let Some(&first) = bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        if matches!(first, b'{' | b'[' | b'"') && bytes.iter().take(4096).all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace()) {
+            return Err(SrsError::Text(char::from(first)));
+        }
+    }
     if bytes.len() < 4 {
         return Err(SrsError::Size { k: 0, expected: 4, actual: bytes.len() as u64 });
     }
@@ -285,6 +297,42 @@ pub fn to_bytes(srs: &Srs) -> Vec<u8> {
     out
 }
 
+/// The ceremonies whose identity (§9 of docs/design.md: the same at every `k`) solvent knows, by
+/// name: `srs check` names the one a file belongs to.
+pub const KNOWN_CEREMONIES: [(&str, [u8; 32]); 2] = [
+    (
+        "Perpetual Powers of Tau, Hermez's final (hermez-raw-K)",
+        hex_word("8861bdc977aa8599068ccdd00f4603bf2ec6e45aa268e2a4f97257a36620b257"),
+    ),
+    (
+        "Perpetual Powers of Tau as converted by Axiom (kzg_bn254_K.srs)",
+        hex_word("4ed1190412912a78f9c597ab63818b0110eb7f0f6edb5504fca5e07884fe0d88"),
+    ),
+];
+
+/// The name of the known ceremony with this identity.
+pub fn ceremony_of(identity: &[u8; 32]) -> Option<&'static str> {
+    KNOWN_CEREMONIES.iter().find(|(_, id)| id == identity).map(|(name, _)| *name)
+}
+
+const fn hex_word(text: &str) -> [u8; 32] {
+    let bytes = text.as_bytes();
+    let mut out = [0u8; 32];
+    let mut i = 0;
+    while i < 32 {
+        out[i] = nibble(bytes[2 * i]) * 16 + nibble(bytes[2 * i + 1]);
+        i += 1;
+    }
+    out
+}
+
+const fn nibble(c: u8) -> u8 {
+    match c {
+        b'0'..=b'9' => c - b'0',
+        _ => c - b'a' + 10,
+    }
+}
+
 /// The two small real ceremony files committed with the source as test fixtures (public data
 /// of the Hermez / Perpetual Powers of Tau ceremony and of Axiom's conversion of it, as
 /// summa-solvency and zkmove ship them), with their SHA-256 (checked by this crate's tests), so
@@ -343,9 +391,22 @@ mod tests {
     }
 
     #[test]
-    fn the_two_ceremonies_have_different_identities() {
+    fn the_two_ceremonies_have_different_identities_and_are_named() {
         let (a, b) = (fixture("hermez-raw-11"), fixture("kzg_bn254_12.srs"));
-        assert_ne!(identity(&from_bytes(&a).unwrap()), identity(&from_bytes(&b).unwrap()));
+        let (a, b) = (identity(&from_bytes(&a).unwrap()), identity(&from_bytes(&b).unwrap()));
+        assert_ne!(a, b);
+        assert!(ceremony_of(&a).unwrap().contains("Hermez"));
+        assert!(ceremony_of(&b).unwrap().contains("Axiom"));
+        assert_eq!(ceremony_of(&identity(&dev_srs(4))), None);
+    }
+
+    #[test]
+    fn a_json_file_given_as_the_srs_says_so() {
+        for text in ["{\"schema\": \"solvent/policy/v1\"}", "  [1, 2]", "\"x\""] {
+            let error = from_bytes(text.as_bytes()).unwrap_err();
+            assert!(matches!(error, SrsError::Text(_)), "{text}: {error}");
+            assert!(error.to_string().contains("not an SRS"), "{error}");
+        }
     }
 
     #[test]

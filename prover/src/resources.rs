@@ -50,8 +50,10 @@ pub fn bytes_text(bytes: u64) -> String {
     const GIB: f64 = (1u64 << 30) as f64;
     if bytes >= 1 << 30 {
         format!("{:.1} GiB", bytes as f64 / GIB)
-    } else {
+    } else if bytes >= 1 << 20 {
         format!("{} MiB", bytes.div_ceil(1 << 20))
+    } else {
+        format!("{} KiB", bytes.div_ceil(1 << 10))
     }
 }
 
@@ -115,6 +117,14 @@ impl Estimate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_print_in_the_unit_they_fill() {
+        // The k = 11 ceremony file is 256 KiB, not "1 MiB".
+        assert_eq!(bytes_text(srs_file_bytes(11)), "257 KiB");
+        assert_eq!(bytes_text(srs_file_bytes(13)), "2 MiB");
+        assert_eq!(bytes_text(3 << 30), "3.0 GiB");
+    }
 
     #[test]
     fn sizes_parse_with_units() {

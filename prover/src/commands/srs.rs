@@ -50,8 +50,12 @@ fn srs_error(file: &Path) -> impl Fn(solvent_params::SrsError) -> Error + '_ {
 pub fn srs_check(options: &SrsCheckOptions, out: &mut dyn Write) -> Result<i32, Error> {
     let srs = step("checking", || solvent_params::load(&options.file).map_err(srs_error(&options.file)))?;
     let v = solvent_params::VerifierSrs::of(&srs);
-    let insecure = if v.is_dev() { "INSECURE: this is the public development SRS\n" } else { "" };
-    emit(out, &format!("k        {}\nidentity {}\n{insecure}all checks passed\n", v.k, encode_hex(&v.identity())))?;
+    let ceremony = match (v.is_dev(), solvent_params::ceremony_of(&v.identity())) {
+        (true, _) => "INSECURE: this is the public development SRS\n".to_string(),
+        (false, Some(name)) => format!("ceremony {name}\n"),
+        (false, None) => "ceremony not one solvent knows: compare the identity with the one your protocol publishes\n".to_string(),
+    };
+    emit(out, &format!("k        {}\nidentity {}\n{ceremony}all checks passed\n", v.k, encode_hex(&v.identity())))?;
     Ok(0)
 }
 
