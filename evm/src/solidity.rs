@@ -532,7 +532,7 @@ pub fn verifier_source(key: &VerifierKey) -> String {
     g.line(format!("if iszero(mload({pairing:#x})) {{ revert(0, 0) }}"));
     g.line("return(0, 0)");
 
-    render(&g.code)
+    render(&g.code, &srs_of(key))
 }
 
 /// A constant as a Yul literal: decimal when small (a one-byte push), else hex.
@@ -671,7 +671,32 @@ fn batch_invert(g: &mut Gen, items: &[(String, usize)]) {
     }
 }
 
-fn render(body: &str) -> String {
+/// The function the verifier answers for a call of exactly 4 bytes, its selector (a proof's
+/// calldata is longer, so no proof can reach it): the SRS identity and the insecure flag.
+pub const SRS_IDENTITY: &str = "srsIdentity()";
+
+/// The SRS the key was derived from (its `g[0]`, `g2` and `[tau]G2`).
+pub fn srs_of(key: &VerifierKey) -> solvent_params::VerifierSrs {
+    use halo2_proofs::halo2curves::bn256::{Fq, Fq2, G1Affine, G2Affine};
+    let fq = |word: &Word| {
+        let mut repr = *word;
+        repr.reverse();
+        Option::<Fq>::from(Fq::from_repr(repr)).expect("keys hold canonical coordinates")
+    };
+    let g2 = |w: &[Word; 4]| G2Affine { x: Fq2 { c0: fq(&w[0]), c1: fq(&w[1]) }, y: Fq2 { c0: fq(&w[2]), c1: fq(&w[3]) } };
+    let g0 = G1Affine { x: fq(&key.g1[0]), y: fq(&key.g1[1]) };
+    solvent_params::VerifierSrs { k: key.k, g0, g2: g2(&key.g2), s_g2: g2(&key.s_g2) }
+}
+
+fn render(body: &str, srs: &solvent_params::VerifierSrs) -> String {
+    let identity = format!("0x{}", hex::encode(srs.identity()));
+    let insecure = u8::from(srs.is_dev());
+    let selector = format!("0x{}", hex::encode(crate::abi::selector(SRS_IDENTITY)));
+    let warning = if srs.is_dev() {
+        "\n/// INSECURE: made for the public development SRS, whose secret anyone knows: it accepts forged\n/// proofs. For tests only; never deploy it where anything is at stake."
+    } else {
+        ""
+    };
     let mut out = String::new();
     let _ = write!(
         out,
@@ -687,9 +712,21 @@ pragma solidity 0.8.19;
 /// C_0' = C_0 + x_0 [L_0] + x_1 [L_1]: (C_0 + t [L_0], x_0 - t) verifies as well as (C_0, x_0).
 /// A caller must take the policy commitment from its own registry, never from the prover, as
 /// SolvencyGate does (docs/design.md, section 5.3).
+/// @dev srsIdentity() (a call of exactly 4 bytes) returns the identity of the SRS its key was
+/// derived from, {identity}, and 1 if that is the INSECURE development SRS (else 0): compare it
+/// with the ceremony's published identity before registering this verifier.{warning}
 contract {CONTRACT} {{
     fallback() external {{
         assembly ("memory-safe") {{
+            // srsIdentity(): the SRS identity and the insecure flag.
+            if eq(calldatasize(), 4) {{
+                if eq(shr(224, calldataload(0)), {selector}) {{
+                    mstore(0, {identity})
+                    mstore(0x20, {insecure})
+                    return(0, 0x40)
+                }}
+                revert(0, 0)
+            }}
             let r := {R}
             let p := {P}
             // base^exponent mod r (modexp precompile).

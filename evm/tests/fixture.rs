@@ -30,6 +30,12 @@ fn the_rendered_verifier_accepts_the_fixture_proof_and_refuses_each_changed_word
     let calldata = [trusted.commitment.clone(), declared.public_input_bytes(), declared.proof.clone()].concat();
     let out = chain.call(OWNER, verifier, calldata.clone()).unwrap();
     assert!(out.success, "the verifier reverted on the real proof");
+    // srsIdentity(): the identity of the SRS the key came from, and 0 (not the development SRS).
+    let asked = chain.call(OWNER, verifier, solvent_evm::abi::selector(solvent_evm::solidity::SRS_IDENTITY).to_vec()).unwrap();
+    assert!(asked.success);
+    let identity = solvent_statement::hex::decode_hex(&Registration::parse(&read("verifier.json")).unwrap().srs_identity).unwrap();
+    assert_eq!(asked.output, [identity, vec![0; 32]].concat(), "the identity and the insecure flag");
+    assert!(!chain.call(OWNER, verifier, vec![0xde, 0xad, 0xbe, 0xef]).unwrap().success, "another 4-byte call reverts");
     // Every changed region: the commitment, each public input, a proof word; and other lengths.
     let proof_at = trusted.commitment.len() + 96;
     for at in [5, 64 + 31, 64 + 32 + 31, 64 + 64 + 31, proof_at + 7, proof_at + 500, calldata.len() - 1] {

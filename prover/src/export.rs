@@ -125,7 +125,9 @@ pub fn registration(e: &Export, policy: &Policy) -> String {
     );
     format!(
         "solvent on-chain set-up for policy `{name}` (shape {shape}; k = {k}; vk_hash {vk})\n\
-         SRS {srs}{insecure}\n\n\
+         SRS {srs}{insecure}\n\
+         Before registering: SolventVerifier.srsIdentity() returns this identity (and 1 for the INSECURE\n\
+         \x20 development SRS); compare it with the identity the ceremony publishes (README, Security notes).\n\n\
          Once per circuit shape (the owner):\n\
          1. deploy SolventVerifier: creation code SolventVerifier.bin, no constructor arguments\n\
          2. deploy SolvencyGate (once in all): creation code SolvencyGate.bin followed by the\n\

@@ -44,6 +44,10 @@ use serde::{Deserialize, Serialize};
 /// cache tests fails until it does); keys of another version are then never loaded.
 pub const CIRCUIT_VERSION: u32 = 3;
 
+/// The largest snapshot age every verifier accepts by default, in seconds (`SolvencyGate`'s
+/// `maxSnapshotAge` as `export-verifier` sets it, `solvent verify`'s and the wasm module's default).
+pub const DEFAULT_MAX_SNAPSHOT_AGE: u64 = 3600;
+
 /// The version of the field encoding of policies and portfolios (`docs/design.md` §6).
 pub const ENCODING_VERSION: u64 = 2;
 
@@ -100,7 +104,8 @@ pub struct Options {
     /// The account the attestation must be bound to (`0x` and 40 hex digits).
     #[serde(default)]
     pub account: Option<String>,
-    /// The largest accepted snapshot age, in seconds.
+    /// The largest accepted snapshot age, in seconds (default: the registration's
+    /// `max_snapshot_age`, the gate's).
     #[serde(default)]
     pub max_age: Option<u64>,
     /// Accept the development SRS.
@@ -139,9 +144,12 @@ pub fn verify_json(
     }
     let outcome = (|| {
         let (_, declared) = Attestation::parse(attestation).map_err(|e| e.within("attestation"))?;
-        let (expected, trusted) = Registration::parse(registration).and_then(|r| r.trusted()).map_err(|e| e.within("verifier"))?;
+        let registration = Registration::parse(registration).map_err(|e| e.within("verifier"))?;
+        let (expected, trusted) = registration.trusted().map_err(|e| e.within("verifier"))?;
         let options: Options = serde_json_wasm::from_slice(options).map_err(|e| FieldError::json(e).within("options"))?;
-        let checks = options.checks().map_err(|e| e.within("options"))?;
+        let mut checks = options.checks().map_err(|e| e.within("options"))?;
+        // Freshness as the gate the registration is for counts it, unless the caller says otherwise.
+        checks.max_age = checks.max_age.or(Some(registration.max_snapshot_age));
         let result = verify(&declared, &expected, &trusted, &checks, proof_check);
         Ok(Outcome::new(&result, Some(Statement::new(&declared, &expected, &trusted))))
     })();

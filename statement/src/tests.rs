@@ -173,3 +173,19 @@ fn text_that_is_not_json_is_a_syntax_error_and_json_of_another_form_is_not() {
     let other_form = Attestation::parse(b"{}").unwrap_err();
     assert!(!other_form.syntax, "{other_form:?}");
 }
+
+#[test]
+fn the_wasm_hosts_default_largest_age_is_the_registrations() {
+    // The checked-in fixture's attestation (snapshot 150) against its verifier.json with a later
+    // expiry and a gate age of 100 s; the proof check is not what this test is about.
+    let read = |name: &str| std::fs::read_to_string(format!("{}/../fixtures/tiny/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let registration = read("verifier.json")
+        .replace(r#""expires_at": 200"#, r#""expires_at": 1000000"#)
+        .replace(r#""max_snapshot_age": 3600"#, r#""max_snapshot_age": 100"#);
+    let outcome = |options: &str| {
+        String::from_utf8(verify_json(read("attestation.json").as_bytes(), registration.as_bytes(), options.as_bytes(), accept)).unwrap()
+    };
+    assert!(outcome(r#"{"now": 250}"#).contains(r#""verdict":"VALID""#), "an age of 100 s is accepted");
+    assert!(outcome(r#"{"now": 251}"#).contains(r#""code":"TOO_OLD""#), "101 s is older than the gate's 100");
+    assert!(outcome(r#"{"now": 251, "max_age": 1000}"#).contains(r#""verdict":"VALID""#), "the caller's own largest age");
+}

@@ -63,9 +63,12 @@ pub struct TrustOptions {
     #[arg(long, value_name = "UNIX_SECONDS")]
     pub now: Option<u64>,
     /// The largest accepted snapshot age in seconds at the verifier's clock, as SolvencyGate's
-    /// maxSnapshotAge (default: any age inside the policy's window).
-    #[arg(long, value_name = "SECONDS")]
+    /// maxSnapshotAge (default: 3600, the gate's as exported).
+    #[arg(long, value_name = "SECONDS", conflicts_with = "any_age")]
     pub max_age: Option<u64>,
+    /// Accept a snapshot of any age inside the policy's window (an auditor reviewing the past).
+    #[arg(long)]
+    pub any_age: bool,
 }
 
 /// Writes `text` to the command's output.

@@ -24,8 +24,12 @@ pub struct ExportOptions {
     #[arg(long, value_name = "0xADDRESS")]
     pub verifier_address: Option<String>,
     /// SolvencyGate's largest accepted snapshot age, in seconds (its constructor argument).
-    #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+    #[arg(long, value_name = "SECONDS", default_value_t = solvent_statement::DEFAULT_MAX_SNAPSHOT_AGE)]
     pub max_snapshot_age: u64,
+    /// Without --srs: export for the INSECURE development SRS, whose verifier accepts forged
+    /// proofs (tests only).
+    #[arg(long)]
+    pub allow_insecure_srs: bool,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub keys: KeyOptions,
@@ -35,6 +39,12 @@ pub struct ExportOptions {
 /// key, `verifier.json` and `registration.txt` (every set-up call with its calldata).
 pub fn export_verifier(options: &ExportOptions, out: &mut dyn Write) -> Result<i32, Error> {
     set_threads(&options.keys);
+    if options.keys.srs.is_none() && !options.allow_insecure_srs {
+        return Err(Error::argument(
+            "--srs",
+            "name the ceremony file the protocol trusts: a verifier for the development SRS (whose secret anyone knows) accepts forged proofs; --allow-insecure-srs exports one for tests only",
+        ));
+    }
     let verifier_address = options
         .verifier_address
         .as_deref()

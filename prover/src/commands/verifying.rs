@@ -47,7 +47,8 @@ fn trusted_srs(trust: &TrustOptions) -> Result<TrustedSrs, Error> {
 }
 
 fn checks(trust: &TrustOptions, account: Option<[u8; 20]>) -> Checks {
-    Checks { account, now: trust.now.unwrap_or_else(now), allow_insecure_srs: trust.allow_insecure_srs, max_age: trust.max_age }
+    let max_age = if trust.any_age { None } else { Some(trust.max_age.unwrap_or(solvent_statement::DEFAULT_MAX_SNAPSHOT_AGE)) };
+    Checks { account, now: trust.now.unwrap_or_else(now), allow_insecure_srs: trust.allow_insecure_srs, max_age }
 }
 
 /// Verifies an attestation against a policy under the SRS the user trusts; exit 0 VALID, 1
@@ -165,4 +166,17 @@ fn holdings(policy: &Policy, portfolio: &Portfolio) -> String {
         out.push_str("  (nothing)\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_largest_age_is_the_gates_and_any_age_lifts_it() {
+        let trust = TrustOptions { now: Some(1), ..TrustOptions::default() };
+        assert_eq!(checks(&trust, None).max_age, Some(solvent_statement::DEFAULT_MAX_SNAPSHOT_AGE));
+        assert_eq!(checks(&TrustOptions { max_age: Some(10), ..trust.clone() }, None).max_age, Some(10));
+        assert_eq!(checks(&TrustOptions { any_age: true, ..trust }, None).max_age, None);
+    }
 }

@@ -177,8 +177,15 @@ fn a_protocol_goes_live_from_the_exported_files_alone() {
         out: folder.path(out),
         verifier_address,
         max_snapshot_age: 3600,
+        allow_insecure_srs: false,
         keys: folder.keys(),
     };
+    // Without --srs the export is refused: a verifier for the development SRS accepts forgeries.
+    let insecure = ExportOptions { keys: KeyOptions { srs: None, ..folder.keys() }, ..export("insecure", None) };
+    let error = commands::export_verifier(&insecure, &mut Vec::new()).unwrap_err();
+    assert_eq!(error.exit_code(), 2);
+    assert!(error.to_string().contains("forged proofs"), "{error}");
+    assert!(!folder.path("insecure").exists(), "nothing written");
     // Export, deploy both contracts from their files.
     let (code, text) = run(commands::export_verifier, &export("export", None));
     assert_eq!(code, 0);

@@ -17,7 +17,10 @@ fn installed_binary(dir: &Path) -> std::path::PathBuf {
 
 fn export(exe: &Path, dir: &Path, env: &[(&str, &Path)], out: &str) -> Output {
     let mut command = Command::new(exe);
-    command.args(["export-verifier", "--policy", "policy.json", "--out", out]).current_dir(dir).env_remove("SOLVENT_CONTRACTS");
+    command
+        .args(["export-verifier", "--policy", "policy.json", "--out", out, "--allow-insecure-srs"])
+        .current_dir(dir)
+        .env_remove("SOLVENT_CONTRACTS");
     command.env("SOLVENT_KEYS", dir.join("keys"));
     for (key, value) in env {
         command.env(key, value);

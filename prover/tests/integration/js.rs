@@ -25,6 +25,7 @@ fn the_js_package_agrees_with_the_cli_on_every_case() {
         out: dir.join("export"),
         verifier_address: None,
         max_snapshot_age: 3600,
+        allow_insecure_srs: false,
         keys: keys.clone(),
     };
     commands::export_verifier(&export, &mut Vec::new()).unwrap();
@@ -127,6 +128,7 @@ fn the_js_package_agrees_with_the_cli_on_every_case() {
                 keys: keys.keys.clone(),
                 now: options["now"].as_u64(),
                 max_age: options["maxAge"].as_u64(),
+                any_age: false,
             },
         };
         let mut out = Vec::new();
