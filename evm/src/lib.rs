@@ -1,7 +1,5 @@
 //! On-chain verification of solvent attestations.
 //!
-//! - [`protocol`]: the verifier key: the PLONK protocol snark-verifier compiles from a circuit's
-//!   verifying key, which the native and wasm verifiers interpret and [`solidity`] renders.
 //! - [`solidity`]: the Solidity verifier for a circuit shape, rendered from its verifier key (one
 //!   contract; SHPLONK, Keccak transcript: the very proof bytes the native and wasm verifiers
 //!   check).
@@ -18,7 +16,6 @@ pub mod abi;
 pub mod chain;
 pub mod error;
 pub mod gate;
-pub mod protocol;
 pub mod solc;
 pub mod solidity;
 

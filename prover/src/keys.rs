@@ -90,7 +90,7 @@ fn io_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 pub fn generate(shape: Shape, srs: &Srs) -> Result<Keys, Error> {
     let circuit = AttestationCircuit::for_shape(shape);
     let vk = keygen_vk_custom(srs, &circuit, true).map_err(|e| Error::Proof(format!("keygen: {e:?}")))?;
-    let verifier_key = solvent_evm::protocol::verifier_key(srs, &vk);
+    let verifier_key = solvent_verifier::key::verifier_key(srs, &vk);
     let pk = keygen_pk(srs, vk, &circuit).map_err(|e| Error::Proof(format!("keygen: {e:?}")))?;
     Ok(Keys { pk, srs: VerifierSrs::of(srs), dims: circuit.dims(), verifier_key })
 }

@@ -16,6 +16,7 @@ pub mod prove;
 pub mod report;
 pub mod resources;
 pub mod srs;
+pub mod transcript;
 pub mod verification;
 
 pub use error::Error;

@@ -7,6 +7,7 @@
 
 use crate::error::Error;
 use crate::keys::Keys;
+use crate::transcript::EvmTranscriptWrite;
 use halo2_proofs::{
     halo2curves::bn256::{Bn256, G1Affine},
     poly::{
@@ -24,7 +25,7 @@ use solvent_params::Srs;
 use solvent_verifier::{
     attestation::{encode_hex, public_inputs_file, Attestation, CircuitFile, PolicyFile, SrsFile, ATTESTATION_SCHEMA, TRANSCRIPT},
     commitment::{public_lagrange_points, PolicyCommitment},
-    transcript::{ChallengeEvm, EvmTranscriptWrite},
+    transcript::ChallengeEvm,
 };
 
 /// SHPLONK with the public columns committed and queried.

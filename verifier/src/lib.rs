@@ -3,6 +3,8 @@
 //! - [`attestation`]: the attestation file, read strictly, with its public inputs as field
 //!   elements;
 //! - [`commitment`]: the policy commitment, a policy's identity on every verifier;
+//! - `key` (feature `verifier-key`): the verifier key every verifier reads, from a circuit's
+//!   verifying key (snark-verifier's compile; not for wasm32);
 //! - [`transcript`]: snark-verifier's EVM (Keccak-256) transcript, reading, so one proof
 //!   verifies natively, in wasm and on-chain;
 //! - [`verify`]: the rules of `solvent-statement` (written once for every verifier) with the
@@ -15,6 +17,8 @@
 
 pub mod attestation;
 pub mod commitment;
+#[cfg(feature = "verifier-key")]
+pub mod key;
 pub mod transcript;
 pub mod verify;
 

@@ -1,5 +1,7 @@
 //! The EVM transcript of snark-verifier (`EvmTranscript` with the native loader), so the same
-//! proof bytes verify natively, in wasm and in the generated Solidity verifier.
+//! proof bytes verify natively, in wasm and in the generated Solidity verifier: its absorbing
+//! rules ([`TranscriptState`]) and its reader. The prover's writer (`solvent-prover`) absorbs
+//! through the same state.
 //!
 //! - A point is absorbed (and written to the proof) as `x || y`, each 32 bytes big-endian. The
 //!   identity is written `(0, 0)`, and a reader refuses it: an honest proof never holds it, and
@@ -15,10 +17,10 @@ use halo2_proofs::{
         bn256::{Fq, Fr, G1Affine},
         CurveAffine,
     },
-    transcript::{EncodedChallenge, Transcript, TranscriptRead, TranscriptReadBuffer, TranscriptWrite, TranscriptWriterBuffer},
+    transcript::{EncodedChallenge, Transcript, TranscriptRead, TranscriptReadBuffer},
 };
 use sha3::{Digest, Keccak256};
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 
 /// A challenge: the Keccak-256 hash reduced modulo the scalar field.
 #[derive(Clone, Copy, Debug)]
@@ -40,22 +42,29 @@ impl EncodedChallenge<G1Affine> for ChallengeEvm {
     }
 }
 
-/// The absorbing state shared by the reader and the writer.
+/// The absorbing state shared by the reader and the prover's writer.
 #[derive(Clone, Debug, Default)]
-struct Absorbed {
+pub struct TranscriptState {
     buffer: Vec<u8>,
     /// The public columns' commitments, as absorbed.
     public_columns: Vec<G1Affine>,
 }
 
-impl Absorbed {
-    /// Only the public columns' commitments are absorbed without being read or written.
-    fn common_point(&mut self, point: &G1Affine) {
+impl TranscriptState {
+    /// Absorbs a point that is neither read nor written: only the public columns' commitments.
+    pub fn common_point(&mut self, point: &G1Affine) {
         self.point(point);
         self.public_columns.push(*point);
     }
 
-    fn squeeze(&mut self) -> ChallengeEvm {
+    /// The public columns' commitments absorbed so far.
+    pub fn public_columns(&self) -> &[G1Affine] {
+        &self.public_columns
+    }
+
+    /// The next challenge: Keccak-256 of the buffer (a byte 1 appended when it holds just the
+    /// last hash), which becomes the buffer.
+    pub fn squeeze(&mut self) -> ChallengeEvm {
         if self.buffer.len() == 32 {
             self.buffer.push(1);
         }
@@ -64,11 +73,13 @@ impl Absorbed {
         ChallengeEvm::new(&hash)
     }
 
-    fn point(&mut self, point: &G1Affine) {
+    /// Absorbs a point as `x || y`.
+    pub fn point(&mut self, point: &G1Affine) {
         self.buffer.extend_from_slice(&point_bytes(point));
     }
 
-    fn scalar(&mut self, scalar: &Fr) {
+    /// Absorbs a scalar as 32 bytes big-endian.
+    pub fn scalar(&mut self, scalar: &Fr) {
         self.buffer.extend(scalar.to_repr().as_ref().iter().rev());
     }
 }
@@ -96,34 +107,26 @@ fn invalid(what: &str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, what.to_string())
 }
 
-/// Reads a proof written by [`EvmTranscriptWrite`].
+/// Reads a proof in the EVM transcript's format (what the prover's writer wrote).
 #[derive(Debug)]
 pub struct EvmTranscriptRead<R: Read> {
     reader: R,
-    state: Absorbed,
+    state: TranscriptState,
 }
 
-/// The absorbing side of the transcript, the same for the reader and the writer.
-macro_rules! absorbing_transcript {
-    ($io:ident: $bound:path, $transcript:ident) => {
-        impl<$io: $bound> Transcript<G1Affine, ChallengeEvm> for $transcript<$io> {
-            fn squeeze_challenge(&mut self) -> ChallengeEvm {
-                self.state.squeeze()
-            }
-            fn common_point(&mut self, point: G1Affine) -> io::Result<()> {
-                self.state.common_point(&point);
-                Ok(())
-            }
-            fn common_scalar(&mut self, scalar: Fr) -> io::Result<()> {
-                self.state.scalar(&scalar);
-                Ok(())
-            }
-        }
-    };
+impl<R: Read> Transcript<G1Affine, ChallengeEvm> for EvmTranscriptRead<R> {
+    fn squeeze_challenge(&mut self) -> ChallengeEvm {
+        self.state.squeeze()
+    }
+    fn common_point(&mut self, point: G1Affine) -> io::Result<()> {
+        self.state.common_point(&point);
+        Ok(())
+    }
+    fn common_scalar(&mut self, scalar: Fr) -> io::Result<()> {
+        self.state.scalar(&scalar);
+        Ok(())
+    }
 }
-
-absorbing_transcript!(R: Read, EvmTranscriptRead);
-absorbing_transcript!(W: Write, EvmTranscriptWrite);
 
 impl<R: Read> TranscriptRead<G1Affine, ChallengeEvm> for EvmTranscriptRead<R> {
     fn read_point(&mut self) -> io::Result<G1Affine> {
@@ -154,43 +157,7 @@ impl<R: Read> TranscriptRead<G1Affine, ChallengeEvm> for EvmTranscriptRead<R> {
 
 impl<R: Read> TranscriptReadBuffer<R, G1Affine, ChallengeEvm> for EvmTranscriptRead<R> {
     fn init(reader: R) -> Self {
-        EvmTranscriptRead { reader, state: Absorbed::default() }
-    }
-}
-
-impl<W: Write> EvmTranscriptWrite<W> {
-    /// The public columns' commitments absorbed so far (after a proof: the commitments of the
-    /// prover's public columns, public inputs included).
-    pub fn public_commitments(&self) -> &[G1Affine] {
-        &self.state.public_columns
-    }
-}
-
-/// Writes a proof in the EVM transcript's format.
-#[derive(Debug)]
-pub struct EvmTranscriptWrite<W: Write> {
-    writer: W,
-    state: Absorbed,
-}
-
-impl<W: Write> TranscriptWrite<G1Affine, ChallengeEvm> for EvmTranscriptWrite<W> {
-    fn write_point(&mut self, point: G1Affine) -> io::Result<()> {
-        self.state.point(&point);
-        self.writer.write_all(&point_bytes(&point))
-    }
-    fn write_scalar(&mut self, scalar: Fr) -> io::Result<()> {
-        self.state.scalar(&scalar);
-        let bytes: Vec<u8> = scalar.to_repr().as_ref().iter().rev().copied().collect();
-        self.writer.write_all(&bytes)
-    }
-}
-
-impl<W: Write> TranscriptWriterBuffer<W, G1Affine, ChallengeEvm> for EvmTranscriptWrite<W> {
-    fn init(writer: W) -> Self {
-        EvmTranscriptWrite { writer, state: Absorbed::default() }
-    }
-    fn finalize(self) -> W {
-        self.writer
+        EvmTranscriptRead { reader, state: TranscriptState::default() }
     }
 }
 
@@ -200,6 +167,7 @@ mod tests {
     use ff::Field;
     use group::{prime::PrimeCurveAffine, Curve};
     use halo2_proofs::halo2curves::bn256::G1;
+    use halo2_proofs::transcript::TranscriptWrite;
     use rand::{rngs::StdRng, SeedableRng};
     use snark_verifier::{loader::native::NativeLoader, system::halo2::transcript::evm::EvmTranscript};
 
@@ -230,7 +198,7 @@ mod tests {
         steps
     }
 
-    /// Runs `steps` on a writer; returns the proof bytes and the challenges.
+    /// Runs `steps` on a writer; returns the challenges.
     fn write<T: TranscriptWrite<G1Affine, E>, E: EncodedChallenge<G1Affine>>(transcript: &mut T, steps: &[Step]) -> Vec<Fr> {
         let mut challenges = Vec::new();
         for step in steps {
@@ -258,19 +226,20 @@ mod tests {
         challenges
     }
 
+    /// The proof bytes and challenges snark-verifier's `EvmTranscript` writes for `steps`.
+    fn written_by_snark_verifier(steps: &[Step]) -> (Vec<u8>, Vec<Fr>) {
+        let mut theirs = SnarkVerifierTranscript::new(Vec::new());
+        let challenges = write(&mut theirs, steps);
+        (theirs.finalize(), challenges)
+    }
+
     #[test]
-    fn agrees_with_snark_verifiers_evm_transcript_byte_for_byte() {
+    fn reads_what_snark_verifiers_evm_transcript_writes_with_its_challenges() {
         for seed in 0..4 {
             let steps = steps(seed);
-            let mut ours = EvmTranscriptWrite::init(Vec::new());
-            let our_challenges = write(&mut ours, &steps);
-            let mut theirs = SnarkVerifierTranscript::new(Vec::new());
-            let their_challenges = write(&mut theirs, &steps);
-            let proof = ours.finalize();
-            assert_eq!(proof, theirs.finalize(), "the same proof bytes");
-            assert_eq!(our_challenges, their_challenges, "the same challenges");
-            assert_eq!(read(&mut EvmTranscriptRead::init(&proof[..]), &steps), our_challenges);
-            assert_eq!(read(&mut SnarkVerifierTranscript::new(&proof[..]), &steps), our_challenges);
+            let (proof, challenges) = written_by_snark_verifier(&steps);
+            assert_eq!(read(&mut EvmTranscriptRead::init(&proof[..]), &steps), challenges);
+            assert_eq!(read(&mut SnarkVerifierTranscript::new(&proof[..]), &steps), challenges);
         }
     }
 
@@ -338,9 +307,7 @@ mod tests {
     #[test]
     fn the_wasm_reader_squeezes_the_same_challenges() {
         let steps = steps(7);
-        let mut ours = EvmTranscriptWrite::init(Vec::new());
-        let expected = write(&mut ours, &steps);
-        let proof = ours.finalize();
+        let (proof, expected) = written_by_snark_verifier(&steps);
         let mut wasm = solvent_verifier_wasm::transcript::TranscriptRead::new(&proof);
         let mut challenges = Vec::new();
         for step in &steps {

@@ -1,10 +1,12 @@
-//! The verifier key (`solvent_verifier_wasm::key::VerifierKey`) of a circuit: the PLONK protocol
-//! snark-verifier compiles from its verifying key, with the public columns queried (their
+//! The verifier key (`solvent_verifier_wasm::key::VerifierKey`) of a circuit, made on the halo2
+//! side from its verifying key (feature `verifier-key`; snark-verifier does not build for wasm32,
+//! where nothing makes keys): the PLONK protocol snark-verifier compiles from the verifying key, with the public columns queried (their
 //! commitments come from the verifier's policy commitment and the public inputs), and the SRS
 //! points a verifier needs.
 //! Every solvent verifier reads this one description: the native and wasm verifiers interpret it,
 //! and the Solidity verifier is rendered from it.
 
+use crate::commitment::public_lagrange_points;
 use halo2_proofs::{
     arithmetic::CurveAffine,
     halo2curves::{
@@ -17,10 +19,14 @@ use serde_json::Value;
 use snark_verifier::system::halo2::{compile, Config};
 use solvent_circuits::encoding::PublicInputs;
 use solvent_params::{Srs, VerifierSrs};
-use solvent_verifier::commitment::public_lagrange_points;
 use solvent_verifier_wasm::key::{Expression, Query, VerifierKey, Word};
 
-use crate::abi::field_word;
+/// A scalar as a 32-byte big-endian word.
+fn field_word(value: &halo2_proofs::halo2curves::bn256::Fr) -> Word {
+    let mut w = value.to_repr();
+    w.as_mut().reverse();
+    w
+}
 
 fn fq_word(x: &Fq) -> Word {
     let mut w = x.to_repr();
@@ -75,7 +81,8 @@ pub fn verifier_key(srs: &Srs, vk: &VerifyingKey<G1Affine>) -> VerifierKey {
 
 /// A serde scalar: hex of the little-endian representation.
 fn scalar(value: &Value) -> Word {
-    let bytes = hex::decode(value.as_str().expect("hex scalar")).expect("hex");
+    let text = value.as_str().expect("hex scalar");
+    let bytes: Vec<u8> = (0..text.len() / 2).map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).expect("hex")).collect();
     let mut w: Word = bytes.try_into().expect("32 bytes");
     w.reverse();
     w
