@@ -2,12 +2,13 @@
 //! public policy of the lanes, bound to the three public inputs.
 
 use crate::blocks::{BlockChip, BlockInstructions};
+use crate::config::{assign, k_for_rows, main_rows, rows, SolventConfig};
 use crate::context::{field_from_i128, Cell, Context};
 use crate::encoding::{
     account_to_field, portfolio_commitment, portfolio_initial_state, salt_to_field, PublicInputs, Shape, PACKED, SALT_BYTES,
 };
 use crate::gate::{GateChip, GateInstructions};
-use crate::layout::{assign, main_rows, rows, Dims, Regions, SolventConfig};
+use crate::layout::{Dims, Regions, LANE_CHOICES, LIMITS_LANES};
 use crate::poseidon::chip::{HashInstructions, SpongeChip};
 use crate::public::{header_with, public_columns, Constant, PublicSlot};
 use crate::range::{RangeChip, RangeInstructions};
@@ -19,7 +20,8 @@ use halo2_proofs::{
     plonk::{Circuit, ConstraintSystem, Error},
 };
 use solvent_model::{Asset, Instrument, InstrumentLimits, Oracle, Policy, Portfolio, Tier, Underlying};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Bits of the account (a 160-bit address).
 pub const ACCOUNT_BITS: usize = 160;
@@ -441,6 +443,34 @@ pub fn main_region_rows(shape: Shape, dims: Dims) -> usize {
     main_rows(&context_for(&Witness::zero(shape), dims))
 }
 
+impl Dims {
+    /// The dimensions of `shape`'s circuit: the smallest `k`, then the fewest lanes. Computed
+    /// once per shape and process (it lays out an empty witness).
+    pub fn for_shape(shape: Shape) -> Dims {
+        static CACHE: OnceLock<Mutex<HashMap<Shape, Dims>>> = OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        if let Some(dims) = cache.lock().expect("dims cache").get(&shape) {
+            return *dims;
+        }
+        let probe = Dims::with_lanes(shape, 1);
+        let main_rows = main_region_rows(shape, probe);
+        // With limits, lane 1 holds each instrument's position limit and add-on threshold, and
+        // a_4, a_5 (free with two lanes) their running sums.
+        let choices: &[usize] = if shape.limits.is_some() { &[LIMITS_LANES] } else { &LANE_CHOICES };
+        let dims = choices
+            .iter()
+            .map(|&lanes| {
+                let mut dims = Dims::with_lanes(shape, lanes);
+                dims.k = k_for_rows(Regions::new(shape, dims).main_start + main_rows, &dims);
+                dims
+            })
+            .min_by_key(|d| (d.k, d.lanes))
+            .expect("lane choices");
+        cache.lock().expect("dims cache").insert(shape, dims);
+        dims
+    }
+}
+
 /// The attestation circuit: a built witness, its layout and its public columns.
 #[derive(Clone, Debug)]
 pub struct AttestationCircuit {
@@ -537,7 +567,6 @@ mod tests {
     use ff::PrimeField;
     use num_bigint::BigInt;
     use solvent_model::evaluate;
-    use std::collections::HashMap;
 
     const LOAD: &str = "public: the main column holds the public value";
     const MAIN_GATE: &str = "main: a + b * c = d";

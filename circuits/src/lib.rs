@@ -9,13 +9,16 @@
 //! - [`attestation`]: the circuit proving both claims for the public inputs;
 //! - [`encoding`]: the canonical field encoding and the portfolio commitment.
 //!
-//! Witness generation ([`context`]) is separate from layout ([`layout`]). Nothing here depends
+//! Witness generation ([`context`]) is separate from the geometry ([`layout`]: dimensions and
+//! regions, below the chips) and from the columns and gates ([`config`], above them); only the
+//! circuit ([`attestation`]) lays itself out to choose `k` ([`Dims::for_shape`]). Nothing here depends
 //! on halo2-base or on halo2-axiom's `multicore`, so the crate builds for `wasm32-unknown-unknown`.
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
 pub mod attestation;
 pub mod blocks;
+pub mod config;
 pub mod context;
 pub mod encoding;
 pub mod gate;

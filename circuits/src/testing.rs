@@ -1,9 +1,10 @@
 //! Shared test fixtures: small policies and portfolios, and MockProver helpers.
 
 use crate::attestation::{synthesize_attestation, AttestationCircuit, Witness};
+use crate::config::{k_for_rows, rows};
 use crate::context::Context;
 use crate::encoding::{PublicInputs, Shape};
-use crate::layout::{k_for_rows, rows, Dims, Regions};
+use crate::layout::{Dims, Regions};
 use crate::public::{header, header_with, public_columns};
 use halo2_proofs::{dev::MockProver, halo2curves::bn256::Fr};
 use solvent_model::{Policy, Portfolio};

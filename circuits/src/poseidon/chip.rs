@@ -32,10 +32,7 @@ use halo2_proofs::{
     poly::Rotation,
 };
 
-/// Rows a sponge over `inputs` elements occupies.
-pub fn sponge_rows(inputs: usize) -> usize {
-    1 + super::native::blocks(inputs) * (PERMUTATION_ROWS + 1)
-}
+pub use super::spec::sponge_rows;
 
 /// Columns and selectors of the Poseidon chip.
 #[derive(Clone, Debug)]

@@ -165,6 +165,11 @@ pub fn row_values(kind: RoundRow, x: &[Fr; WIDTH], f: &[Fr; WIDTH]) -> RowValues
     }
 }
 
+/// Rows a sponge over `inputs` elements occupies in the circuit (`38 m + 1` for `m` blocks).
+pub fn sponge_rows(inputs: usize) -> usize {
+    1 + super::native::blocks(inputs) * (PERMUTATION_ROWS + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
