@@ -14,12 +14,25 @@ export class SolventInputError extends TypeError {
   }
 }
 
+/** Bytes given as `Uint8Array` or `ArrayBuffer`; a string (a path, say) is a caller's mistake. */
+function bytesOf(value, field) {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  const what = typeof value === "string" ? `a string (\`${value.slice(0, 40)}\`): read the file and give its bytes` : `${typeof value}`;
+  throw new SolventInputError({ field, message: `must be a Uint8Array or an ArrayBuffer, not ${what}` });
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Bytes of a JSON document given as text, bytes or a parsed object. */
-function jsonBytes(value) {
-  if (typeof value === "string") return encoder.encode(value);
+function jsonBytes(value, field) {
+  if (typeof value === "string") {
+    if (!/^\s*[{[]/.test(value)) {
+      throw new SolventInputError({ field, message: `is not JSON text (\`${value.slice(0, 40)}\`; a path? read the file and give its contents)` });
+    }
+    return encoder.encode(value);
+  }
   if (value instanceof Uint8Array) return value;
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   return encoder.encode(JSON.stringify(value));
@@ -33,12 +46,29 @@ export class SolventVerifier {
     this.#exports = instance.exports;
   }
 
-  /** Loads the module: the given bytes, or `solvent_verifier.wasm` beside this file (Node). */
-  static async load(wasm) {
-    let bytes = wasm;
-    if (bytes === undefined) {
-      const { readFile } = await import("node:fs/promises");
-      bytes = await readFile(new URL("./solvent_verifier.wasm", import.meta.url));
+  /**
+   * Loads the module: from bytes (`Uint8Array`, `ArrayBuffer`), a `Response`, a URL (fetched; a
+   * `file:` URL is read in Node), or by default `solvent_verifier.wasm` beside this file (the
+   * CommonJS build, `index.cjs`, has `import.meta.url` defined from `__filename`).
+   */
+  static async load(source = new URL("./solvent_verifier.wasm", import.meta.url)) {
+    let bytes = source;
+    if (typeof bytes === "string") bytes = new URL(bytes, import.meta.url);
+    if (bytes instanceof URL) {
+      if (bytes.protocol === "file:") {
+        // Not a literal specifier, so that bundlers for the browser leave it alone.
+        const fs = "node:fs/promises";
+        bytes = await (await import(/* @vite-ignore */ fs)).readFile(bytes);
+      } else {
+        bytes = await fetch(bytes);
+      }
+    }
+    if (typeof Response !== "undefined" && bytes instanceof Response) {
+      if (!bytes.ok) throw new SolventInputError({ field: "wasm", message: `fetching the module gave HTTP ${bytes.status}` });
+      bytes = await bytes.arrayBuffer();
+    }
+    if (!(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes))) {
+      throw new SolventInputError({ field: "wasm", message: "give the module as bytes, a Response or a URL" });
     }
     const { instance } = await WebAssembly.instantiate(bytes, {});
     return new SolventVerifier(instance);
@@ -56,7 +86,7 @@ export class SolventVerifier {
       max_age: options.maxAge ?? null,
       allow_insecure_srs: options.allowInsecureSrs ?? false,
     };
-    const inputs = [jsonBytes(attestation), jsonBytes(verifier), new Uint8Array(verifierKey), jsonBytes(settings)];
+    const inputs = [jsonBytes(attestation, "attestation"), jsonBytes(verifier, "verifier"), bytesOf(verifierKey, "verifierKey"), jsonBytes(settings, "options")];
     const buffers = inputs.map((bytes) => {
       const ptr = e.solvent_alloc(bytes.length);
       new Uint8Array(e.memory.buffer, ptr, bytes.length).set(bytes);

@@ -95,6 +95,10 @@ impl fmt::Display for FieldError {
     }
 }
 
+/// A clock at or past this many seconds (the year 5138) is a time in milliseconds given by
+/// mistake (`Date.now()` is about 1.8 x 10^12).
+pub const MILLISECONDS_LOOK_LIKE: u64 = 100_000_000_000;
+
 /// The caller's checks as a wasm host hands them over (JSON).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -116,6 +120,12 @@ pub struct Options {
 impl Options {
     /// The checks these options ask for.
     pub fn checks(&self) -> Result<Checks, FieldError> {
+        if self.now >= MILLISECONDS_LOOK_LIKE {
+            return Err(FieldError::new(
+                "now",
+                alloc::format!("`{}` is after the year 5000: a time in milliseconds (Date.now())? give unix seconds", self.now),
+            ));
+        }
         let account = match &self.account {
             Some(text) => Some(
                 hex::decode_array::<20>(text)

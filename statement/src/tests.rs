@@ -189,3 +189,12 @@ fn the_wasm_hosts_default_largest_age_is_the_registrations() {
     assert!(outcome(r#"{"now": 251}"#).contains(r#""code":"TOO_OLD""#), "101 s is older than the gate's 100");
     assert!(outcome(r#"{"now": 251, "max_age": 1000}"#).contains(r#""verdict":"VALID""#), "the caller's own largest age");
 }
+
+#[test]
+fn a_clock_in_milliseconds_is_a_callers_mistake() {
+    let options = |now: u64| Options { now, account: None, max_age: None, allow_insecure_srs: false };
+    assert!(options(1_764_000_000).checks().is_ok());
+    let error = options(1_764_000_000_000).checks().unwrap_err();
+    assert_eq!(error.field, "now");
+    assert!(error.message.contains("milliseconds"), "{error}");
+}

@@ -29,7 +29,8 @@ test("a malformed attestation throws instead of returning a verdict", { skip: di
   const exported = JSON.parse(readFileSync(join(dir, "verifier.json"), "utf8"));
   assert.throws(() => verifier.verify("{}", new Uint8Array(), exported), SolventInputError);
   assert.throws(() => verifier.verify("{}", new Uint8Array(), exported), TypeError);
-  assert.throws(() => verifier.verify("not json", new Uint8Array(), exported), SyntaxError);
+  assert.throws(() => verifier.verify("{not json", new Uint8Array(), exported), SyntaxError);
+  assert.throws(() => verifier.verify("not json", new Uint8Array(), exported), SolventInputError);
   const cases = JSON.parse(readFileSync(join(dir, "cases.json"), "utf8"));
   assert.throws(() => verifier.verify(cases[0].attestation, new Uint8Array(), exported, { account: "0x12" }), /options.account/);
 });
