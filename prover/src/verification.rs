@@ -87,13 +87,43 @@ impl Verification {
     }
 }
 
+/// The trusted SRS as far as it is needed before any key: a pinned identity, or the file (or
+/// development SRS) read and checked.
+enum LoadedSrs {
+    /// An identity whose keys and commitment are cached.
+    Pinned([u8; 32]),
+    /// The SRS itself, at the policy's `k`.
+    Read(Box<solvent_params::Srs>),
+}
+
+impl LoadedSrs {
+    fn identity(&self) -> [u8; 32] {
+        match self {
+            LoadedSrs::Pinned(identity) => *identity,
+            LoadedSrs::Read(srs) => VerifierSrs::of(srs).identity(),
+        }
+    }
+}
+
+fn load_trusted_srs(policy: &Policy, srs: &TrustedSrs, store: &KeyStore) -> Result<LoadedSrs, Error> {
+    let source = match srs {
+        TrustedSrs::Identity(identity) => return Ok(LoadedSrs::Pinned(*identity)),
+        TrustedSrs::File(path) => SrsSource::File(path.clone()),
+        TrustedSrs::Development => SrsSource::Development,
+    };
+    Ok(LoadedSrs::Read(Box::new(srs_for(&source, Dims::for_shape(policy.shape()).k, &store.dir)?)))
+}
+
 /// The verifier's keys and the policy's commitment under the trusted SRS: cached, or made from
 /// the SRS file (then cached). Nothing here depends on the attestation.
 pub fn trusted_keys(policy: &Policy, srs: &TrustedSrs, store: &KeyStore) -> Result<(VerifierKeys, PolicyCommitment, KeySource), Error> {
+    keys_under(policy, &load_trusted_srs(policy, srs, store)?, store)
+}
+
+fn keys_under(policy: &Policy, srs: &LoadedSrs, store: &KeyStore) -> Result<(VerifierKeys, PolicyCommitment, KeySource), Error> {
     let shape = policy.shape();
-    let k = Dims::for_shape(shape).k;
-    let source = match srs {
-        TrustedSrs::Identity(identity) => {
+    let srs = match srs {
+        LoadedSrs::Pinned(identity) => {
             let pinned = |what: &str, command: &str| {
                 Error::argument(
                     "--srs-identity",
@@ -107,25 +137,24 @@ pub fn trusted_keys(policy: &Policy, srs: &TrustedSrs, store: &KeyStore) -> Resu
             let commitment = store.load_commitment(policy, identity).ok_or_else(|| pinned("commitment", "policy-commitment POLICY"))?;
             return Ok((keys, commitment, KeySource::Cached));
         }
-        TrustedSrs::File(path) => SrsSource::File(path.clone()),
-        TrustedSrs::Development => SrsSource::Development,
+        LoadedSrs::Read(srs) => srs,
     };
-    let srs = srs_for(&source, k, &store.dir)?;
-    let identity = VerifierSrs::of(&srs).identity();
+    let identity = VerifierSrs::of(srs).identity();
     let (keys, made) = match store.load_verifier(shape, &identity) {
         Some(keys) => (keys, KeySource::Cached),
         None => {
-            let (keys, made) = store.load_or_generate(shape, &srs)?;
+            let (keys, made) = store.load_or_generate(shape, srs)?;
             (keys.verifier(), made)
         }
     };
-    let commitment = store.commitment(policy, &srs)?;
+    let commitment = store.commitment(policy, srs)?;
     Ok((keys, commitment, made))
 }
 
 /// Verifies `attestation` against `policy` under the trusted SRS: the statement checks first (no
 /// SRS is read and no key is made for a shape, `k` or version the policy does not imply), then
-/// the keys and the commitment of the policy, then the proof.
+/// the SRS it declares against the trusted one (no key is made for another ceremony's file),
+/// then the keys and the commitment of the policy, then the proof.
 pub fn verify_attestation(
     attestation: &Attestation,
     policy: &Policy,
@@ -136,7 +165,15 @@ pub fn verify_attestation(
     if let Err(reason) = check_statement(attestation, policy, checks) {
         return Ok(Verification { verdict: Err(reason), statement: None, keys: KeySource::Cached });
     }
-    let (keys, commitment, made) = trusted_keys(policy, srs, store)?;
+    let loaded = load_trusted_srs(policy, srs, store)?;
+    let declared = solvent_verifier::AttestationFile::declared_values(attestation)
+        .map_err(|e| Error::input(std::path::Path::new("attestation"), e))?
+        .srs_identity;
+    if declared != loaded.identity() {
+        let verdict = Err(Reason::SrsMismatch { declared, trusted: loaded.identity() });
+        return Ok(Verification { verdict, statement: None, keys: KeySource::Cached });
+    }
+    let (keys, commitment, made) = keys_under(policy, &loaded, store)?;
     Ok(verify_with(attestation, policy, checks, &keys, &commitment, made))
 }
 

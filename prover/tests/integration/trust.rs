@@ -27,6 +27,12 @@ fn the_srs_is_the_verifiers_never_the_attestations() {
     let srs = env.prove(&[]);
     let attestation: serde_json::Value = serde_json::from_str(&env.read("a.json")).unwrap();
     let identity = attestation["srs"]["identity"].as_str().unwrap().to_string();
+    // Another ceremony's file: SRS mismatch before any key is made for it.
+    let before = cache_entries(&env);
+    let (code, text) = env.verify("a.json", &["--srs", &other.display().to_string()], &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("SRS mismatch") && text.contains(&identity), "{text}");
+    assert_eq!(cache_entries(&env), before, "no key was generated for the other SRS");
     // Cache the other file's keys, then verify under it: INVALID, naming both identities.
     let other = other.display().to_string();
     let out = env.run(&["keygen", "--policy", "policy.json", "--srs", &other]);
