@@ -155,3 +155,16 @@ fn a_move_to_a_price_of_zero_prices_options_at_their_limit_and_a_move_below_it_i
     let error = build(&spec("100", "0.2", &instrument("call"), &grid("-1.5"))).unwrap_err();
     assert_eq!(error.field, "scenarios.grid.moves[0].price", "{error:?}");
 }
+
+#[test]
+fn a_percentage_for_a_volatility_an_expired_option_and_a_mispriced_asset_are_warned_about() {
+    let option = r#"{"id": "C", "kind": "call", "underlying": "X", "strike": "100", "expiry": 1000000000}"#;
+    let grid = r#"{"grid": {"moves": [{"name": "up", "price": "0.1", "volatility": "0"}]}}"#;
+    let text = spec("100", "55", option, grid).replace(r#"{"id": "USD", "price": "1""#, r#"{"id": "X", "price": "99""#);
+    build(&text).expect("legal");
+    let fields: Vec<String> = solvent_model::builder::warnings(&text).into_iter().map(|w| w.field).collect();
+    assert_eq!(fields, ["underlyings[0].volatility", "instruments[0].expiry", "assets[0].price"]);
+    assert!(solvent_model::builder::warnings(&spec("100", "0.55", OPTION_LATER, grid)).is_empty(), "a sound spec warns of nothing");
+}
+
+const OPTION_LATER: &str = r#"{"id": "C", "kind": "call", "underlying": "X", "strike": "100", "expiry": 1031536000}"#;

@@ -217,6 +217,52 @@ fn decimal_text(value: &BigInt, digits: u32) -> String {
     crate::Decimal::new(value.clone(), digits).to_string()
 }
 
+/// What is legal in a spec but probably a mistake, to warn about (the spec's field named): a
+/// volatility above 5 (a percentage given where a fraction is meant: `55` for 55%), an option
+/// that expires before the policy takes effect (valued at its intrinsic value), and an asset
+/// priced otherwise than the underlying of the same id. Assumes `build` accepted the spec.
+pub fn warnings(text: &str) -> Vec<crate::Warning> {
+    let Ok(raw) = parse_json::<RawSpec>(text) else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut warn = |field: String, message: String| out.push(crate::Warning { field, message });
+    for (u, underlying) in raw.underlyings.iter().enumerate() {
+        if underlying.volatility.parse::<f64>().is_ok_and(|v| v > 5.0) {
+            warn(
+                format!("underlyings[{u}].volatility"),
+                format!("`{}` is {}00% a year: volatility is a fraction (0.55 for 55%)", underlying.volatility, underlying.volatility),
+            );
+        }
+    }
+    for (i, instrument) in raw.instruments.iter().enumerate() {
+        if let Some(expiry) = instrument.expiry.filter(|e| *e <= raw.effective_at) {
+            warn(
+                format!("instruments[{i}].expiry"),
+                format!(
+                    "{expiry} is not after the policy's effective_at {}: `{}` is valued at its intrinsic value",
+                    raw.effective_at, instrument.id
+                ),
+            );
+        }
+    }
+    for (a, asset) in raw.assets.iter().enumerate() {
+        let (Some(id), Some(price)) = (asset.get("id").and_then(Value::as_str), asset.get("price").and_then(Value::as_str)) else {
+            continue;
+        };
+        let Some(underlying) = raw.underlyings.iter().find(|u| u.id == id) else { continue };
+        let same = match (price.parse::<f64>(), underlying.price.parse::<f64>()) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => true,
+        };
+        if !same {
+            warn(
+                format!("assets[{a}].price"),
+                format!("`{price}` differs from the spot price `{}` of the underlying `{id}`", underlying.price),
+            );
+        }
+    }
+    out
+}
+
 /// Builds the policy of a spec's text: its file's text (canonical, [`Policy::to_json`]) and the
 /// validated policy.
 pub fn build(text: &str) -> Result<(String, Policy), InputError> {

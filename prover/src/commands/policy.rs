@@ -4,7 +4,7 @@ use super::{emit, now};
 use crate::console::warn;
 use crate::files::{check_outputs, read_text, write_file};
 use crate::Error;
-use solvent_model::builder::{build, MAX_SPEC_BYTES};
+use solvent_model::builder::{build, warnings, MAX_SPEC_BYTES};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -25,6 +25,9 @@ pub fn policy_build(options: &PolicyBuildOptions, out: &mut dyn Write) -> Result
     check_outputs(&[&options.spec], &[("--out", options.out.as_path())])?;
     let text = read_text(&options.spec, MAX_SPEC_BYTES)?;
     let (file, policy) = build(&text).map_err(|e| Error::input(&options.spec, e))?;
+    for w in warnings(&text) {
+        warn(format_args!("{}: {}: {}", options.spec.display(), w.field, w.message));
+    }
     for w in policy.warnings(now()) {
         warn(format_args!("{}: {}: {}", options.out.display(), w.field, w.message));
     }
