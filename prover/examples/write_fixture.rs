@@ -7,8 +7,6 @@
 use solvent_circuits::{AttestationCircuit, Witness};
 use solvent_model::{Policy, Portfolio};
 use solvent_prover::{keys, prove};
-use solvent_statement::Registration;
-use solvent_verifier::attestation::encode_hex;
 use solvent_verifier::AttestationFile;
 use std::path::PathBuf;
 
@@ -29,24 +27,7 @@ fn main() {
     let proof = prove::prove(&keys, &srs, &circuit, &witness).expect("a proof");
     let attestation = prove::attestation(&witness, &keys, &proof);
     let shape = policy.shape();
-    let registration = Registration {
-        assets: shape.assets,
-        tiers: shape.tiers,
-        instruments: shape.instruments,
-        scenarios: shape.scenarios,
-        limits: shape.limits_number(),
-        lanes: keys.dims.lanes,
-        k: keys.srs.k,
-        vk_hash: encode_hex(&keys.vk_hash()),
-        srs_identity: encode_hex(&keys.srs.identity()),
-        srs_insecure: keys.srs.is_dev(),
-        policy_name: policy.id.clone(),
-        effective_at: policy.effective_at,
-        expires_at: policy.expires_at,
-        policy_id: encode_hex(&proof.policy.id()),
-        policy_commitment: proof.policy.to_hex(),
-        max_snapshot_age: 3600,
-    };
+    let registration = solvent_prover::export::registration_of(&keys, &policy, &proof.policy, solvent_statement::DEFAULT_MAX_SNAPSHOT_AGE);
     std::fs::write(dir.join("policy.json"), POLICY).expect("write");
     std::fs::write(dir.join("verifier.key"), keys.verifier_key.to_bytes()).expect("write");
     std::fs::write(dir.join("verifier.json"), serde_json::to_string_pretty(&registration).expect("json") + "\n").expect("write");

@@ -75,24 +75,7 @@ pub fn export_verifier(
     let wasm_key = keys.verifier_key.to_bytes();
     write_file(&dir.join("verifier.key"), &wasm_key)?;
     let export = Export {
-        registration: Registration {
-            assets: shape.assets,
-            tiers: shape.tiers,
-            instruments: shape.instruments,
-            scenarios: shape.scenarios,
-            limits: shape.limits_number(),
-            lanes: keys.dims.lanes,
-            k: keys.srs.k,
-            vk_hash: encode_hex(&keys.vk_hash()),
-            srs_identity: encode_hex(&keys.srs.identity()),
-            srs_insecure: keys.srs.is_dev(),
-            policy_name: policy.id.clone(),
-            effective_at: policy.effective_at,
-            expires_at: policy.expires_at,
-            policy_id: encode_hex(&commitment.id()),
-            policy_commitment: commitment.to_hex(),
-            max_snapshot_age: deployment.max_snapshot_age,
-        },
+        registration: registration_of(keys, policy, commitment, deployment.max_snapshot_age),
         solc: SOLC_VERSION.to_string(),
         verifier_runtime_bytes: verifier.runtime.len(),
         gate_runtime_bytes: gate_contract.runtime.len(),
@@ -105,6 +88,30 @@ pub fn export_verifier(
     write_file(&dir.join("verifier.json"), json.as_bytes())?;
     write_file(&dir.join("registration.txt"), registration(&export, policy).as_bytes())?;
     Ok(export)
+}
+
+/// What a verifier of `policy`'s attestations under `keys` trusts (the trusted part of
+/// `verifier.json`), with the gate's largest snapshot age.
+pub fn registration_of(keys: &Keys, policy: &Policy, commitment: &PolicyCommitment, max_snapshot_age: u64) -> Registration {
+    let shape = policy.shape();
+    Registration {
+        assets: shape.assets,
+        tiers: shape.tiers,
+        instruments: shape.instruments,
+        scenarios: shape.scenarios,
+        limits: shape.limits_number(),
+        lanes: keys.dims.lanes,
+        k: keys.srs.k,
+        vk_hash: encode_hex(&keys.vk_hash()),
+        srs_identity: encode_hex(&keys.srs.identity()),
+        srs_insecure: keys.srs.is_dev(),
+        policy_name: policy.id.clone(),
+        effective_at: policy.effective_at,
+        expires_at: policy.expires_at,
+        policy_id: encode_hex(&commitment.id()),
+        policy_commitment: commitment.to_hex(),
+        max_snapshot_age,
+    }
 }
 
 /// The on-chain set-up in words, with each call's calldata: what a protocol's operator sends, in
