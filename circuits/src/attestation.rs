@@ -562,7 +562,7 @@ mod tests {
     use super::*;
     use crate::blocks;
     use crate::context::field_from_bigint;
-    use crate::layout::{FIRST_LANE, MAIN};
+    use crate::layout::FIRST_LANE;
     use crate::testing::*;
     use ff::PrimeField;
     use num_bigint::BigInt;
@@ -661,30 +661,7 @@ mod tests {
                 false => assert_constraint_failure(mock_honest(&w), LIMITS_GATE, blocks::POSITION_SLACK_END),
             }
         }
-        // A cheating prover claiming a slack of 0 for the honest position: the gate's v = L - m.
-        let w = span_witness_v2();
-        let (_, f) = built(&w);
-        let slack = f.limits.unwrap().position_slacks[1];
-        assert_constraint_failure(forged(&w, &[(slack, Fr::ZERO)]), LIMITS_GATE, blocks::POSITION_SLACK);
-    }
-
-    #[test]
-    fn an_understated_add_on_is_rejected_by_the_limits_gate() {
-        // BTC-PERP holds 1 over a threshold of 0.5: e = 0.5, n = 0.5.
-        let w = span_witness_v2();
-        let (_, f) = built(&w);
-        let limits = f.limits.unwrap();
-        let (excess, distance) = (limits.excesses[0], limits.distances[0]);
-        assert_eq!(excess.value, Fr::from(50_000_000));
-        assert_constraint_failure(forged(&w, &[(excess, Fr::ZERO)]), LIMITS_GATE, blocks::EXCESS_SPLIT);
-        // e = 0 with n = t - m = -0.5 (2e - n = m - t holds, e (n - e) = 0): n's running sum
-        // does not end in 0.
-        let sums = crate::range::running_sums(-Fr::from(50_000_000), crate::layout::AMOUNT_BYTES);
-        let mut cells: HashMap<usize, Fr> = sums.into_iter().enumerate().map(|(j, z)| (distance.index + j, z)).collect();
-        cells.insert(excess.index, Fr::ZERO);
-        assert_constraint_failure(mock_forged(&w, cells, None), LIMITS_GATE, blocks::DISTANCE_END);
-        // The add-on read from the lanes understated: the readout's accumulation.
-        assert_failure(forged(&w, &[(limits.add_on, Fr::ZERO)]), "blocks: accumulate");
+        // The gate's other constraints: `blocks::tests`.
     }
 
     #[test]
@@ -830,41 +807,6 @@ mod tests {
     }
 
     #[test]
-    fn wrong_tier_index_is_rejected_by_the_comparison_range_check() {
-        // The BTC balance (120000 of value) is above its first bound: claim it is below.
-        let w = span_witness();
-        let (_, f) = built(&w);
-        let bit = f.tiers[1].below[0];
-        assert_eq!(bit.value, Fr::ZERO);
-        range_fails(forged(&w, &[(bit, Fr::ONE)]), &w, crate::risk::TIER_COMPARISON);
-        // And the unbounded tier claimed exceeded.
-        let bit = f.tiers[1].below[1];
-        assert_eq!(bit.value, Fr::ONE);
-        range_fails(forged(&w, &[(bit, Fr::ZERO)]), &w, crate::risk::TIER_COMPARISON);
-    }
-
-    #[test]
-    fn forged_tier_clamp_is_rejected_by_the_main_gate() {
-        let w = span_witness();
-        let (_, f) = built(&w);
-        let counted = f.tiers[1].counted[1];
-        assert_failure(forged(&w, &[(counted, counted.value + Fr::ONE)]), MAIN_GATE);
-    }
-
-    #[test]
-    fn forged_scenario_accumulation_is_rejected_by_the_accumulate_gate() {
-        let w = span_witness();
-        let (ctx, _) = built(&w);
-        let regions = ctx.regions().clone();
-        // Lane 0's running sum of scenario 0 after the second instrument, and after the first.
-        for i in [1, 0] {
-            let index = cell_at(&ctx, FIRST_LANE, regions.block_row(i, 1));
-            let forged_cells = HashMap::from([(index, ctx.value(index) - Fr::from(1000))]);
-            assert_failure(mock_forged(&w, forged_cells, None), "blocks: accumulate");
-        }
-    }
-
-    #[test]
     fn a_nonzero_lane_above_the_first_block_is_rejected_by_the_header_gate() {
         // A cheating prover starting the accumulation from a value in the header's lane.
         let w = span_witness();
@@ -906,38 +848,6 @@ mod tests {
         let failures = verdict.expect_err("accepted a wrong readout");
         assert!(failures.iter().all(|f| !f.contains("blocks: accumulate")), "{failures:?}");
         assert!(failures.iter().any(|f| f.contains(LOAD)), "{failures:?}");
-    }
-
-    #[test]
-    fn wrong_maximum_is_rejected() {
-        let w = span_witness();
-        let (_, f) = built(&w);
-        // Claim the running maximum is not below L_0 = 2300, so SR would stay 0.
-        let bit = f.scanning_bits[0];
-        assert_eq!(bit.value, Fr::ONE);
-        range_fails(forged(&w, &[(bit, Fr::ZERO)]), &w, crate::risk::SCENARIO_COMPARISON);
-        assert_failure(forged(&w, &[(f.scanning_risk, Fr::ZERO)]), MAIN_GATE);
-    }
-
-    #[test]
-    fn wrong_sign_split_is_rejected_by_the_sign_gate() {
-        let w = span_witness();
-        let (_, f) = built(&w);
-        // Position 1 is -2 (short 2): claim it is not short, which would void the minimum.
-        let short = f.position_shorts[1];
-        assert_eq!(short.value, Fr::from(200_000_000));
-        assert_constraint_failure(forged(&w, &[(short, Fr::ZERO)]), "blocks: sign split", blocks::MAGNITUDE);
-        // A short part that is neither 0 nor -q.
-        assert_constraint_failure(forged(&w, &[(short, short.value + Fr::ONE)]), "blocks: sign split", blocks::SHORT_PART);
-    }
-
-    #[test]
-    fn a_position_changed_in_one_scenario_row_is_rejected_by_its_copy() {
-        let w = span_witness();
-        let (ctx, _) = built(&w);
-        let row = ctx.regions().block_row(1, 2);
-        let index = cell_at(&ctx, MAIN, row);
-        assert_failure(mock_forged(&w, HashMap::from([(index, Fr::ZERO)]), None), EQUALITY);
     }
 
     #[test]

@@ -293,3 +293,149 @@ impl BlockInstructions for BlockChip {
         cells
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The blocks alone: a context of the policy's shape holding its header and the instrument
+    //! blocks of the positions, under the policy's public lanes.
+    use super::*;
+    use crate::context::field_from_bigint;
+    use crate::testing::{
+        assert_constraint_failure, assert_failure, assert_range_failure, cell_at, mock_shaped, portfolio_json, shaped_context,
+        span_witness, span_witness_v2, witness,
+    };
+    use crate::Witness;
+    use solvent_model::{evaluate, Portfolio};
+    use std::collections::HashMap;
+
+    const SIGN_SPLIT: &str = "blocks: sign split";
+    const ACCUMULATE: &str = "blocks: accumulate";
+    const LIMITS: &str = "blocks: limits";
+
+    /// The blocks of `w`'s positions with `forged` cells, and MockProver's verdict.
+    fn blocks_of(w: &Witness, forged: HashMap<usize, Fr>) -> (Result<(), Vec<String>>, Context, BlockCells) {
+        let mut ctx = shaped_context(w, forged);
+        let cells = BlockChip.instrument_blocks(&mut ctx, &w.policy, &w.portfolio.positions);
+        (mock_shaped(w, ctx.clone()), ctx, cells)
+    }
+
+    /// `w`'s blocks with the cells a function of the honest ones picks set to new values.
+    fn forged_blocks(w: &Witness, pick: impl Fn(&BlockCells) -> Vec<(Cell, Fr)>) -> (Result<(), Vec<String>>, Context) {
+        let (_, _, honest) = blocks_of(w, HashMap::new());
+        let forged = pick(&honest).into_iter().map(|(c, v)| (c.index, v)).collect();
+        let (verdict, ctx, _) = blocks_of(w, forged);
+        (verdict, ctx)
+    }
+
+    #[test]
+    fn the_read_sums_are_the_models_scenario_losses_minimum_add_on_and_net_deltas() {
+        let field = |d: &solvent_model::Decimal| field_from_bigint(&d.mantissa);
+        for w in [span_witness(), span_witness_v2()] {
+            let (verdict, _, cells) = blocks_of(&w, HashMap::new());
+            verdict.unwrap();
+            let r = evaluate(&w.policy, &w.portfolio, w.snapshot_time);
+            let losses: Vec<Fr> = cells.scenario_losses.iter().map(|c| c.value).collect();
+            assert_eq!(losses, r.scenario_losses.iter().map(field).collect::<Vec<_>>());
+            assert_eq!(cells.short_option_minimum.value, field(&r.short_option_minimum));
+            if let Some(add_on) = cells.add_on {
+                assert_eq!(add_on.value, field(&r.add_on));
+                let deltas: Vec<Fr> = cells.net_deltas.iter().map(|c| c.value).collect();
+                assert_eq!(deltas, r.net_deltas.iter().map(field).collect::<Vec<_>>());
+                for check in &r.limits.positions {
+                    assert_eq!(cells.position_slacks[check.index].value, field(&check.slack));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_short_part_other_than_max_0_minus_q_is_rejected_by_the_sign_split() {
+        // Position 1 is -2 (short 2): claimed not short, then neither 0 nor -q.
+        let w = span_witness();
+        let (verdict, _) = forged_blocks(&w, |c| vec![(c.shorts[1], Fr::ZERO)]);
+        assert_constraint_failure(verdict, SIGN_SPLIT, MAGNITUDE);
+        let (verdict, _) = forged_blocks(&w, |c| vec![(c.shorts[1], c.shorts[1].value + Fr::ONE)]);
+        assert_constraint_failure(verdict, SIGN_SPLIT, SHORT_PART);
+    }
+
+    #[test]
+    fn a_magnitude_of_64_bits_or_more_is_rejected_by_its_running_sum() {
+        // q = 2^64, short 0, |q| = 2^64 (the sign split holds): |q|'s running sum does not end in 0.
+        let w = span_witness();
+        let big = Fr::from_u128(1 << 64);
+        let (verdict, ctx) = forged_blocks(&w, |c| vec![(c.positions[0], big), (c.magnitudes[0], big)]);
+        assert_range_failure(verdict, &ctx, "the running sum of instrument 0's position");
+    }
+
+    #[test]
+    fn a_changed_lane_sum_is_rejected_by_the_accumulation() {
+        let w = span_witness();
+        let (_, ctx, _) = blocks_of(&w, HashMap::new());
+        let regions = ctx.regions().clone();
+        // Lane 0's running sum of scenario 0 after the second instrument, and after the first.
+        for i in [1, 0] {
+            let index = cell_at(&ctx, FIRST_LANE, regions.block_row(i, 1));
+            let (verdict, _, _) = blocks_of(&w, HashMap::from([(index, ctx.value(index) - Fr::from(1000))]));
+            assert_constraint_failure(verdict, ACCUMULATE, "lane 0 = lane 0[-H] + a_1 * public 0");
+        }
+        // A read value alone: the readout row's accumulation.
+        let (verdict, _) = forged_blocks(&w, |c| vec![(c.scenario_losses[0], Fr::ZERO)]);
+        assert_failure(verdict, ACCUMULATE);
+        let (verdict, _) = forged_blocks(&w, |c| vec![(c.short_option_minimum, Fr::ZERO)]);
+        assert_constraint_failure(verdict, ACCUMULATE, "lane 0 = lane 0[-H] + a_1 * public 0");
+        // With limits: the add-on read understated.
+        let (verdict, _) = forged_blocks(&span_witness_v2(), |c| vec![(c.add_on.expect("limits"), Fr::ZERO)]);
+        assert_constraint_failure(verdict, ACCUMULATE, "lane 0 = lane 0[-H] + a_1 * public 0");
+    }
+
+    #[test]
+    fn a_position_changed_in_one_scenario_row_is_rejected_by_its_copy() {
+        let w = span_witness();
+        let (_, ctx, _) = blocks_of(&w, HashMap::new());
+        let index = cell_at(&ctx, MAIN, ctx.regions().block_row(1, 2));
+        let (verdict, _, _) = blocks_of(&w, HashMap::from([(index, Fr::ZERO)]));
+        assert_failure(verdict, "Equality constraint not satisfied");
+    }
+
+    #[test]
+    fn a_position_at_its_limit_holds_and_one_unit_over_fails_the_slacks_running_sum() {
+        // BTC-C-25000 is limited to 3 contracts either side.
+        let w = span_witness_v2();
+        for (position, holds) in [("-3", true), ("3", true), ("-3.00000001", false), ("3.00000001", false)] {
+            let text = portfolio_json(
+                r#""USDC": "50000", "BTC": "6""#,
+                r#""USDC": "10000""#,
+                &format!(r#""BTC-PERP": "1", "BTC-C-25000": "{position}""#),
+            );
+            let portfolio = Portfolio::from_json(&text, &w.policy).unwrap().0;
+            let at = witness(w.policy.clone(), portfolio);
+            let (verdict, _, _) = blocks_of(&at, HashMap::new());
+            match holds {
+                true => verdict.unwrap(),
+                false => assert_constraint_failure(verdict, LIMITS, POSITION_SLACK_END),
+            }
+        }
+        // The slack claimed 0 for the honest position: v = L - m.
+        let (verdict, _) = forged_blocks(&w, |c| vec![(c.position_slacks[1], Fr::ZERO)]);
+        assert_constraint_failure(verdict, LIMITS, POSITION_SLACK);
+    }
+
+    #[test]
+    fn an_excess_other_than_max_0_m_minus_t_is_rejected_by_the_limits_gate() {
+        // BTC-PERP holds 1 over a threshold of 0.5: e = 0.5, n = 0.5.
+        let w = span_witness_v2();
+        let (verdict, _) = forged_blocks(&w, |c| vec![(c.excesses[0], Fr::ZERO)]);
+        assert_constraint_failure(verdict, LIMITS, EXCESS_SPLIT);
+        // e = 0 with n = -0.5 (2e - n = m - t holds, e (n - e) = 0): n's running sum does not end in 0.
+        let (_, _, honest) = blocks_of(&w, HashMap::new());
+        let sums = crate::range::running_sums(-Fr::from(50_000_000), AMOUNT_BYTES);
+        let mut cells: HashMap<usize, Fr> = sums.into_iter().enumerate().map(|(j, z)| (honest.distances[0].index + j, z)).collect();
+        cells.insert(honest.excesses[0].index, Fr::ZERO);
+        assert_constraint_failure(blocks_of(&w, cells).0, LIMITS, DISTANCE_END);
+        // e = 0.75, n = 1 (2e - n = m - t holds, both running sums end in 0): e (n - e) = 0 does not.
+        let sums = crate::range::running_sums(Fr::from(100_000_000), AMOUNT_BYTES);
+        let mut cells: HashMap<usize, Fr> = sums.into_iter().enumerate().map(|(j, z)| (honest.distances[0].index + j, z)).collect();
+        cells.insert(honest.excesses[0].index, Fr::from(75_000_000));
+        assert_constraint_failure(blocks_of(&w, cells).0, LIMITS, EXCESS_CHOICE);
+    }
+}

@@ -104,3 +104,104 @@ impl ScenarioInstructions for ScenarioChip {
         (worst, bits)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The risk chips alone, on loaded cells, against the reference model.
+    use super::*;
+    use crate::context::field_from_i128;
+    use crate::encoding::padded_tiers;
+    use crate::testing::{assert_failure, assert_range_failure, mock_context, test_context, SPAN_POLICY};
+    use num_bigint::BigInt;
+    use solvent_model::{Policy, AMOUNT_SCALE};
+    use std::collections::HashMap;
+
+    const MAIN_GATE: &str = "main: a + b * c = d";
+    /// BTC's tiers in the SPAN policy: 0.9 up to 100,000, then 0.5.
+    const BTC: usize = 1;
+    /// 100,000 at 16 digits: the first bound of BTC's market value.
+    const BOUND: i128 = 100_000 * AMOUNT_SCALE * AMOUNT_SCALE;
+
+    /// The tier chip on market value `value` (16 digits) of `asset` of the SPAN policy, with
+    /// `forged` cells.
+    fn tiers_of(asset: usize, value: i128, forged: HashMap<usize, Fr>) -> (Result<(), Vec<String>>, Context, TierSelection) {
+        let policy = Policy::from_json(SPAN_POLICY).unwrap();
+        let mut ctx = test_context(forged);
+        let value = ctx.load_witness(field_from_i128(value));
+        let (mut bounds, mut weights) = (Vec::new(), Vec::new());
+        for (up_to, weight) in padded_tiers(&policy, asset, policy.max_tiers()) {
+            bounds.push(ctx.load_witness(field_from_i128(up_to * AMOUNT_SCALE)));
+            weights.push(ctx.load_witness(field_from_i128(weight)));
+        }
+        let selection = TierChip.haircut_value(&mut ctx, value, &bounds, &weights);
+        (mock_context(ctx.clone()), ctx, selection)
+    }
+
+    #[test]
+    fn the_haircut_value_is_the_models_at_each_bound_and_one_unit_either_side() {
+        let policy = Policy::from_json(SPAN_POLICY).unwrap();
+        for value in [0, 1, BOUND - 1, BOUND, BOUND + 1, 3 * BOUND, i128::from(u64::MAX) * AMOUNT_SCALE] {
+            for asset in [0, BTC] {
+                let (verdict, _, selection) = tiers_of(asset, value, HashMap::new());
+                verdict.unwrap();
+                let model = solvent_model::risk::haircut_value(&policy, asset, &BigInt::from(value));
+                assert_eq!(selection.haircut_value.value, crate::context::field_from_bigint(&model), "asset {asset}, V = {value}");
+            }
+        }
+        // At the bound the first tier is full and the second empty.
+        let (_, _, at) = tiers_of(BTC, BOUND, HashMap::new());
+        assert_eq!(at.below[0].value, Fr::ZERO, "V < U_0 is false at V = U_0");
+        assert_eq!(at.counted.iter().map(|c| c.value).collect::<Vec<_>>(), [field_from_i128(BOUND), Fr::ZERO]);
+    }
+
+    #[test]
+    fn a_wrong_tier_bit_is_rejected_by_the_tier_comparison() {
+        // 120,000 is above the first bound: claimed below it; and the unbounded tier claimed exceeded.
+        let value = 120_000 * AMOUNT_SCALE * AMOUNT_SCALE;
+        let (_, _, honest) = tiers_of(BTC, value, HashMap::new());
+        for (bit, forged) in [(honest.below[0], Fr::ONE), (honest.below[1], Fr::ZERO)] {
+            assert_ne!(bit.value, forged);
+            let (verdict, ctx, _) = tiers_of(BTC, value, HashMap::from([(bit.index, forged)]));
+            assert_range_failure(verdict, &ctx, TIER_COMPARISON);
+        }
+    }
+
+    #[test]
+    fn a_wrong_counted_amount_is_rejected_by_the_main_gate() {
+        let value = 120_000 * AMOUNT_SCALE * AMOUNT_SCALE;
+        let (_, _, honest) = tiers_of(BTC, value, HashMap::new());
+        let counted = honest.counted[1];
+        let (verdict, _, _) = tiers_of(BTC, value, HashMap::from([(counted.index, counted.value + Fr::ONE)]));
+        assert_failure(verdict, MAIN_GATE);
+    }
+
+    /// The scanning risk of `losses` (signed), with `forged` cells.
+    fn scanning_of(losses: &[i128], forged: HashMap<usize, Fr>) -> (Result<(), Vec<String>>, Context, Cell, Vec<Cell>) {
+        let mut ctx = test_context(forged);
+        let cells: Vec<Cell> = losses.iter().map(|l| ctx.load_witness(field_from_i128(*l))).collect();
+        let (worst, bits) = ScenarioChip.scanning_risk(&mut ctx, &cells);
+        (mock_context(ctx.clone()), ctx, worst, bits)
+    }
+
+    #[test]
+    fn the_scanning_risk_is_the_largest_loss_or_zero() {
+        for (losses, expected) in [(vec![5, -3, 9, 9, 2], 9), (vec![-4, -1], 0), (vec![0, 0], 0), (vec![-1, 1], 1), (vec![], 0)] {
+            let (verdict, _, worst, _) = scanning_of(&losses, HashMap::new());
+            verdict.unwrap();
+            assert_eq!(worst.value, field_from_i128(expected), "{losses:?}");
+        }
+    }
+
+    #[test]
+    fn a_wrong_comparison_or_maximum_is_rejected() {
+        let losses = [2300, 100];
+        let (_, _, worst, bits) = scanning_of(&losses, HashMap::new());
+        // The running maximum 0 claimed not below L_0 = 2300, so SR would stay 0.
+        assert_eq!(bits[0].value, Fr::ONE);
+        let (verdict, ctx, _, _) = scanning_of(&losses, HashMap::from([(bits[0].index, Fr::ZERO)]));
+        assert_range_failure(verdict, &ctx, SCENARIO_COMPARISON);
+        // The selected maximum changed.
+        let (verdict, _, _, _) = scanning_of(&losses, HashMap::from([(worst.index, Fr::ZERO)]));
+        assert_failure(verdict, MAIN_GATE);
+    }
+}

@@ -112,6 +112,22 @@ pub fn mock_context(ctx: Context) -> Result<(), Vec<String>> {
     mock(&AttestationCircuit::from_context(EMPTY, dims, ctx, public.clone()), public)
 }
 
+/// A context laid out for `w`'s shape holding only its header (with `w`'s public inputs), for
+/// the tests of a chip that reads the policy's lanes (the instrument blocks), forcing `forged`
+/// cell values.
+pub fn shaped_context(w: &Witness, forged: HashMap<usize, Fr>) -> Context {
+    let regions = Arc::new(Regions::new(w.shape(), Dims::for_shape(w.shape())));
+    let header = header_with(&w.policy, regions.header_rows, &w.public_inputs());
+    Context::with_forged_cells(regions, &header, forged)
+}
+
+/// MockProver's verdict on a context of [`shaped_context`] under `w`'s public columns.
+pub fn mock_shaped(w: &Witness, ctx: Context) -> Result<(), Vec<String>> {
+    let dims = ctx.regions().dims;
+    let public = public_columns(&w.policy, &dims, &w.public_inputs());
+    mock(&AttestationCircuit::from_context(w.shape(), dims, ctx, public.clone()), public)
+}
+
 /// Asserts that the verdict is a rejection naming `needle` (a gate, a lookup or an equality).
 pub fn assert_failure(verdict: Result<(), Vec<String>>, needle: &str) {
     match verdict {
