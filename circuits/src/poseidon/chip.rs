@@ -90,9 +90,11 @@ impl PoseidonConfig {
             let fs = f.map(|col| meta.query_any(col, Rotation::cur()));
             let u: [Expression<Fr>; WIDTH] = std::array::from_fn(|j| xs[j].clone() + fs[j].clone());
             let s: [Expression<Fr>; WIDTH] = std::array::from_fn(|j| cs[j].clone() * cs[j].clone() * u[j].clone());
-            let mut constraints: Vec<Expression<Fr>> =
-                (0..WIDTH).map(|j| q.clone() * (cs[j].clone() - u[j].clone() * u[j].clone())).collect();
-            constraints.extend((0..WIDTH).map(|i| q.clone() * (next[i].clone() - mds_row(i, s.clone()))));
+            let mut constraints: Vec<(String, Expression<Fr>)> =
+                (0..WIDTH).map(|j| (format!("c_{j} = u_{j}^2"), q.clone() * (cs[j].clone() - u[j].clone() * u[j].clone()))).collect();
+            constraints.extend(
+                (0..WIDTH).map(|i| (format!("x'_{i} = sum_j M_{i}j c_j^2 u_j"), q.clone() * (next[i].clone() - mds_row(i, s.clone())))),
+            );
             constraints
         });
 
@@ -104,8 +106,13 @@ impl PoseidonConfig {
             let next = x.map(|col| meta.query_advice(col, Rotation::next()));
             let u = xs[0].clone() + meta.query_any(f[0], Rotation::cur());
             let s = c0.clone() * c0.clone() * u.clone();
-            let mut constraints = vec![q.clone() * (c0 - u.clone() * u)];
-            constraints.extend((0..WIDTH).map(|i| q.clone() * (next[i].clone() - mds_row(i, [s.clone(), xs[1].clone(), xs[2].clone()]))));
+            let mut constraints = vec![("c_0 = u^2".to_string(), q.clone() * (c0 - u.clone() * u))];
+            constraints.extend((0..WIDTH).map(|i| {
+                (
+                    format!("x'_{i} = M_{i} (c_0^2 u, x_1, x_2)"),
+                    q.clone() * (next[i].clone() - mds_row(i, [s.clone(), xs[1].clone(), xs[2].clone()])),
+                )
+            }));
             constraints
         });
 
@@ -121,11 +128,16 @@ impl PoseidonConfig {
             let v = y[0].clone() + meta.query_any(f[1], Rotation::cur());
             let s = cs[2].clone() * cs[2].clone() * v.clone();
             let mut constraints = vec![
-                q.clone() * (cs[0].clone() - u.clone() * u.clone()),
-                q.clone() * (cs[1].clone() - cs[0].clone() * cs[0].clone() * u),
-                q.clone() * (cs[2].clone() - v.clone() * v),
+                ("c_0 = u^2".to_string(), q.clone() * (cs[0].clone() - u.clone() * u.clone())),
+                ("c_1 = c_0^2 u".to_string(), q.clone() * (cs[1].clone() - cs[0].clone() * cs[0].clone() * u)),
+                ("c_2 = v^2".to_string(), q.clone() * (cs[2].clone() - v.clone() * v)),
             ];
-            constraints.extend((0..WIDTH).map(|i| q.clone() * (next[i].clone() - mds_row(i, [s.clone(), y[1].clone(), y[2].clone()]))));
+            constraints.extend((0..WIDTH).map(|i| {
+                (
+                    format!("x'_{i} = M_{i} (c_2^2 v, y_1, y_2)"),
+                    q.clone() * (next[i].clone() - mds_row(i, [s.clone(), y[1].clone(), y[2].clone()])),
+                )
+            }));
             constraints
         });
 
@@ -136,9 +148,9 @@ impl PoseidonConfig {
             let fs = f.map(|col| meta.query_any(col, Rotation::cur()));
             let inputs = [c[0], c[1]].map(|col| meta.query_advice(col, Rotation::cur()));
             vec![
-                q.clone() * (next[0].clone() - fs[0].clone()),
-                q.clone() * (next[1].clone() - fs[1].clone() - inputs[0].clone()),
-                q * (next[2].clone() - fs[2].clone() - inputs[1].clone()),
+                ("x'_0 = f_0", q.clone() * (next[0].clone() - fs[0].clone())),
+                ("x'_1 = f_1 + c_0", q.clone() * (next[1].clone() - fs[1].clone() - inputs[0].clone())),
+                ("x'_2 = f_2 + c_1", q * (next[2].clone() - fs[2].clone() - inputs[1].clone())),
             ]
         });
 
@@ -149,9 +161,9 @@ impl PoseidonConfig {
             let next = x.map(|col| meta.query_advice(col, Rotation::next()));
             let inputs = [c[0], c[1]].map(|col| meta.query_advice(col, Rotation::cur()));
             vec![
-                q.clone() * (next[0].clone() - xs[0].clone()),
-                q.clone() * (next[1].clone() - xs[1].clone() - inputs[0].clone()),
-                q * (next[2].clone() - xs[2].clone() - inputs[1].clone()),
+                ("x'_0 = x_0", q.clone() * (next[0].clone() - xs[0].clone())),
+                ("x'_1 = x_1 + c_0", q.clone() * (next[1].clone() - xs[1].clone() - inputs[0].clone())),
+                ("x'_2 = x_2 + c_1", q * (next[2].clone() - xs[2].clone() - inputs[1].clone())),
             ]
         });
 
@@ -160,7 +172,7 @@ impl PoseidonConfig {
             let q = meta.query_selector(q_digest);
             let digest = meta.query_advice(c[1], Rotation::cur());
             let word = meta.query_advice(x[1], Rotation::cur());
-            vec![q * (digest - word)]
+            vec![("c_1 = x_1", q * (digest - word))]
         });
 
         PoseidonConfig { x, c, f, q_full, q_partial, q_double_partial, q_absorb_first, q_absorb, q_digest }
@@ -378,20 +390,25 @@ mod tests {
     #[test]
     fn a_changed_cell_in_any_kind_of_row_is_rejected_by_its_gate() {
         let second = SpongeRows::input_row(1);
+        // (row, column, gate, the constraint that fails, what the cell is)
         let cases = [
-            (2, 1, "poseidon: full round", "state entering a full round"),
-            (3, WIDTH + 2, "poseidon: full round", "a square of a full round"),
-            (5, WIDTH, "poseidon: partial round", "the square of the single partial round"),
-            (10, 0, "poseidon: two partial rounds", "state entering two partial rounds"),
-            (10, WIDTH + 1, "poseidon: two partial rounds", "the first S-box output of two partial rounds"),
-            (11, WIDTH + 2, "poseidon: two partial rounds", "the second square of two partial rounds"),
-            (second, WIDTH, "poseidon: absorb a block", "an absorbed input"),
-            (0, WIDTH + 1, "poseidon: absorb the first block", "an input of the first block"),
-            (3 * (PERMUTATION_ROWS + 1), WIDTH + 1, "poseidon: digest", "the digest"),
+            (2, 1, "poseidon: full round", "c_1 = u_1^2", "state entering a full round"),
+            (3, WIDTH + 2, "poseidon: full round", "c_2 = u_2^2", "a square of a full round"),
+            (3, WIDTH + 2, "poseidon: full round", "x'_0 = sum_j M_0j c_j^2 u_j", "a square of a full round, in the next state"),
+            (5, WIDTH, "poseidon: partial round", "c_0 = u^2", "the square of the single partial round"),
+            (10, 0, "poseidon: two partial rounds", "c_0 = u^2", "state entering two partial rounds"),
+            (10, WIDTH + 1, "poseidon: two partial rounds", "c_1 = c_0^2 u", "the first S-box output of two partial rounds"),
+            (10, WIDTH + 1, "poseidon: two partial rounds", "c_2 = v^2", "the first S-box output, through v"),
+            (11, WIDTH + 2, "poseidon: two partial rounds", "c_2 = v^2", "the second square of two partial rounds"),
+            (11, WIDTH + 2, "poseidon: two partial rounds", "x'_1 = M_1 (c_2^2 v, y_1, y_2)", "the second square, in the next state"),
+            (second, WIDTH, "poseidon: absorb a block", "x'_1 = x_1 + c_0", "an absorbed input"),
+            (0, WIDTH + 1, "poseidon: absorb the first block", "x'_2 = f_2 + c_1", "an input of the first block"),
+            (3 * (PERMUTATION_ROWS + 1), WIDTH + 1, "poseidon: digest", "c_1 = x_1", "the digest"),
         ];
-        for (row, col, gate, what) in cases {
+        for (row, col, gate, constraint, what) in cases {
             let found = failures(Some((row, col)));
-            assert!(found.iter().any(|f| f.contains(gate)), "{what} (row {row}, column {col}): {found:?}");
+            let (gate, constraint) = (format!("('{gate}')"), format!("('{constraint}') in gate"));
+            assert!(found.iter().any(|f| f.contains(&gate) && f.contains(&constraint)), "{what} (row {row}, column {col}): {found:?}");
         }
     }
 }
