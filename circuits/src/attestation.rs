@@ -8,9 +8,10 @@ use crate::encoding::{
     account_to_field, portfolio_commitment, portfolio_initial_state, salt_to_field, PublicInputs, Shape, PACKED, SALT_BYTES,
 };
 use crate::gate::{GateChip, GateInstructions};
+use crate::header::{Constant, PublicSlot};
 use crate::layout::{Dims, Regions, LANE_CHOICES, LIMITS_LANES};
 use crate::poseidon::chip::{HashInstructions, SpongeChip};
-use crate::public::{header_with, public_columns, Constant, PublicSlot};
+use crate::public::{header_with, public_columns};
 use crate::range::{RangeChip, RangeInstructions};
 use crate::risk::{sub_mul, ScenarioChip, ScenarioInstructions, TierChip, TierInstructions, TierSelection, AMOUNT_BITS, LOSS_COMPARE_BITS};
 use ff::Field;

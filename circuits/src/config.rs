@@ -8,8 +8,9 @@ use crate::gate::MainGateConfig;
 use crate::layout::{
     Dims, ADD_ON_LOOKUP, ADVICE_COLUMNS, FIRST_LANE, LIMIT_RANGES, MAIN, POSITION_LIMIT_LOOKUP, RANGE, SPONGE_CELLS, SPONGE_STATE,
 };
-use crate::poseidon::chip::{PoseidonConfig, SpongeRowKind};
+use crate::poseidon::chip::PoseidonConfig;
 use crate::poseidon::spec::RoundRow;
+use crate::poseidon::spec::SpongeRowKind;
 use crate::range::{running_sums, RangeConfig};
 use ff::Field;
 use halo2_proofs::{

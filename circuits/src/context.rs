@@ -8,9 +8,9 @@
 //! circuit's columns. The sequence of records depends only on the circuit shape, never on the
 //! values, so keygen and proving lay out identical circuits.
 
+use crate::header::{constant_slot, PublicSlot};
 use crate::layout::Regions;
-use crate::poseidon::chip::SpongeRowKind;
-use crate::public::{constant_slot, PublicSlot};
+use crate::poseidon::spec::SpongeRowKind;
 use ff::{Field, PrimeField};
 use halo2_proofs::halo2curves::bn256::Fr;
 use std::collections::HashMap;
@@ -166,12 +166,12 @@ impl Context {
         self.header[slot.row(&self.regions.shape)]
     }
 
-    /// The header cell holding a constant of [`crate::public::CONSTANTS`].
+    /// The header cell holding a constant of [`crate::header::CONSTANTS`].
     ///
     /// # Panics
     /// If `value` is not one of them (a programming error).
     pub fn load_constant(&self, value: Fr) -> Cell {
-        let slot = constant_slot(value).unwrap_or_else(|| panic!("{value:?} is not in public::CONSTANTS"));
+        let slot = constant_slot(value).unwrap_or_else(|| panic!("{value:?} is not in header::CONSTANTS"));
         self.public(slot)
     }
 

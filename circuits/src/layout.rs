@@ -123,7 +123,7 @@ pub fn commitment_inputs(shape: &Shape) -> usize {
 impl Regions {
     /// The regions of `shape` with `dims`.
     pub fn new(shape: Shape, dims: Dims) -> Regions {
-        let header_rows = crate::public::header_values(&shape).max(dims.block_height);
+        let header_rows = crate::header::header_values(&shape).max(dims.block_height);
         let blocks_start = header_rows;
         let readout_start = blocks_start + shape.instruments * dims.block_height;
         let readout_rows = if shape.instruments > 0 { dims.lanes * dims.block_height } else { 0 };

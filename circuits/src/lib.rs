@@ -1,5 +1,6 @@
 //! The solvent attestation circuit and its chips, on `halo2_proofs` (halo2-axiom) alone.
 //!
+//! - [`header`]: which value each header row holds (the slots);
 //! - [`public`]: the public columns (lanes) the verifier's policy commitment commits to;
 //! - [`poseidon`]: the hash (specification, native sponge, chip);
 //! - [`range`]: 8-bit lookup range checks and comparisons;
@@ -22,6 +23,7 @@ pub mod config;
 pub mod context;
 pub mod encoding;
 pub mod gate;
+pub mod header;
 pub mod layout;
 pub mod poseidon;
 pub mod public;

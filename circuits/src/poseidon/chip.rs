@@ -22,7 +22,7 @@
 //! A sponge takes `38 m + 1` rows. Only `c_0` and `c_1` take part in copy constraints (inputs
 //! and digest).
 
-use super::spec::{constants, row_values, RoundRow, PERMUTATION_ROWS, RATE, WIDTH};
+use super::spec::{constants, row_values, SpongeRowKind, PERMUTATION_ROWS, RATE, WIDTH};
 use crate::context::{Cell, Context, Switch};
 use crate::layout::{SPONGE_CELLS, SPONGE_STATE};
 use ff::Field;
@@ -179,19 +179,6 @@ impl PoseidonConfig {
     }
 }
 
-/// The selector a sponge row switches on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SpongeRowKind {
-    /// [`PoseidonConfig::q_absorb_first`].
-    AbsorbFirst,
-    /// [`PoseidonConfig::q_absorb`].
-    Absorb,
-    /// A round row.
-    Round(RoundRow),
-    /// [`PoseidonConfig::q_digest`].
-    Digest,
-}
-
 /// The assignment of one sponge, row by row. Computed natively, then written by the layout.
 #[derive(Clone, Debug, Default)]
 pub struct SpongeRows {
@@ -311,6 +298,7 @@ impl HashInstructions for SpongeChip {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::poseidon::spec::RoundRow;
     use halo2_proofs::{
         circuit::{Layouter, SimpleFloorPlanner, Value},
         dev::MockProver,

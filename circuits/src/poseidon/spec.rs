@@ -76,6 +76,20 @@ pub struct Constants {
 /// The rows of one permutation.
 pub type Schedule = Vec<(RoundRow, [Fr; WIDTH])>;
 
+/// What a sponge row does, so which of the chip's gates it switches on
+/// (`crate::poseidon::chip::PoseidonConfig`'s selectors).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpongeRowKind {
+    /// Absorbs the first block into the initial state (`q_absorb_first`).
+    AbsorbFirst,
+    /// Absorbs a block into the state (`q_absorb`).
+    Absorb,
+    /// A round row.
+    Round(RoundRow),
+    /// Reads the digest (`q_digest`).
+    Digest,
+}
+
 /// The constants, computed once.
 pub fn constants() -> &'static Constants {
     static CONSTANTS: OnceLock<Constants> = OnceLock::new();
