@@ -14,7 +14,8 @@ fn main() {
         Err(e) => {
             eprintln!("error: {e}");
             if json {
-                println!("{}", serde_json::json!({ "error": e.to_string(), "exit_code": e.exit_code() }));
+                let error = solvent_prover::report::json::ErrorJson { error: e.to_string(), exit_code: e.exit_code() };
+                println!("{}", serde_json::to_string(&error).expect("serialisable"));
             }
             e.exit_code()
         }

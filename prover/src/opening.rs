@@ -1,6 +1,7 @@
 //! The private opening of a portfolio commitment (`solvent/opening/v2`), for auditors: the
 //! portfolio exactly as committed (after conservative rounding), the snapshot time and the salt.
 
+use crate::report::json::PortfolioDocument;
 use serde::{Deserialize, Serialize};
 use solvent_circuits::encoding::SALT_BYTES;
 use solvent_model::{policy::Policy, portfolio::format_account, Decimal, InputError, Portfolio};
@@ -29,19 +30,19 @@ pub struct Opening {
 }
 
 /// A portfolio as a `solvent/portfolio/v1` document with exact decimals (zero entries left out).
-pub fn portfolio_document(policy: &Policy, portfolio: &Portfolio) -> serde_json::Value {
+pub fn portfolio_document(policy: &Policy, portfolio: &Portfolio) -> PortfolioDocument {
     let map = |ids: Vec<&str>, values: &[i128]| -> BTreeMap<String, String> {
         ids.into_iter().zip(values).filter(|(_, v)| **v != 0).map(|(id, v)| (id.to_string(), Decimal::new(*v, 8).to_string())).collect()
     };
     let assets: Vec<&str> = policy.assets.iter().map(|a| a.id.as_str()).collect();
     let instruments: Vec<&str> = policy.instruments.iter().map(|i| i.id.as_str()).collect();
-    serde_json::json!({
-        "schema": solvent_model::portfolio::PORTFOLIO_SCHEMA,
-        "account": format_account(&portfolio.account),
-        "balances": map(assets.clone(), &portfolio.balances),
-        "debts": map(assets, &portfolio.debts),
-        "positions": map(instruments, &portfolio.positions),
-    })
+    PortfolioDocument {
+        schema: solvent_model::portfolio::PORTFOLIO_SCHEMA,
+        account: format_account(&portfolio.account),
+        balances: map(assets.clone(), &portfolio.balances),
+        debts: map(assets, &portfolio.debts),
+        positions: map(instruments, &portfolio.positions),
+    }
 }
 
 impl Opening {

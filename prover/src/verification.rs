@@ -210,15 +210,16 @@ impl Audit {
 
     /// As one JSON object: the verification, whether the opening matches, the holdings and the
     /// figures.
-    pub fn to_json(&self, policy: &Policy) -> serde_json::Value {
-        let mut value = serde_json::to_value(self.verification.outcome()).expect("serialisable");
-        value["opening_matches"] = serde_json::Value::Bool(self.opened.is_some());
-        value["mismatch"] = self.mismatch.clone().into();
-        if let Some((portfolio, figures)) = &self.opened {
-            value["holdings"] = portfolio_document(policy, portfolio);
-            value["figures"] = crate::report::json(policy, portfolio, figures);
-        }
-        value
+    pub fn to_json(&self, policy: &Policy) -> String {
+        let outcome = self.verification.outcome();
+        let value = crate::report::json::AuditJson {
+            outcome: &outcome,
+            opening_matches: self.opened.is_some(),
+            mismatch: self.mismatch.clone(),
+            holdings: self.opened.as_ref().map(|(portfolio, _)| portfolio_document(policy, portfolio)),
+            figures: self.opened.as_ref().map(|(portfolio, figures)| crate::report::json(policy, portfolio, figures)),
+        };
+        serde_json::to_string(&value).expect("serialisable")
     }
 }
 

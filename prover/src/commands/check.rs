@@ -54,10 +54,8 @@ pub fn check(options: &CheckOptions, out: &mut dyn Write) -> Result<i32, Error> 
     let figures = evaluate(&policy, &portfolio, time);
     if options.json {
         let mut value = report::json(&policy, &portfolio, &figures);
-        if options.breakdown {
-            value["breakdown"] = report::breakdown_json(&policy, &portfolio, &figures);
-        }
-        emit(out, &format!("{value}\n"))?;
+        value.breakdown = options.breakdown.then(|| report::breakdown_json(&policy, &portfolio, &figures));
+        emit(out, &format!("{}\n", serde_json::to_string(&value).expect("serialisable")))?;
     } else {
         emit(out, &report::human(&policy, &portfolio, &figures))?;
         if options.breakdown {
@@ -92,15 +90,27 @@ pub fn shape(options: &ShapeOptions, out: &mut dyn Write) -> Result<i32, Error> 
     let memory = machine_memory();
     let fits = memory.is_none_or(|m| e.peak_bytes <= m);
     if options.json {
-        let value = serde_json::json!({
-            "policy": policy.id,
-            "shape": { "assets": shape.assets, "tiers": shape.tiers, "instruments": shape.instruments, "scenarios": shape.scenarios },
-            "k": e.dims.k, "rows": circuit.rows(), "domain_rows": 1u64 << e.dims.k, "lanes": e.dims.lanes,
-            "srs_min_k": e.dims.k, "srs_file_bytes": srs_file_bytes(e.dims.k),
-            "estimated_peak_memory_bytes": e.peak_bytes, "machine_memory_bytes": memory, "fits_this_machine": fits,
-            "threads": threads, "estimated_prove_seconds": (e.prove_seconds(threads) * 10.0).ceil() / 10.0,
-        });
-        emit(out, &format!("{value}\n"))?;
+        let value = report::json::ShapeJson {
+            policy: policy.id.clone(),
+            shape: report::json::ShapeCounts {
+                assets: shape.assets,
+                tiers: shape.tiers,
+                instruments: shape.instruments,
+                scenarios: shape.scenarios,
+            },
+            k: e.dims.k,
+            rows: circuit.rows(),
+            domain_rows: 1u64 << e.dims.k,
+            lanes: e.dims.lanes,
+            srs_min_k: e.dims.k,
+            srs_file_bytes: srs_file_bytes(e.dims.k),
+            estimated_peak_memory_bytes: e.peak_bytes,
+            machine_memory_bytes: memory,
+            fits_this_machine: fits,
+            threads,
+            estimated_prove_seconds: (e.prove_seconds(threads) * 10.0).ceil() / 10.0,
+        };
+        emit(out, &format!("{}\n", serde_json::to_string(&value).expect("serialisable")))?;
         return Ok(0);
     }
     let memory_text = memory.map(|m| format!(" (this machine: {})", bytes_text(m))).unwrap_or_default();

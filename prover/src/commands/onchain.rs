@@ -159,12 +159,17 @@ pub fn policy_commitment(options: &PolicyCommitmentOptions, out: &mut dyn Write)
     let dims = Dims::for_shape(shape);
     let identity = solvent_params::VerifierSrs::of(&srs);
     if options.json {
-        let value = serde_json::json!({
-            "policy": policy.id, "policy_id": encode_hex(&commitment.id()), "commitment": commitment.to_hex(),
-            "shape": shape.to_string(), "k": dims.k, "lanes": dims.lanes,
-            "srs_identity": encode_hex(&identity.identity()), "srs_insecure": identity.is_dev(),
-        });
-        return emit(out, &format!("{value}\n")).map(|_| 0);
+        let value = crate::report::json::PolicyIdJson {
+            policy: policy.id.clone(),
+            policy_id: encode_hex(&commitment.id()),
+            commitment: commitment.to_hex(),
+            shape: shape.to_string(),
+            k: dims.k,
+            lanes: dims.lanes,
+            srs_identity: encode_hex(&identity.identity()),
+            srs_insecure: identity.is_dev(),
+        };
+        return emit(out, &format!("{}\n", serde_json::to_string(&value).expect("serialisable"))).map(|_| 0);
     }
     let mut text = format!("policy id   {}\n", encode_hex(&commitment.id()));
     for (lane, point) in commitment.to_hex().iter().enumerate() {

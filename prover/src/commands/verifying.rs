@@ -157,9 +157,9 @@ fn json_line(v: &Verification) -> String {
 fn holdings(policy: &Policy, portfolio: &Portfolio) -> String {
     let document = portfolio_document(policy, portfolio);
     let mut out = String::new();
-    for (map, label) in [("balances", "balance"), ("debts", "debt"), ("positions", "position")] {
-        for (id, value) in document[map].as_object().into_iter().flatten() {
-            out.push_str(&format!("  {label:<9} {id:<24} {}\n", value.as_str().unwrap_or_default()));
+    for (map, label) in [(&document.balances, "balance"), (&document.debts, "debt"), (&document.positions, "position")] {
+        for (id, value) in map {
+            out.push_str(&format!("  {label:<9} {id:<24} {value}\n"));
         }
     }
     if out.is_empty() {

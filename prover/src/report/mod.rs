@@ -2,7 +2,13 @@
 //! claim with what a failing one is short of and what would fix it, and the breakdown per asset
 //! and instrument.
 
+pub mod json;
+
 use crate::verification::utc;
+use json::{
+    AssetBreakdownJson, BreakdownJson, CheckJson, FixJson, InstrumentBreakdownJson, LimitJson, LimitsJson, ShortfallJson,
+    ThresholdPartsJson,
+};
 use solvent_model::{
     advice::{shortfalls, Claim, Fix, Shortfall},
     policy::Policy,
@@ -11,47 +17,42 @@ use solvent_model::{
 };
 
 /// The JSON object of `docs/design.md` §3 (`check --json`) (decimals as strings, exact), with the
-/// failing claims' shortfalls and fixes.
-pub fn json(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> serde_json::Value {
-    let failing: Vec<_> = shortfalls(policy, portfolio, report).iter().map(|s| shortfall_json(policy, report, s)).collect();
-    let mut value = serde_json::json!({
-        "policy_id": policy.id,
-        "collateral_value": report.collateral_value.to_string(),
-        "debt_value": report.debt_value.to_string(),
-        "equity": report.equity.to_string(),
-        "scenario_losses": report.scenario_losses.iter().map(|l| l.to_string()).collect::<Vec<_>>(),
-        "scanning_risk": report.scanning_risk.to_string(),
-        "worst_scenario": report.worst_scenario,
-        "worst_scenario_name": policy.scenarios[report.worst_scenario],
-        "short_option_minimum": report.short_option_minimum.to_string(),
-        "debt_margin": report.debt_margin.to_string(),
-        "margin_requirement": report.margin_requirement.to_string(),
-        "margin_ratio": Decimal::new(policy.margin_ratio, 6).to_string(),
-        "collateral_ratio": Decimal::new(policy.collateral_ratio, 6).to_string(),
-        "margin_excess": report.margin_excess.to_string(),
-        "collateral_excess": report.collateral_excess.to_string(),
-        "margin_ok": report.margin_ok,
-        "collateral_ok": report.collateral_ok,
-        "shortfalls": failing,
+/// failing claims' shortfalls and fixes; no breakdown.
+pub fn json(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> CheckJson {
+    let shortfalls = shortfalls(policy, portfolio, report).iter().map(|s| shortfall_json(policy, report, s)).collect();
+    let limits = policy.has_limits().then(|| LimitsJson {
+        add_on: report.add_on.to_string(),
+        latency_hours: report.latency_hours,
+        effective_margin_ratio: report.effective_margin_ratio.to_string(),
+        net_deltas: policy.underlyings.iter().zip(&report.net_deltas).map(|(u, d)| (u.id.clone(), d.to_string())).collect(),
+        limits: limit_lines(policy, report)
+            .into_iter()
+            .map(|l| LimitJson { limit: l.kind, name: l.name, slack: l.slack.to_string(), ok: l.ok })
+            .collect(),
+        limits_ok: report.limits.ok(),
     });
-    if policy.has_limits() {
-        value["add_on"] = report.add_on.to_string().into();
-        value["latency_hours"] = report.latency_hours.into();
-        value["effective_margin_ratio"] = report.effective_margin_ratio.to_string().into();
-        value["net_deltas"] = policy
-            .underlyings
-            .iter()
-            .zip(&report.net_deltas)
-            .map(|(u, d)| (u.id.clone(), serde_json::Value::from(d.to_string())))
-            .collect::<serde_json::Map<_, _>>()
-            .into();
-        value["limits"] = limit_lines(policy, report)
-            .iter()
-            .map(|l| serde_json::json!({ "limit": l.kind, "name": l.name, "slack": l.slack.to_string(), "ok": l.ok }))
-            .collect();
-        value["limits_ok"] = report.limits.ok().into();
+    CheckJson {
+        policy_id: policy.id.clone(),
+        collateral_value: report.collateral_value.to_string(),
+        debt_value: report.debt_value.to_string(),
+        equity: report.equity.to_string(),
+        scenario_losses: report.scenario_losses.iter().map(|l| l.to_string()).collect(),
+        scanning_risk: report.scanning_risk.to_string(),
+        worst_scenario: report.worst_scenario,
+        worst_scenario_name: policy.scenarios[report.worst_scenario].clone(),
+        short_option_minimum: report.short_option_minimum.to_string(),
+        debt_margin: report.debt_margin.to_string(),
+        margin_requirement: report.margin_requirement.to_string(),
+        margin_ratio: Decimal::new(policy.margin_ratio, 6).to_string(),
+        collateral_ratio: Decimal::new(policy.collateral_ratio, 6).to_string(),
+        margin_excess: report.margin_excess.to_string(),
+        collateral_excess: report.collateral_excess.to_string(),
+        margin_ok: report.margin_ok,
+        collateral_ok: report.collateral_ok,
+        shortfalls,
+        limits,
+        breakdown: None,
     }
-    value
 }
 
 /// One limit of risk model v2, named for people.
@@ -123,32 +124,32 @@ fn claim_name(claim: Claim) -> &'static str {
     }
 }
 
-fn fix_json(policy: &Policy, fix: &Fix) -> serde_json::Value {
+fn fix_json(policy: &Policy, fix: &Fix) -> FixJson {
     let (action, asset, amount, value) = match fix {
         Fix::Deposit { asset, amount, value } => ("deposit", asset, amount, value),
         Fix::Repay { asset, amount, value } => ("repay", asset, amount, value),
     };
-    serde_json::json!({ "action": action, "asset": policy.assets[*asset].id, "amount": amount.to_string(), "value": value.to_string() })
+    FixJson { action, asset: policy.assets[*asset].id.clone(), amount: amount.to_string(), value: value.to_string() }
 }
 
-fn shortfall_json(policy: &Policy, report: &RiskReport, s: &Shortfall) -> serde_json::Value {
-    let fixes: Vec<_> = [&s.deposit, &s.repay].into_iter().flatten().map(|f| fix_json(policy, f)).collect();
-    let mut value = serde_json::json!({
-        "claim": claim_name(s.claim),
-        "short_by": s.short_by.to_string(),
-        "ratio": s.ratio.as_ref().map(Decimal::to_string),
-        "threshold": s.threshold.to_string(),
-        "fixes": fixes,
-    });
+fn shortfall_json(policy: &Policy, report: &RiskReport, s: &Shortfall) -> ShortfallJson {
     // The margin claim's ratio applied, in its parts: margin_ratio + buffer_per_hour x hours.
-    if let (Claim::Margin, Some(oracle)) = (s.claim, policy.oracle) {
-        value["threshold_parts"] = serde_json::json!({
-            "margin_ratio": Decimal::new(policy.margin_ratio, 6).to_string(),
-            "buffer_per_hour": Decimal::new(oracle.buffer_per_hour, 6).to_string(),
-            "latency_hours": report.latency_hours,
-        });
+    let threshold_parts = match (s.claim, policy.oracle) {
+        (Claim::Margin, Some(oracle)) => Some(ThresholdPartsJson {
+            margin_ratio: Decimal::new(policy.margin_ratio, 6).to_string(),
+            buffer_per_hour: Decimal::new(oracle.buffer_per_hour, 6).to_string(),
+            latency_hours: report.latency_hours,
+        }),
+        _ => None,
+    };
+    ShortfallJson {
+        claim: claim_name(s.claim),
+        short_by: s.short_by.to_string(),
+        ratio: s.ratio.as_ref().map(Decimal::to_string),
+        threshold: s.threshold.to_string(),
+        fixes: [&s.deposit, &s.repay].into_iter().flatten().map(|f| fix_json(policy, f)).collect(),
+        threshold_parts,
     }
-    value
 }
 
 /// A fix in words: "deposit 1,234.5 USDC (worth 1,234.5)".
@@ -344,41 +345,39 @@ pub fn breakdown(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) ->
 }
 
 /// The breakdown as JSON (`check --json --breakdown`).
-pub fn breakdown_json(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> serde_json::Value {
+pub fn breakdown_json(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> BreakdownJson {
     let worst = report.worst_scenario;
-    let assets: Vec<_> = policy
+    let assets = policy
         .assets
         .iter()
         .enumerate()
-        .map(|(a, asset)| {
-            serde_json::json!({
-                "asset": asset.id,
-                "balance": Decimal::new(portfolio.balances[a], 8).to_string(),
-                "market_value": report.market_values[a].to_string(),
-                "tier": tier_reached(policy, a, &report.market_values[a]),
-                "haircut_value": report.haircut_values[a].to_string(),
-                "debt": Decimal::new(portfolio.debts[a], 8).to_string(),
-                "debt_value": Decimal::new(num_bigint::BigInt::from(portfolio.debts[a]) * asset.price, 16).to_string(),
-            })
+        .map(|(a, asset)| AssetBreakdownJson {
+            asset: asset.id.clone(),
+            balance: Decimal::new(portfolio.balances[a], 8).to_string(),
+            market_value: report.market_values[a].to_string(),
+            tier: tier_reached(policy, a, &report.market_values[a]),
+            haircut_value: report.haircut_values[a].to_string(),
+            debt: Decimal::new(portfolio.debts[a], 8).to_string(),
+            debt_value: Decimal::new(num_bigint::BigInt::from(portfolio.debts[a]) * asset.price, 16).to_string(),
         })
         .collect();
-    let instruments: Vec<_> = policy
+    let instruments = policy
         .instruments
         .iter()
         .enumerate()
         .map(|(i, instrument)| {
             let q = num_bigint::BigInt::from(portfolio.positions[i]);
-            serde_json::json!({
-                "instrument": instrument.id,
-                "position": Decimal::new(q.clone(), 8).to_string(),
-                "scenario_losses": instrument.scenario_loss.iter().map(|l| Decimal::new(&q * l, 16).to_string()).collect::<Vec<_>>(),
-                "worst_scenario_loss": Decimal::new(&q * instrument.scenario_loss[worst], 16).to_string(),
-                "underlying": instrument.limits.underlying.map(|u| policy.underlyings[u].id.clone()),
-                "delta": position_delta(policy, portfolio, i).to_string(),
-            })
+            InstrumentBreakdownJson {
+                instrument: instrument.id.clone(),
+                position: Decimal::new(q.clone(), 8).to_string(),
+                scenario_losses: instrument.scenario_loss.iter().map(|l| Decimal::new(&q * l, 16).to_string()).collect(),
+                worst_scenario_loss: Decimal::new(&q * instrument.scenario_loss[worst], 16).to_string(),
+                underlying: instrument.limits.underlying.map(|u| policy.underlyings[u].id.clone()),
+                delta: position_delta(policy, portfolio, i).to_string(),
+            }
         })
         .collect();
-    serde_json::json!({ "assets": assets, "instruments": instruments })
+    BreakdownJson { assets, instruments }
 }
 
 #[cfg(test)]
@@ -413,8 +412,9 @@ mod tests {
         let text = claims(&policy, &portfolio, &report);
         assert!(text.contains("against the required 1.55 (= 1.5 + 0.05 x 1 h)"), "{text}");
         let value = json(&policy, &portfolio, &report);
-        let margin = &value["shortfalls"][0];
-        assert_eq!(margin["threshold"], "1.55");
-        assert_eq!(margin["threshold_parts"], serde_json::json!({"margin_ratio": "1.5", "buffer_per_hour": "0.05", "latency_hours": 1}));
+        let margin = &value.shortfalls[0];
+        assert_eq!(margin.threshold, "1.55");
+        let parts = ThresholdPartsJson { margin_ratio: "1.5".into(), buffer_per_hour: "0.05".into(), latency_hours: 1 };
+        assert_eq!(margin.threshold_parts, Some(parts));
     }
 }
