@@ -3,7 +3,8 @@
 
 use crate::blocks::{BlockChip, BlockInstructions};
 use crate::config::{assign, k_for_rows, main_rows, rows, SolventConfig};
-use crate::context::{field_from_i128, Cell, Context};
+use crate::context::{Cell, Context};
+use crate::encoding::field_from_i128;
 use crate::encoding::{
     account_to_field, portfolio_commitment, portfolio_initial_state, salt_to_field, PublicInputs, Shape, PACKED, SALT_BYTES,
 };
@@ -562,7 +563,7 @@ impl Circuit<Fr> for AttestationCircuit {
 mod tests {
     use super::*;
     use crate::blocks;
-    use crate::context::field_from_bigint;
+    use crate::encoding::field_from_bigint;
     use crate::layout::FIRST_LANE;
     use crate::testing::*;
     use ff::PrimeField;

@@ -24,7 +24,8 @@
 //! subtracts `a_1` there: `a_1` is the total exactly when the lane reaches 0, which the trailer's
 //! gate (the header's) requires.
 
-use crate::context::{field_from_i128, Cell, Context, Switch};
+use crate::context::{Cell, Context, Switch};
+use crate::encoding::field_from_i128;
 use crate::encoding::limits;
 use crate::layout::{Dims, AMOUNT_BYTES, FIRST_LANE, LIMIT_RANGES, MAIN};
 use crate::public::block_value;
@@ -299,7 +300,7 @@ mod tests {
     //! The blocks alone: a context of the policy's shape holding its header and the instrument
     //! blocks of the positions, under the policy's public lanes.
     use super::*;
-    use crate::context::field_from_bigint;
+    use crate::encoding::field_from_bigint;
     use crate::testing::{
         assert_constraint_failure, assert_failure, assert_range_failure, cell_at, mock_shaped, portfolio_json, shaped_context,
         span_witness, span_witness_v2, witness,
@@ -428,12 +429,12 @@ mod tests {
         assert_constraint_failure(verdict, LIMITS, EXCESS_SPLIT);
         // e = 0 with n = -0.5 (2e - n = m - t holds, e (n - e) = 0): n's running sum does not end in 0.
         let (_, _, honest) = blocks_of(&w, HashMap::new());
-        let sums = crate::range::running_sums(-Fr::from(50_000_000), AMOUNT_BYTES);
+        let sums = crate::encoding::running_sums(-Fr::from(50_000_000), AMOUNT_BYTES);
         let mut cells: HashMap<usize, Fr> = sums.into_iter().enumerate().map(|(j, z)| (honest.distances[0].index + j, z)).collect();
         cells.insert(honest.excesses[0].index, Fr::ZERO);
         assert_constraint_failure(blocks_of(&w, cells).0, LIMITS, DISTANCE_END);
         // e = 0.75, n = 1 (2e - n = m - t holds, both running sums end in 0): e (n - e) = 0 does not.
-        let sums = crate::range::running_sums(Fr::from(100_000_000), AMOUNT_BYTES);
+        let sums = crate::encoding::running_sums(Fr::from(100_000_000), AMOUNT_BYTES);
         let mut cells: HashMap<usize, Fr> = sums.into_iter().enumerate().map(|(j, z)| (honest.distances[0].index + j, z)).collect();
         cells.insert(honest.excesses[0].index, Fr::from(75_000_000));
         assert_constraint_failure(blocks_of(&w, cells).0, LIMITS, EXCESS_CHOICE);

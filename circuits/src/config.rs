@@ -4,6 +4,7 @@
 
 use crate::blocks::BlockConfig;
 use crate::context::{Context, Place, Switch};
+use crate::encoding::running_sums;
 use crate::gate::MainGateConfig;
 use crate::layout::{
     Dims, ADD_ON_LOOKUP, ADVICE_COLUMNS, FIRST_LANE, LIMIT_RANGES, MAIN, POSITION_LIMIT_LOOKUP, RANGE, SPONGE_CELLS, SPONGE_STATE,
@@ -11,7 +12,7 @@ use crate::layout::{
 use crate::poseidon::chip::PoseidonConfig;
 use crate::poseidon::spec::RoundRow;
 use crate::poseidon::spec::SpongeRowKind;
-use crate::range::{running_sums, RangeConfig};
+use crate::range::RangeConfig;
 use ff::Field;
 use halo2_proofs::{
     circuit::{Cell as Halo2Cell, Region, Value},

@@ -11,7 +11,7 @@
 use crate::header::{constant_slot, PublicSlot};
 use crate::layout::Regions;
 use crate::poseidon::spec::SpongeRowKind;
-use ff::{Field, PrimeField};
+use ff::Field;
 use halo2_proofs::halo2curves::bn256::Fr;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -247,7 +247,7 @@ impl Context {
     /// Writes the running sum of `value` over `bytes` bytes into the range column from `row`
     /// (`bytes + 1` rows, the last one 0) and returns its first cell.
     pub fn running_sum_at(&mut self, row: usize, value: Fr, bytes: usize) -> Cell {
-        let sums = crate::range::running_sums(value, bytes);
+        let sums = crate::encoding::running_sums(value, bytes);
         let zero = self.load_constant(Fr::ZERO);
         let mut first = None;
         for (j, z) in sums.iter().enumerate() {
@@ -267,7 +267,7 @@ impl Context {
     /// lookup shares the rows of a running sum in the range column, and a gate requires the last
     /// row to be 0.
     pub fn running_sum_in(&mut self, column: usize, row: usize, value: Fr, bytes: usize) -> Cell {
-        let sums = crate::range::running_sums(value, bytes);
+        let sums = crate::encoding::running_sums(value, bytes);
         let cells: Vec<Cell> = sums.iter().enumerate().map(|(j, z)| self.assign_at(column, row + j, *z)).collect();
         cells[0]
     }
@@ -290,31 +290,5 @@ impl Context {
     /// The regions this context is laid out in.
     pub fn regions(&self) -> &Regions {
         &self.regions
-    }
-}
-
-/// The field element of a signed integer (`p - |x|` for negative `x`).
-pub fn field_from_i128(x: i128) -> Fr {
-    let magnitude = Fr::from_u128(x.unsigned_abs());
-    if x < 0 {
-        -magnitude
-    } else {
-        magnitude
-    }
-}
-
-/// The field element of a big integer of magnitude below the modulus.
-pub fn field_from_bigint(x: &num_bigint::BigInt) -> Fr {
-    let (sign, bytes) = x.to_bytes_le();
-    let mut acc = Fr::ZERO;
-    let mut base = Fr::ONE;
-    for b in bytes {
-        acc += base * Fr::from(u64::from(b));
-        base *= Fr::from(256);
-    }
-    if sign == num_bigint::Sign::Minus {
-        -acc
-    } else {
-        acc
     }
 }

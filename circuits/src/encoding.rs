@@ -6,11 +6,51 @@
 //! becomes `n * 2^248 + int.from_bytes(name, "big")`; an unbounded tier bound becomes `2^100`
 //! (no valid bound reaches `10^19`). Portfolio amounts are packed three to an element.
 
-use crate::context::field_from_i128;
 use crate::poseidon::sponge;
 use ff::{Field, PrimeField};
 use halo2_proofs::halo2curves::bn256::Fr;
 use solvent_model::{Policy, Portfolio};
+
+/// The field element of a signed integer (`p - |x|` for negative `x`).
+pub fn field_from_i128(x: i128) -> Fr {
+    let magnitude = Fr::from_u128(x.unsigned_abs());
+    if x < 0 {
+        -magnitude
+    } else {
+        magnitude
+    }
+}
+
+/// The field element of a big integer of magnitude below the modulus.
+pub fn field_from_bigint(x: &num_bigint::BigInt) -> Fr {
+    let (sign, bytes) = x.to_bytes_le();
+    let mut acc = Fr::ZERO;
+    let mut base = Fr::ONE;
+    for b in bytes {
+        acc += base * Fr::from(u64::from(b));
+        base *= Fr::from(256);
+    }
+    if sign == num_bigint::Sign::Minus {
+        -acc
+    } else {
+        acc
+    }
+}
+
+/// The running sums `z_0..=z_n` of a decomposition of `x` into `bytes` bytes (`z_n` is 0 when
+/// `x < 2^(8n)`).
+pub fn running_sums(x: Fr, bytes: usize) -> Vec<Fr> {
+    let inv256 = Fr::from(256).invert().unwrap();
+    let mut z = Vec::with_capacity(bytes + 1);
+    let mut current = x;
+    for _ in 0..bytes {
+        z.push(current);
+        let low = Fr::from(u64::from(ff::PrimeField::to_repr(&current)[0]));
+        current = (current - low) * inv256;
+    }
+    z.push(current);
+    z
+}
 
 /// Domain tag of portfolio commitments (as a name).
 pub const PORTFOLIO_DOMAIN: &str = "solvent/portfolio/v2";

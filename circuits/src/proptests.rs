@@ -1,7 +1,7 @@
 //! Property tests: the circuit against the reference model on random policies, portfolios and
 //! shapes, including each claim holding with equality and failing by one unit.
 
-use crate::context::field_from_bigint;
+use crate::encoding::field_from_bigint;
 use crate::testing::{built, mock_honest, portfolio_json, witness, SNAPSHOT_TIME};
 use proptest::prelude::*;
 use solvent_model::{evaluate, Policy, Portfolio};

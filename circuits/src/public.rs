@@ -21,7 +21,7 @@
 //! lane 0 holds the public inputs in rows 0 and 1, so verifiers use
 //! `C_0 = C_policy + x_0 [L_0(tau)] + x_1 [L_1(tau)]` (see `docs/design.md`).
 
-use crate::context::field_from_i128;
+use crate::encoding::field_from_i128;
 use crate::encoding::{limits, names_digest, padded_tiers, portfolio_initial_state, PublicInputs, ENCODING_VERSION};
 use crate::header::{header_values, PublicSlot, CONSTANTS};
 use crate::layout::{Dims, Regions};

@@ -69,21 +69,6 @@ impl RangeConfig {
     }
 }
 
-/// The running sums `z_0..=z_n` of a decomposition of `x` into `bytes` bytes (`z_n` is 0 when
-/// `x < 2^(8n)`).
-pub(crate) fn running_sums(x: Fr, bytes: usize) -> Vec<Fr> {
-    let inv256 = Fr::from(256).invert().unwrap();
-    let mut z = Vec::with_capacity(bytes + 1);
-    let mut current = x;
-    for _ in 0..bytes {
-        z.push(current);
-        let low = Fr::from(u64::from(ff::PrimeField::to_repr(&current)[0]));
-        current = (current - low) * inv256;
-    }
-    z.push(current);
-    z
-}
-
 /// Range checks and comparisons.
 pub trait RangeInstructions {
     /// Constrains `x < 2^bits` (`bits` a multiple of 8); `what` names the check.
@@ -184,8 +169,8 @@ mod tests {
         let mut ctx = test_context(HashMap::new());
         let cases = [(3i64, 5i64, true), (5, 3, false), (4, 4, false), (-7, 2, true), (2, -7, false), (-3, -2, true)];
         for (a, b, less) in cases {
-            let a = ctx.load_witness(crate::context::field_from_i128(a.into()));
-            let b = ctx.load_witness(crate::context::field_from_i128(b.into()));
+            let a = ctx.load_witness(crate::encoding::field_from_i128(a.into()));
+            let b = ctx.load_witness(crate::encoding::field_from_i128(b.into()));
             let bit = RangeChip.is_less_than(&mut ctx, a, b, 64, "a < b");
             assert_eq!(bit.value == Fr::ONE, less);
             let max = RangeChip.max(&mut ctx, a, b, 64, "max(a, b)");

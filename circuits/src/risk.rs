@@ -109,7 +109,7 @@ impl ScenarioInstructions for ScenarioChip {
 mod tests {
     //! The risk chips alone, on loaded cells, against the reference model.
     use super::*;
-    use crate::context::field_from_i128;
+    use crate::encoding::field_from_i128;
     use crate::encoding::padded_tiers;
     use crate::testing::{assert_failure, assert_range_failure, mock_context, test_context, SPAN_POLICY};
     use num_bigint::BigInt;
@@ -145,7 +145,7 @@ mod tests {
                 let (verdict, _, selection) = tiers_of(asset, value, HashMap::new());
                 verdict.unwrap();
                 let model = solvent_model::risk::haircut_value(&policy, asset, &BigInt::from(value));
-                assert_eq!(selection.haircut_value.value, crate::context::field_from_bigint(&model), "asset {asset}, V = {value}");
+                assert_eq!(selection.haircut_value.value, crate::encoding::field_from_bigint(&model), "asset {asset}, V = {value}");
             }
         }
         // At the bound the first tier is full and the second empty.
