@@ -126,9 +126,9 @@ pub fn registration(e: &Export, policy: &Policy) -> String {
     let window = format!(
         "[{} ({}), {} ({}))",
         policy.effective_at,
-        crate::verification::utc(policy.effective_at),
+        solvent_statement::utc(policy.effective_at),
         policy.expires_at,
-        crate::verification::utc(policy.expires_at)
+        solvent_statement::utc(policy.expires_at)
     );
     format!(
         "solvent on-chain set-up for policy `{name}` (shape {shape}; k = {k}; vk_hash {vk})\n\

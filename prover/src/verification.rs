@@ -3,7 +3,7 @@
 
 use crate::error::Error;
 use crate::keys::{KeySource, KeyStore, VerifierKeys};
-use crate::opening::{portfolio_document, Opening};
+use crate::opening::Opening;
 use crate::srs::{srs_for, SrsSource};
 use solvent_circuits::{portfolio_commitment, Dims};
 use solvent_model::{evaluate, policy::Policy, risk::RiskReport, Portfolio};
@@ -28,36 +28,6 @@ pub enum TrustedSrs {
 
 pub use solvent_verifier::verify::Statement;
 use solvent_verifier::verify::{Outcome, Reason};
-
-/// Unix seconds as an RFC 3339 time in UTC (`2026-11-24T16:00:00Z`).
-pub fn utc(seconds: u64) -> String {
-    solvent_statement::utc(seconds)
-}
-
-/// A statement in words, one fact per line.
-pub fn statement_text(s: &Statement) -> String {
-    let insecure = if s.srs.insecure { " (INSECURE development SRS)" } else { "" };
-    format!(
-        "policy        `{}` id {}\n\
-         account       {}\n\
-         snapshot      {} ({} unix seconds)\n\
-         portfolio     commitment {}\n\
-         circuit       {}, k = {}, {}\n\
-         vk hash       {}\n\
-         srs           {}{insecure}\n",
-        s.policy.name,
-        s.policy.id,
-        s.account,
-        s.snapshot_time_utc,
-        s.snapshot_time,
-        s.portfolio_commitment,
-        s.circuit.shape,
-        s.circuit.k,
-        crate::console::lanes_text(s.circuit.lanes),
-        s.vk_hash,
-        s.srs.identity,
-    )
-}
 
 /// The outcome of verifying an attestation.
 #[derive(Clone, Debug)]
@@ -206,20 +176,6 @@ impl Audit {
     /// The exit status: 0 when the attestation is VALID and the opening matches, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         i32::from(self.verification.exit_code() != 0 || self.opened.is_none())
-    }
-
-    /// As one JSON object: the verification, whether the opening matches, the holdings and the
-    /// figures.
-    pub fn to_json(&self, policy: &Policy) -> String {
-        let outcome = self.verification.outcome();
-        let value = crate::report::json::AuditJson {
-            outcome: &outcome,
-            opening_matches: self.opened.is_some(),
-            mismatch: self.mismatch.clone(),
-            holdings: self.opened.as_ref().map(|(portfolio, _)| portfolio_document(policy, portfolio)),
-            figures: self.opened.as_ref().map(|(portfolio, figures)| crate::report::json(policy, portfolio, figures)),
-        };
-        serde_json::to_string(&value).expect("serialisable")
     }
 }
 

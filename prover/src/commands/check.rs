@@ -44,7 +44,7 @@ pub fn check(options: &CheckOptions, out: &mut dyn Write) -> Result<i32, Error> 
             crate::console::warn(format_args!(
                 "the policy takes effect only at {} ({}): checking at that time",
                 policy.effective_at,
-                crate::verification::utc(policy.effective_at)
+                solvent_statement::utc(policy.effective_at)
             ));
             policy.effective_at
         }

@@ -165,8 +165,8 @@ pub(crate) fn requested_time(time: Option<u64>) -> Result<u64, Error> {
             "--time",
             format!(
                 "{t} ({}) is in the future (now: {clock}, {}); times are unix seconds",
-                crate::verification::utc(t),
-                crate::verification::utc(clock)
+                solvent_statement::utc(t),
+                solvent_statement::utc(clock)
             ),
         )),
         Some(t) => Ok(t),
@@ -177,7 +177,7 @@ pub(crate) fn requested_time(time: Option<u64>) -> Result<u64, Error> {
 /// Refuses (exit 2) a snapshot time outside the policy's window `[effective_at, expires_at)`:
 /// no attestation can be made for it.
 pub(crate) fn check_window(policy: &Policy, snapshot_time: u64) -> Result<(), Error> {
-    use crate::verification::utc;
+    use solvent_statement::utc;
     if snapshot_time >= policy.effective_at && snapshot_time < policy.expires_at {
         return Ok(());
     }

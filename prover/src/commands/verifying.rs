@@ -3,11 +3,11 @@
 use super::{emit, key_store, load_attestation, load_policy, now, report_keys, TrustOptions};
 use crate::console::step;
 use crate::keys::KeySource;
-use crate::opening::{portfolio_document, Opening, MAX_OPENING_BYTES};
+use crate::opening::{Opening, MAX_OPENING_BYTES};
 use crate::report;
 use crate::verification::{open_attestation, verify_attestation, TrustedSrs, Verification};
 use crate::Error;
-use solvent_model::{policy::Policy, portfolio::parse_account, Portfolio};
+use solvent_model::{policy::Policy, portfolio::parse_account};
 use solvent_verifier::{attestation::hex32, Attestation, Checks};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -109,14 +109,14 @@ pub fn open(options: &OpenOptions, out: &mut dyn Write) -> Result<i32, Error> {
     let audit =
         step("verifying and opening", || open_attestation(&attestation, &opening, &policy, &checks, &srs, &store, &options.opening))?;
     if options.json {
-        emit(out, &format!("{}\n", audit.to_json(&policy)))?;
+        emit(out, &format!("{}\n", crate::report::verdict::audit_json(&audit, &policy)))?;
         return Ok(audit.exit_code());
     }
     let mut text = verification_text(&audit.verification);
     match (&audit.opened, &audit.mismatch) {
         (Some((portfolio, figures)), _) => {
             text.push_str("the opening matches the attestation's portfolio commitment; the committed portfolio:\n");
-            text.push_str(&holdings(&policy, portfolio));
+            text.push_str(&crate::report::verdict::holdings(&policy, portfolio));
             text.push_str(&report::human(&policy, portfolio, figures));
         }
         (None, Some(reason)) => text.push_str(&format!("DOES NOT MATCH: {reason}\n")),
@@ -143,7 +143,7 @@ pub(super) fn verification_text(v: &Verification) -> String {
         Err(reason) => format!("{}: {reason}\n", v.label()),
     };
     if let Some(statement) = &v.statement {
-        text.push_str(&crate::verification::statement_text(statement));
+        text.push_str(&crate::report::verdict::statement_text(statement));
     }
     text
 }
@@ -151,21 +151,6 @@ pub(super) fn verification_text(v: &Verification) -> String {
 /// The outcome as one line of JSON (`--json`).
 fn json_line(v: &Verification) -> String {
     format!("{}\n", serde_json::to_string(&v.outcome()).expect("serialisable"))
-}
-
-/// The committed holdings, one per line.
-fn holdings(policy: &Policy, portfolio: &Portfolio) -> String {
-    let document = portfolio_document(policy, portfolio);
-    let mut out = String::new();
-    for (map, label) in [(&document.balances, "balance"), (&document.debts, "debt"), (&document.positions, "position")] {
-        for (id, value) in map {
-            out.push_str(&format!("  {label:<9} {id:<24} {value}\n"));
-        }
-    }
-    if out.is_empty() {
-        out.push_str("  (nothing)\n");
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
-//! The figures of `solvent check` and `solvent open`, for people and as JSON: every figure, each
+//! Presentation: everything the commands print, apart from the library's computations. Here,
+//! the figures of `solvent check` and `solvent open`, for people and as JSON: every figure, each
 //! claim with what a failing one is short of and what would fix it, and the breakdown per asset
-//! and instrument.
+//! and instrument; [`verdict`] the statement of `verify` and `open`; [`json`] the typed JSON
+//! outputs.
 
 pub mod json;
+pub mod verdict;
 
-use crate::verification::utc;
 use json::{
     AssetBreakdownJson, BreakdownJson, CheckJson, FixJson, InstrumentBreakdownJson, LimitJson, LimitsJson, ShortfallJson,
     ThresholdPartsJson,
@@ -15,6 +17,7 @@ use solvent_model::{
     risk::RiskReport,
     Decimal, Portfolio,
 };
+use solvent_statement::utc;
 
 /// The JSON object of `docs/design.md` §3 (`check --json`) (decimals as strings, exact), with the
 /// failing claims' shortfalls and fixes; no breakdown.
