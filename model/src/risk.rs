@@ -76,6 +76,8 @@ pub struct RiskReport {
     pub margin_requirement: Decimal,
     /// Net delta `ND_u = sum_{i of u} q_i * delta_i` per underlying (v2).
     pub net_deltas: Vec<Decimal>,
+    /// The snapshot time it was computed for.
+    pub snapshot_time: u64,
     /// Started hours between the oracle's `prices_at` (without an oracle, `effective_at`) and the
     /// snapshot.
     pub latency_hours: u64,
@@ -241,6 +243,7 @@ pub fn evaluate(policy: &Policy, portfolio: &Portfolio, snapshot_time: u64) -> R
         add_on: Decimal::new(add_on, VALUE_DIGITS),
         margin_requirement: Decimal::new(margin_requirement, WEIGHTED_DIGITS),
         net_deltas: net_deltas.into_iter().map(|d| Decimal::new(d, VALUE_DIGITS)).collect(),
+        snapshot_time,
         latency_hours,
         effective_margin_ratio: Decimal::new(effective_margin_ratio, crate::decimal::RATIO_DIGITS),
         margin_ok: !margin_excess.is_negative(),

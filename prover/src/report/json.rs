@@ -80,6 +80,9 @@ pub struct LimitJson {
     pub slack: String,
     /// It holds.
     pub ok: bool,
+    /// A broken limit's fix, if one trade or deposit makes it hold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<FixJson>,
 }
 
 /// A failing claim.
@@ -93,7 +96,8 @@ pub struct ShortfallJson {
     pub ratio: Option<String>,
     /// The ratio applied.
     pub threshold: String,
-    /// The smallest deposit and repayment that make every claim hold.
+    /// The smallest deposit and repayment that make every claim and concentration cap hold
+    /// after the limit fixes.
     pub fixes: Vec<FixJson>,
     /// The margin claim's ratio applied in its parts, with an oracle-latency buffer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -114,14 +118,25 @@ pub struct ThresholdPartsJson {
 /// A fix.
 #[derive(Clone, Debug, Serialize)]
 pub struct FixJson {
-    /// `deposit` or `repay`.
+    /// `deposit`, `repay`, `reduce position` or `trade`.
     pub action: &'static str,
-    /// The asset's id.
-    pub asset: String,
-    /// How much of it (exact, rounded up).
+    /// The asset deposited or repaid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asset: Option<String>,
+    /// The instrument reduced or traded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instrument: Option<String>,
+    /// The underlying whose net delta a trade moves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub underlying: Option<String>,
+    /// How much (exact, rounded up; a trade's amount is signed: negative sells).
     pub amount: String,
-    /// Its value.
-    pub value: String,
+    /// A deposit's or repayment's value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// A trade's change of the net delta.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delta: Option<String>,
 }
 
 /// `--breakdown`.

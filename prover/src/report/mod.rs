@@ -12,7 +12,7 @@ use json::{
     ThresholdPartsJson,
 };
 use solvent_model::{
-    advice::{shortfalls, Claim, Fix, Shortfall},
+    advice::{advise, Advice, Breach, Claim, Fix, Limit, Shortfall},
     policy::Policy,
     risk::RiskReport,
     Decimal, Portfolio,
@@ -22,7 +22,8 @@ use solvent_statement::utc;
 /// The JSON object of `docs/design.md` §3 (`check --json`) (decimals as strings, exact), with the
 /// failing claims' shortfalls and fixes; no breakdown.
 pub fn json(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> CheckJson {
-    let shortfalls = shortfalls(policy, portfolio, report).iter().map(|s| shortfall_json(policy, report, s)).collect();
+    let advice = advise(policy, portfolio, report);
+    let shortfalls = advice.shortfalls.iter().map(|s| shortfall_json(policy, report, s)).collect();
     let limits = policy.has_limits().then(|| LimitsJson {
         add_on: report.add_on.to_string(),
         latency_hours: report.latency_hours,
@@ -30,7 +31,13 @@ pub fn json(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> Chec
         net_deltas: policy.underlyings.iter().zip(&report.net_deltas).map(|(u, d)| (u.id.clone(), d.to_string())).collect(),
         limits: limit_lines(policy, report)
             .into_iter()
-            .map(|l| LimitJson { limit: l.kind, name: l.name, slack: l.slack.to_string(), ok: l.ok })
+            .map(|l| LimitJson {
+                fix: breach_of(&advice, &l).and_then(|b| b.fix.as_ref()).map(|f| fix_json(policy, f)),
+                limit: l.kind,
+                name: l.name,
+                slack: l.slack.to_string(),
+                ok: l.ok,
+            })
             .collect(),
         limits_ok: report.limits.ok(),
     });
@@ -61,6 +68,8 @@ pub fn json(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> Chec
 /// One limit of risk model v2, named for people.
 struct LimitLine {
     kind: &'static str,
+    limit: Limit,
+    index: usize,
     name: String,
     formula: String,
     slack: Decimal,
@@ -69,8 +78,10 @@ struct LimitLine {
 
 /// Every limit of the policy with the asset, instrument or underlying it is for.
 fn limit_lines(policy: &Policy, report: &RiskReport) -> Vec<LimitLine> {
-    let line = |kind, name: &str, formula, c: &solvent_model::LimitCheck| LimitLine {
+    let line = |kind, limit, name: &str, formula, c: &solvent_model::LimitCheck| LimitLine {
         kind,
+        limit,
+        index: c.index,
         name: name.to_string(),
         formula,
         slack: c.slack.clone(),
@@ -79,24 +90,24 @@ fn limit_lines(policy: &Policy, report: &RiskReport) -> Vec<LimitLine> {
     let concentration = report.limits.concentration.iter().map(|c| {
         let asset = &policy.assets[c.index];
         let share = Decimal::new(asset.max_share.expect("a capped asset"), 6);
-        line("concentration", &asset.id, format!("CV({}) <= {share} x C", asset.id), c)
+        line("concentration", Limit::Concentration, &asset.id, format!("CV({}) <= {share} x C", asset.id), c)
     });
     let positions = report.limits.positions.iter().map(|c| {
         let inst = &policy.instruments[c.index];
         let limit = Decimal::new(inst.limits.max_abs_position.expect("a limited instrument"), 8);
-        line("position", &inst.id, format!("|q({})| <= {limit}", inst.id), c)
+        line("position", Limit::Position, &inst.id, format!("|q({})| <= {limit}", inst.id), c)
     });
     let net_deltas = report.limits.net_deltas.iter().map(|c| {
         let u = &policy.underlyings[c.index];
         let limit = Decimal::new(u.max_net_delta.expect("a limited underlying"), 8);
-        line("net delta", &u.id, format!("|delta({})| <= {limit}", u.id), c)
+        line("net delta", Limit::NetDelta, &u.id, format!("|delta({})| <= {limit}", u.id), c)
     });
     concentration.chain(positions).chain(net_deltas).collect()
 }
 
 /// The limits in words: each failing one by name with how far over it is; the holding ones of
 /// each kind summed up with the one closest to its limit.
-fn limits_text(policy: &Policy, report: &RiskReport) -> String {
+fn limits_text(policy: &Policy, report: &RiskReport, advice: &Advice) -> String {
     let lines = limit_lines(policy, report);
     let mut out = String::new();
     for kind in ["concentration", "position", "net delta"] {
@@ -105,6 +116,10 @@ fn limits_text(policy: &Policy, report: &RiskReport) -> String {
         for l in of_kind.iter().filter(|l| !l.ok) {
             let over = Decimal::new(-l.slack.mantissa.clone(), l.slack.digits);
             out.push_str(&format!("{label:<17} {} : FAILS: over by {} ({})\n", l.formula, over.grouped(), l.name));
+            let fix = breach_of(advice, l).and_then(|b| b.fix.as_ref());
+            let fix =
+                fix.map_or_else(|| "no single trade or deposit fixes it".to_string(), |f| format!("to fix it: {}", fix_text(policy, f)));
+            out.push_str(&format!("{:<17} {fix}\n", ""));
         }
         let holding: Vec<&&LimitLine> = of_kind.iter().filter(|l| l.ok).collect();
         if let Some(closest) = holding.iter().min_by(|a, b| a.slack.mantissa.cmp(&b.slack.mantissa)) {
@@ -120,6 +135,10 @@ fn limits_text(policy: &Policy, report: &RiskReport) -> String {
     out
 }
 
+fn negated(d: &Decimal) -> Decimal {
+    Decimal::new(-&d.mantissa, d.digits)
+}
+
 fn claim_name(claim: Claim) -> &'static str {
     match claim {
         Claim::Margin => "margin",
@@ -127,12 +146,43 @@ fn claim_name(claim: Claim) -> &'static str {
     }
 }
 
+/// The breach of a limit line, if it is broken.
+fn breach_of<'a>(advice: &'a Advice, line: &LimitLine) -> Option<&'a Breach> {
+    advice.breaches.iter().find(|b| b.limit == line.limit && b.index == line.index)
+}
+
 fn fix_json(policy: &Policy, fix: &Fix) -> FixJson {
-    let (action, asset, amount, value) = match fix {
-        Fix::Deposit { asset, amount, value } => ("deposit", asset, amount, value),
-        Fix::Repay { asset, amount, value } => ("repay", asset, amount, value),
+    let of_asset = |action, asset: &usize, amount: &Decimal, value: &Decimal| FixJson {
+        action,
+        asset: Some(policy.assets[*asset].id.clone()),
+        instrument: None,
+        underlying: None,
+        amount: amount.to_string(),
+        value: Some(value.to_string()),
+        delta: None,
     };
-    FixJson { action, asset: policy.assets[*asset].id.clone(), amount: amount.to_string(), value: value.to_string() }
+    match fix {
+        Fix::Deposit { asset, amount, value } => of_asset("deposit", asset, amount, value),
+        Fix::Repay { asset, amount, value } => of_asset("repay", asset, amount, value),
+        Fix::ReducePosition { instrument, amount } => FixJson {
+            action: "reduce position",
+            asset: None,
+            instrument: Some(policy.instruments[*instrument].id.clone()),
+            underlying: None,
+            amount: amount.to_string(),
+            value: None,
+            delta: None,
+        },
+        Fix::Hedge { underlying, instrument, amount, delta } => FixJson {
+            action: "trade",
+            asset: None,
+            instrument: Some(policy.instruments[*instrument].id.clone()),
+            underlying: Some(policy.underlyings[*underlying].id.clone()),
+            amount: amount.to_string(),
+            value: None,
+            delta: Some(delta.to_string()),
+        },
+    }
 }
 
 fn shortfall_json(policy: &Policy, report: &RiskReport, s: &Shortfall) -> ShortfallJson {
@@ -164,6 +214,20 @@ fn fix_text(policy: &Policy, fix: &Fix) -> String {
         Fix::Repay { asset, amount, value } => {
             format!("repay {} {} of debt from outside funds (worth {})", amount.grouped(), policy.assets[*asset].id, value.grouped())
         }
+        Fix::ReducePosition { instrument, amount } => {
+            format!("reduce the position in {} by {} (to its limit)", policy.instruments[*instrument].id, amount.grouped())
+        }
+        Fix::Hedge { underlying, instrument, amount, delta } => {
+            let (side, units) =
+                if amount.mantissa.sign() == num_bigint::Sign::Minus { ("sell", negated(amount)) } else { ("buy", amount.clone()) };
+            let id = &policy.instruments[*instrument].id;
+            format!(
+                "{side} {} {id} (moves the net delta of {} by {})",
+                units.grouped(),
+                policy.underlyings[*underlying].id,
+                delta.grouped()
+            )
+        }
     }
 }
 
@@ -182,7 +246,9 @@ pub fn claims(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> St
         None => Decimal::new(policy.margin_ratio, 6).to_string(),
     };
     let cr = Decimal::new(policy.collateral_ratio, 6);
-    let failing = shortfalls(policy, portfolio, report);
+    let advice = advise(policy, portfolio, report);
+    let failing = &advice.shortfalls;
+    let after_limits = if advice.breaches.is_empty() { "" } else { " (after the limit fixes below)" };
     let mut out = String::new();
     for (claim, formula, ok, excess) in [
         (Claim::Margin, format!("E >= {mr} x M"), report.margin_ok, &report.margin_excess),
@@ -205,13 +271,15 @@ pub fn claims(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> St
             out.push_str(&format!("{:<17} {ratio_name} = {ratio} against the required {required}\n", ""));
         }
         let fixes: Vec<String> = [&s.deposit, &s.repay].into_iter().flatten().map(|f| fix_text(policy, f)).collect();
-        if fixes.is_empty() {
-            out.push_str(&format!("{:<17} no single deposit or repayment fixes it: reduce the positions' risk\n", ""));
+        if s.fixed_by_limits {
+            out.push_str(&format!("{:<17} the limit fixes below make it hold\n", ""));
+        } else if fixes.is_empty() {
+            out.push_str(&format!("{:<17} no single deposit or repayment fixes it{after_limits}: reduce the positions' risk\n", ""));
         } else {
-            out.push_str(&format!("{:<17} to fix it: {}\n", "", fixes.join(", or ")));
+            out.push_str(&format!("{:<17} to fix it{after_limits}: {}\n", "", fixes.join(", or ")));
         }
     }
-    out.push_str(&limits_text(policy, report));
+    out.push_str(&limits_text(policy, report, &advice));
     out
 }
 

@@ -96,6 +96,49 @@ fn a_failing_claim_says_what_it_is_short_of_and_its_fixes_work() {
     }
 }
 
+#[test]
+fn broken_limits_get_their_own_fixes_and_a_claims_fix_then_makes_everything_hold() {
+    let folder = Folder::new();
+    let policy = folder.write("v2.json", include_str!("../../../model/tests/vectors/span-policy-v2.json"));
+    // 4 short calls break their limit of 3 (and the net delta of BTC, 1 - 1.6 within 5, holds);
+    // debt 130,000 fails the margin claim; USDC is capped at half of C.
+    let text = r#"{"schema": "solvent/portfolio/v1", "account": "0x00000000000000000000000000000000000000aa",
+        "balances": {"USDC": "50000", "BTC": "6"}, "debts": {"USDC": "130000"}, "positions": {"BTC-PERP": "1", "BTC-C-25000": "-4"}}"#;
+    let poor = folder.write("poor.json", text);
+    let options = |portfolio: &Path, json| CheckOptions {
+        policy: policy.clone(),
+        portfolio: portfolio.to_path_buf(),
+        breakdown: false,
+        json,
+        time: Some(150),
+    };
+    let (code, out) = run(commands::check, &options(&poor, false));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("to fix it: reduce the position in BTC-C-25000 by 1 (to its limit)"), "{out}");
+    assert!(out.contains("to fix it (after the limit fixes below): "), "{out}");
+    let (_, json) = run(commands::check, &options(&poor, true));
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let reduce = report["limits"].as_array().unwrap().iter().find_map(|l| l.get("fix")).expect("the broken limit's fix").clone();
+    assert_eq!(
+        (reduce["action"].as_str(), reduce["instrument"].as_str(), reduce["amount"].as_str()),
+        (Some("reduce position"), Some("BTC-C-25000"), Some("1"))
+    );
+    let fixes = report["shortfalls"][0]["fixes"].as_array().unwrap().clone();
+    assert!(!fixes.is_empty(), "{json}");
+    for fix in fixes {
+        // The limit's fix, then the claim's: every claim and limit holds.
+        let mut portfolio: serde_json::Value = serde_json::from_str(text).unwrap();
+        portfolio["positions"]["BTC-C-25000"] = "-3".into();
+        let (asset, amount) = (fix["asset"].as_str().unwrap(), fix["amount"].as_str().unwrap());
+        let map = if fix["action"] == "deposit" { "balances" } else { "debts" };
+        let held = portfolio[map][asset].as_str().unwrap_or("0").to_string();
+        portfolio[map][asset] = if map == "balances" { add(&held, amount) } else { add(&held, &format!("-{amount}")) }.into();
+        let path = folder.write("fixed.json", &portfolio.to_string());
+        let (code, out) = run(commands::check, &options(&path, false));
+        assert_eq!(code, 0, "{fix}: {out}");
+    }
+}
+
 /// `a + b` for decimals with at most 8 fractional digits.
 fn add(a: &str, b: &str) -> String {
     let scaled = |t: &str| {
