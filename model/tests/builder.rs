@@ -127,10 +127,18 @@ fn bad_specs_are_refused_naming_the_field() {
         ),
         (SPEC.replace(r#""price": "90000", "volatility""#, r#""price": "-1", "volatility""#), "underlyings[0].price"),
         (SPEC.replace("policy-spec/v1", "policy-spec/v9"), "schema"),
-        (SPEC.replace(r#""margin_ratio": "1.2""#, r#""margin_ratio": "-1""#), "(built policy) thresholds.margin_ratio"),
+        // Values the spec passes through are named at their place in the spec, without the
+        // built text's position.
+        (SPEC.replace(r#""margin_ratio": "1.2""#, r#""margin_ratio": "-1""#), "thresholds.margin_ratio"),
+        (SPEC.replace(r#""margin_ratio": "1.2""#, r#""margin_ratio": 1.2"#), "thresholds.margin_ratio"),
+        (SPEC.replace(r#""debt_margin_rate": "0.05""#, r#""debt_margin_rate": "0.123456789""#), "assets[0].debt_margin_rate"),
+        (SPEC.replace(r#""max_net_delta": "100""#, r#""max_net_delta": 100"#), "underlyings[0].max_net_delta"),
     ];
     for (text, field) in cases {
-        assert_eq!(build(&text).expect_err("refused").field, field);
+        assert_ne!(text, SPEC, "{field}: the case changes the spec");
+        let error = build(&text).expect_err("refused");
+        assert_eq!(error.field, field, "{error}");
+        assert!(!error.message.contains("line 1 column"), "{error}");
     }
 }
 

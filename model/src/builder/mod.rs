@@ -410,8 +410,35 @@ pub fn build(text: &str) -> Result<(String, Policy), InputError> {
         policy.insert("oracle".into(), oracle);
     }
     let text = serde_json::to_string(&Value::Object(policy)).expect("serialisable");
-    let policy = Policy::from_json(&text).map_err(|e| InputError::new(format!("(built policy) {}", e.field), e.message))?;
+    let grid = matches!(raw.scenarios, RawScenarios::Grid(_));
+    let policy = Policy::from_json(&text).map_err(|e| spec_error(e, grid))?;
     Ok((policy.to_json(), policy))
+}
+
+/// An error of the built policy as an error of the spec: a value the spec passes through (the
+/// id and window, assets, thresholds, oracle, an underlying's or instrument's limits) is at the
+/// same path in the spec, and a grid move's name is `scenarios.grid.moves[i].name`; the position
+/// in the built text (`at line 1 column N`) means nothing to the user and is dropped. Anything
+/// else the builder computed (a loss, a delta) is named as the built policy's.
+fn spec_error(e: InputError, grid: bool) -> InputError {
+    let message = match e.message.rfind(" at line ") {
+        Some(at) if e.message[at..].contains(" column ") => e.message[..at].to_string(),
+        _ => e.message.clone(),
+    };
+    let field = &e.field;
+    let top = field.split(['.', '[']).next().unwrap_or_default();
+    let instrument_field = field.strip_prefix("instruments[").and_then(|rest| rest.split_once("].")).map(|(_, f)| f);
+    let passed_through =
+        matches!(top, "schema" | "id" | "effective_at" | "expires_at" | "assets" | "thresholds" | "oracle" | "underlyings")
+            || instrument_field
+                .is_some_and(|f| ["id", "underlying", "max_abs_position", "large_position"].iter().any(|p| f.starts_with(p)));
+    if passed_through {
+        return InputError::new(field.clone(), message);
+    }
+    if let (true, Some(index)) = (grid, field.strip_prefix("scenarios[").and_then(|r| r.strip_suffix(']'))) {
+        return InputError::new(format!("scenarios.grid.moves[{index}].name"), message);
+    }
+    InputError::new(format!("(built policy) {field}"), message)
 }
 
 #[cfg(test)]
