@@ -80,7 +80,7 @@ pub enum SrsError {
     #[error("the Lagrange points do not match the G1 powers")]
     LagrangeMismatch,
     /// A smaller file was asked to grow.
-    #[error("this SRS has k = {have} (2^{have} points); the circuit needs k >= {want}: use a ceremony file with at least 2^{want} points")]
+    #[error("this SRS has k = {have} (2^{have} points); the circuit needs k >= {want}: use a ceremony file with at least 2^{want} points (`solvent srs fetch --k {want} --out srs-{want}` downloads and checks one)")]
     CannotDownsize {
         /// The file's `k`.
         have: u32,
@@ -297,22 +297,62 @@ pub fn to_bytes(srs: &Srs) -> Vec<u8> {
     out
 }
 
-/// The ceremonies whose identity (§9 of docs/design.md: the same at every `k`) solvent knows, by
-/// name: `srs check` names the one a file belongs to.
-pub const KNOWN_CEREMONIES: [(&str, [u8; 32]); 2] = [
-    (
-        "Perpetual Powers of Tau, Hermez's final (hermez-raw-K)",
-        hex_word("8861bdc977aa8599068ccdd00f4603bf2ec6e45aa268e2a4f97257a36620b257"),
-    ),
-    (
-        "Perpetual Powers of Tau as converted by Axiom (kzg_bn254_K.srs)",
-        hex_word("4ed1190412912a78f9c597ab63818b0110eb7f0f6edb5504fca5e07884fe0d88"),
-    ),
+/// A ceremony whose files solvent knows: its identity (§9 of docs/design.md: the same at every
+/// `k`) and where its files are published.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ceremony {
+    /// Its short name (`solvent srs fetch --ceremony NAME`).
+    pub name: &'static str,
+    /// What it is, for people.
+    pub title: &'static str,
+    /// The identity of its files.
+    pub identity: [u8; 32],
+    /// The public address of its file of `2^k` points: this prefix, then `k`, then the suffix.
+    pub url_prefix: &'static str,
+    /// See `url_prefix`.
+    pub url_suffix: &'static str,
+}
+
+impl Ceremony {
+    /// The file name of its `2^k` points (the URL's last part).
+    pub fn file_name(&self, k: u32) -> String {
+        let name = self.url_prefix.rsplit('/').next().unwrap_or_default();
+        format!("{name}{k}{}", self.url_suffix)
+    }
+
+    /// The public address of its file of `2^k` points.
+    pub fn url(&self, k: u32) -> String {
+        format!("{}{k}{}", self.url_prefix, self.url_suffix)
+    }
+}
+
+/// The ceremonies solvent knows: `srs check` names the one a file belongs to and `srs fetch`
+/// downloads their files. The first is the default.
+pub const CEREMONIES: [Ceremony; 2] = [
+    Ceremony {
+        name: "hermez",
+        title: "Perpetual Powers of Tau, Hermez's final (hermez-raw-K)",
+        identity: hex_word("8861bdc977aa8599068ccdd00f4603bf2ec6e45aa268e2a4f97257a36620b257"),
+        url_prefix: "https://trusted-setup-halo2kzg.s3.eu-central-1.amazonaws.com/hermez-raw-",
+        url_suffix: "",
+    },
+    Ceremony {
+        name: "axiom",
+        title: "Perpetual Powers of Tau as converted by Axiom (kzg_bn254_K.srs)",
+        identity: hex_word("4ed1190412912a78f9c597ab63818b0110eb7f0f6edb5504fca5e07884fe0d88"),
+        url_prefix: "https://axiom-crypto.s3.amazonaws.com/challenge_0078/kzg_bn254_",
+        url_suffix: ".srs",
+    },
 ];
 
 /// The name of the known ceremony with this identity.
 pub fn ceremony_of(identity: &[u8; 32]) -> Option<&'static str> {
-    KNOWN_CEREMONIES.iter().find(|(_, id)| id == identity).map(|(name, _)| *name)
+    CEREMONIES.iter().find(|c| c.identity == *identity).map(|c| c.title)
+}
+
+/// The known ceremony of this short name.
+pub fn ceremony_named(name: &str) -> Option<&'static Ceremony> {
+    CEREMONIES.iter().find(|c| c.name == name)
 }
 
 const fn hex_word(text: &str) -> [u8; 32] {

@@ -67,6 +67,9 @@ enum PolicyCommand {
 enum SrsCommand {
     /// Check a ceremony file (size, points, generators, powers, Lagrange points).
     Check(SrsCheckOptions),
+    /// Download a ceremony file of 2^k points, check it and compare its identity with the
+    /// ceremony's before keeping it.
+    Fetch(SrsFetchOptions),
     /// Write the deterministic development SRS (INSECURE).
     Dev(SrsDevOptions),
     /// Write a checked ceremony file cut down to 2^k points.
@@ -123,6 +126,7 @@ impl Cli {
             Command::PolicyCommitment(o) => commands::policy_commitment(o, out),
             Command::Policy { command: PolicyCommand::Build(o) } => commands::policy_build(o, out),
             Command::Srs { command: SrsCommand::Check(o) } => commands::srs_check(o, out),
+            Command::Srs { command: SrsCommand::Fetch(o) } => commands::srs_fetch(o, out),
             Command::Srs { command: SrsCommand::Dev(o) } => commands::srs_dev(o, out),
             Command::Srs { command: SrsCommand::Downsize(o) } => commands::srs_downsize(o, out),
             Command::Demo(o) => commands::demo(o, out),

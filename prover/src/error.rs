@@ -29,6 +29,14 @@ pub enum Error {
         /// Why it was refused.
         error: solvent_params::SrsError,
     },
+    /// A download failed or its file was refused (exit 2).
+    #[error("{url}: {message}")]
+    Download {
+        /// The address.
+        url: String,
+        /// What went wrong.
+        message: String,
+    },
     /// The command ran but its answer is no (exit 1): a failing claim, an invalid attestation.
     #[error("{0}")]
     Refused(String),

@@ -67,7 +67,7 @@ pub fn check_outputs(inputs: &[&Path], outputs: &[(&str, &Path)]) -> Result<(), 
 
 /// Writes a file atomically, readable by everyone (mode 0644 on Unix).
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    write_atomically(path, bytes, 0o644).map_err(|error| Error::Io { file: path.display().to_string(), error })
+    write_atomically(path, bytes, PUBLIC).map_err(|error| Error::Io { file: path.display().to_string(), error })
 }
 
 /// Writes a private file atomically, readable by its owner only (mode 0600 on Unix) from the
@@ -76,14 +76,41 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     write_atomically(path, bytes, 0o600).map_err(|error| Error::Io { file: path.display().to_string(), error })
 }
 
-/// The temporary file's name starts with `.NAME.PID.`: [`sweep_orphans`] recognises those of
-/// processes that were killed while writing.
-fn write_atomically(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
+/// The mode of a file anyone may read.
+pub const PUBLIC: u32 = 0o644;
+
+/// Writes a file atomically: `fill` writes the temporary file, `check` reads it back from its
+/// path, and only if both succeed does it take `path`'s place (with `mode`); otherwise nothing
+/// is left.
+pub fn write_checked(
+    path: &Path,
+    mode: u32,
+    fill: impl FnOnce(&mut std::fs::File) -> Result<(), Error>,
+    check: impl FnOnce(&Path) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let io = |error| Error::Io { file: path.display().to_string(), error };
+    let mut file = temporary_beside(path).map_err(io)?;
+    fill(file.as_file_mut())?;
+    file.as_file().sync_all().map_err(io)?;
+    check(file.path())?;
+    set_mode(file.path(), mode).map_err(io)?;
+    file.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// A temporary file in `path`'s folder, named `.NAME.PID.….tmp` so that [`sweep_orphans`]
+/// recognises those of processes that were killed while writing.
+fn temporary_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     sweep_orphans(folder);
     // Created with mode 0600; widened only for public files, after the content is in place.
-    let mut file = tempfile::Builder::new().prefix(&format!(".{name}.{}.", std::process::id())).suffix(".tmp").tempfile_in(folder)?;
+    tempfile::Builder::new().prefix(&format!(".{name}.{}.", std::process::id())).suffix(".tmp").tempfile_in(folder)
+}
+
+/// Writes `bytes` to `path` through a temporary file of [`temporary_beside`].
+fn write_atomically(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
+    let mut file = temporary_beside(path)?;
     file.write_all(bytes)?;
     file.as_file().sync_all()?;
     set_mode(file.path(), mode)?;

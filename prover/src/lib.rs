@@ -7,6 +7,7 @@
 pub mod commands;
 pub mod console;
 pub mod demo;
+pub mod download;
 pub mod error;
 pub mod export;
 pub mod files;

@@ -119,7 +119,8 @@ pub fn shape(options: &ShapeOptions, out: &mut dyn Write) -> Result<i32, Error> 
         &format!(
             "policy `{}`: {} assets x {} tiers, {} instruments, {} scenarios (shape {shape})\n\
              circuit     k = {}: {} of {} rows used, {}\n\
-             srs         a ceremony file with k >= {} (2^{} points, {} in halo2's raw format; a larger one is cut down)\n\
+             srs         a ceremony file with k >= {} (2^{} points, {} in halo2's raw format; a larger one is cut down:\n\
+             \x20           `solvent srs fetch --k {} --out srs-{}` downloads and checks one)\n\
              prove       about {} on {threads} core{}, peak memory about {}{memory_text}{}\n",
             policy.id,
             shape.assets,
@@ -133,6 +134,8 @@ pub fn shape(options: &ShapeOptions, out: &mut dyn Write) -> Result<i32, Error> 
             e.dims.k,
             e.dims.k,
             bytes_text(srs_file_bytes(e.dims.k)),
+            e.dims.k,
+            e.dims.k,
             seconds_text(e.prove_seconds(threads)),
             if threads == 1 { "" } else { "s" },
             bytes_text(e.peak_bytes),

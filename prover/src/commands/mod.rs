@@ -13,7 +13,7 @@ pub use check::{check, shape, CheckOptions, ShapeOptions};
 pub use onchain::{calldata, export_verifier, policy_commitment, CalldataOptions, CalldataTarget, ExportOptions, PolicyCommitmentOptions};
 pub use policy::{policy_build, PolicyBuildOptions};
 pub use proving::{demo, keygen, prove, DemoOptions, KeygenOptions, ProveOptions};
-pub use srs::{srs_check, srs_dev, srs_downsize, SrsCheckOptions, SrsDevOptions, SrsDownsizeOptions};
+pub use srs::{srs_check, srs_dev, srs_downsize, srs_fetch, SrsCheckOptions, SrsDevOptions, SrsDownsizeOptions, SrsFetchOptions};
 pub use verifying::{open, verify, OpenOptions, VerifyOptions};
 
 use crate::console::{step, warn};

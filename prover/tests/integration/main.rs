@@ -6,6 +6,7 @@ mod common;
 mod catalogue;
 mod cli;
 mod commands;
+mod fetch;
 mod fixture;
 mod halo2;
 mod install;
