@@ -9,7 +9,10 @@ pragma solidity 0.8.19;
 /// of the policy's public columns (`solvent policy-commitment` prints them), with the policy's
 /// `[effectiveAt, expiresAt)` window and circuit shape. The policy's id is the Keccak-256 hash of
 /// the commitment's words. Per circuit shape the owner sets the verifier contract that `solvent
-/// export-verifier` generated. An account then calls `attest` with its attestation's public
+/// export-verifier` generated (`deployVerifier` deploys it from its creation code, so its
+/// calldata is known at export; `setVerifier` takes one already deployed), recording the identity
+/// of the SRS the verifier's key was derived from, which a protocol compares with the ceremony's
+/// published identity (`verifierSrs`). An account then calls `attest` with its attestation's public
 /// inputs and proof; the gate hands the verifier the *registered* commitment, so an account cannot
 /// bring its own. A protocol calls `isAttested`.
 ///
@@ -49,6 +52,15 @@ contract SolvencyGate {
     mapping(bytes32 => Policy) internal policies;
     /// Verifier contract per circuit shape key.
     mapping(bytes32 => address) public verifiers;
+    /// The SRS of a shape's verifier, as its `srsIdentity()` answered when it was set.
+    struct VerifierSrs {
+        /// The SRS identity (SHA-256 of its `g[0]`, `g2` and `[tau]G2`).
+        bytes32 identity;
+        /// True for the INSECURE development SRS, whose secret anyone knows: forged proofs verify.
+        bool insecure;
+    }
+    /// The SRS of each shape's verifier.
+    mapping(bytes32 => VerifierSrs) public verifierSrs;
     /// Latest attestation per account and policy id; `snapshotTime == 0` means none.
     mapping(address => mapping(bytes32 => Record)) public records;
 
@@ -56,8 +68,8 @@ contract SolvencyGate {
     event PolicyAccepted(bytes32 indexed policyId, bytes32 shape, uint64 effectiveAt, uint64 expiresAt);
     /// A policy was withdrawn.
     event PolicyRevoked(bytes32 indexed policyId);
-    /// The verifier for a circuit shape was set.
-    event VerifierSet(bytes32 indexed shape, address verifier);
+    /// The verifier for a circuit shape was set, with the SRS its key was derived from.
+    event VerifierSet(bytes32 indexed shape, address verifier, bytes32 srsIdentity, bool insecure);
     /// The largest accepted snapshot age was set.
     event MaxSnapshotAgeSet(uint64 maxSnapshotAge);
     /// Ownership moved.
@@ -87,6 +99,8 @@ contract SolvencyGate {
     error NoVerifier(bytes32 shape);
     /// A public input is not a canonical field element.
     error NotAFieldElement(uint256 value);
+    /// The address is not a SolventVerifier (no `srsIdentity()` answer), or its creation failed.
+    error NotAVerifier(address verifier);
     /// The verifier rejected the proof.
     error ProofRejected();
 
@@ -155,14 +169,45 @@ contract SolvencyGate {
         return (p.effectiveAt, p.expiresAt, p.shape, p.commitment);
     }
 
-    /// Sets the verifier contract for a circuit shape (the zero address removes it).
+    /// Sets the verifier contract for a circuit shape (the zero address removes it), recording
+    /// its SRS identity.
     function setVerifier(uint32 assets, uint32 tiers, uint32 instruments, uint32 scenarios, uint32 limits, address verifier)
         external
         onlyOwner
     {
-        bytes32 shape = shapeKey(assets, tiers, instruments, scenarios, limits);
+        _setVerifier(shapeKey(assets, tiers, instruments, scenarios, limits), verifier);
+    }
+
+    /// Deploys a verifier from its creation code (`SolventVerifier.bin` of `solvent
+    /// export-verifier`) and sets it for a circuit shape; returns its address.
+    function deployVerifier(
+        uint32 assets,
+        uint32 tiers,
+        uint32 instruments,
+        uint32 scenarios,
+        uint32 limits,
+        bytes calldata creationCode
+    ) external onlyOwner returns (address verifier) {
+        bytes memory code = creationCode;
+        assembly ("memory-safe") {
+            verifier := create(0, add(code, 0x20), mload(code))
+        }
+        if (verifier == address(0)) revert NotAVerifier(verifier);
+        _setVerifier(shapeKey(assets, tiers, instruments, scenarios, limits), verifier);
+    }
+
+    /// Records `verifier` for `shape` with the SRS its `srsIdentity()` names (a call of exactly
+    /// 4 bytes, which no proof is).
+    function _setVerifier(bytes32 shape, address verifier) internal {
+        VerifierSrs memory srs;
+        if (verifier != address(0)) {
+            (bool answered, bytes memory answer) = verifier.staticcall(abi.encodeWithSignature("srsIdentity()"));
+            if (!answered || answer.length != 64) revert NotAVerifier(verifier);
+            (srs.identity, srs.insecure) = abi.decode(answer, (bytes32, bool));
+        }
         verifiers[shape] = verifier;
-        emit VerifierSet(shape, verifier);
+        verifierSrs[shape] = srs;
+        emit VerifierSet(shape, verifier, srs.identity, srs.insecure);
     }
 
     /// Sets the largest accepted snapshot age in seconds.

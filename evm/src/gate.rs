@@ -28,10 +28,14 @@ pub const ATTEST: &str = SolvencyGate::attestCall::SIGNATURE;
 pub const ACCEPT_POLICY: &str = SolvencyGate::acceptPolicyCall::SIGNATURE;
 /// The signature of `setVerifier`.
 pub const SET_VERIFIER: &str = SolvencyGate::setVerifierCall::SIGNATURE;
+/// The signature of `deployVerifier`.
+pub const DEPLOY_VERIFIER: &str = SolvencyGate::deployVerifierCall::SIGNATURE;
 /// The signature of `revokePolicy`.
 pub const REVOKE_POLICY: &str = SolvencyGate::revokePolicyCall::SIGNATURE;
 /// The signature of `setMaxSnapshotAge`.
 pub const SET_MAX_SNAPSHOT_AGE: &str = SolvencyGate::setMaxSnapshotAgeCall::SIGNATURE;
+/// The signature of `verifierSrs`.
+pub const VERIFIER_SRS: &str = SolvencyGate::verifierSrsCall::SIGNATURE;
 /// The signature of `isAttested`.
 pub const IS_ATTESTED: &str = SolvencyGate::isAttestedCall::SIGNATURE;
 
@@ -68,6 +72,27 @@ pub fn set_verifier(shape: Shape, verifier: &[u8; 20]) -> Vec<u8> {
     let mut tokens = shape_tokens(shape).to_vec();
     tokens.push(Token::address(verifier));
     encode_call(SET_VERIFIER, &tokens)
+}
+
+/// `deployVerifier`: deploys the verifier from its creation code (`SolventVerifier.bin`) and
+/// sets it for a circuit shape, in one owner transaction whose calldata is known at export.
+pub fn deploy_verifier(shape: Shape, creation_code: &[u8]) -> Vec<u8> {
+    let mut tokens = shape_tokens(shape).to_vec();
+    tokens.push(Token::Bytes(creation_code.to_vec()));
+    encode_call(DEPLOY_VERIFIER, &tokens)
+}
+
+/// `verifierSrs(shapeKey)`: the SRS identity and insecure flag recorded for a shape's verifier.
+pub fn verifier_srs(shape: Shape) -> Vec<u8> {
+    encode_call(VERIFIER_SRS, &[Token::Word(shape_key(shape))])
+}
+
+/// `shapeKey` of a shape: keccak256 of its five numbers as 32-bit big-endian integers.
+pub fn shape_key(shape: Shape) -> [u8; 32] {
+    let limits = shape.limits_number();
+    let packed: Vec<u8> =
+        [shape.assets, shape.tiers, shape.instruments, shape.scenarios, limits].iter().flat_map(|n| (*n as u32).to_be_bytes()).collect();
+    crate::abi::keccak256(&packed)
 }
 
 /// `setMaxSnapshotAge`.

@@ -46,3 +46,31 @@ fn the_rendered_verifier_accepts_the_fixture_proof_and_refuses_each_changed_word
     assert!(!chain.call(OWNER, verifier, calldata[..calldata.len() - 32].to_vec()).unwrap().success, "a short calldata");
     assert!(!chain.call(OWNER, verifier, [calldata, vec![0; 32]].concat()).unwrap().success, "a long calldata");
 }
+
+#[test]
+fn the_gate_deploys_the_fixture_verifier_records_its_srs_and_refuses_a_non_verifier() {
+    use solvent_evm::{abi::encode_call, abi::Token, gate};
+    let key = VerifierKey::from_bytes(&read("verifier.key")).unwrap();
+    let registration = Registration::parse(&read("verifier.json")).unwrap();
+    let shape = registration.shape();
+    let solc = Solc::locate().unwrap();
+    let verifier = solc.compile_contract(&verifier_source(&key), CONTRACT, solvent_evm::solc::Optimizer::WithoutYul(200)).unwrap();
+    let gate_code = solc.compile_contract(gate::SOURCE, gate::CONTRACT, solvent_evm::solc::Optimizer::Runs(200)).unwrap();
+    let mut chain = LocalChain::new();
+    let (gate_address, _) = chain.deploy(OWNER, [gate_code.bytecode, gate::constructor_args(3600)].concat()).unwrap();
+    // The contract's shapeKey is the crate's.
+    let limits = shape.limits_number() as u64;
+    let numbers = [shape.assets, shape.tiers, shape.instruments, shape.scenarios].map(|n| Token::uint(n as u64));
+    let key_call = encode_call("shapeKey(uint32,uint32,uint32,uint32,uint32)", &[numbers.to_vec(), vec![Token::uint(limits)]].concat());
+    assert_eq!(chain.call(OWNER, gate_address, key_call).unwrap().output, gate::shape_key(shape).to_vec());
+    // Only the owner deploys; the deployed verifier's SRS is recorded.
+    let deploy = gate::deploy_verifier(shape, &verifier.bytecode);
+    assert!(!chain.call([0x44; 20], gate_address, deploy.clone()).unwrap().success, "not the owner");
+    let deployed = chain.call(OWNER, gate_address, deploy).unwrap();
+    assert!(deployed.success, "{:?}", gate::revert_reason(&deployed.output));
+    let identity = solvent_statement::hex::decode_hex(&registration.srs_identity).unwrap();
+    assert_eq!(chain.call(OWNER, gate_address, gate::verifier_srs(shape)).unwrap().output, [identity, vec![0; 32]].concat());
+    // Creation code that deploys nothing answering srsIdentity(): refused, nothing recorded.
+    let not_a_verifier = chain.call(OWNER, gate_address, gate::deploy_verifier(shape, &[0x60, 0x00, 0x60, 0x00, 0xf3])).unwrap();
+    assert_eq!(gate::revert_reason(&not_a_verifier.output), Some("NotAVerifier(address)"));
+}

@@ -61,9 +61,16 @@ fn the_abi_lists_every_function_this_crate_calls_and_every_error_it_names() {
     };
     let of_kind = |kind: &str| -> Vec<String> { abi.as_array().unwrap().iter().filter(|e| e["type"] == kind).map(signature).collect() };
     let functions = of_kind("function");
-    for called in
-        [gate::ATTEST, gate::ACCEPT_POLICY, gate::SET_VERIFIER, gate::REVOKE_POLICY, gate::SET_MAX_SNAPSHOT_AGE, gate::IS_ATTESTED]
-    {
+    for called in [
+        gate::ATTEST,
+        gate::ACCEPT_POLICY,
+        gate::SET_VERIFIER,
+        gate::DEPLOY_VERIFIER,
+        gate::VERIFIER_SRS,
+        gate::REVOKE_POLICY,
+        gate::SET_MAX_SNAPSHOT_AGE,
+        gate::IS_ATTESTED,
+    ] {
         assert!(functions.contains(&called.to_string()), "{called} is not in the ABI: {functions:?}");
     }
     let mut errors = of_kind("error");
@@ -77,12 +84,17 @@ fn the_abi_lists_every_function_this_crate_calls_and_every_error_it_names() {
 fn only_the_owner_changes_the_registry() {
     let (mut chain, address) = deployed();
     let shape = Shape::v1(1, 1, 1, 1);
-    for data in [gate::revoke_policy(&[7; 32]), gate::set_verifier(shape, &STRANGER), gate::set_max_snapshot_age(5)] {
+    // (The zero address removes a shape's verifier; any other must answer srsIdentity().)
+    let deploy = gate::deploy_verifier(shape, &[0x60, 0x00, 0x60, 0x00, 0xf3]);
+    for data in [gate::revoke_policy(&[7; 32]), gate::set_verifier(shape, &[0; 20]), gate::set_max_snapshot_age(5), deploy] {
         let out = chain.call(STRANGER, address, data.clone()).unwrap();
         assert!(!out.success);
         assert_eq!(reason(&out.output), "NotOwner(address)");
-        assert!(chain.call(OWNER, address, data).unwrap().success);
+        let by_owner = chain.call(OWNER, address, data).unwrap();
+        assert!(by_owner.success || reason(&by_owner.output) == "NotAVerifier(address)", "{}", reason(&by_owner.output));
     }
+    let out = chain.call(OWNER, address, gate::set_verifier(shape, &STRANGER)).unwrap();
+    assert_eq!(reason(&out.output), "NotAVerifier(address)", "an address without code");
 }
 
 #[test]

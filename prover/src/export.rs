@@ -41,7 +41,11 @@ pub struct Export {
     /// `SolvencyGate`'s constructor arguments (its largest snapshot age), to append to
     /// `SolvencyGate.bin` when deploying it.
     pub gate_constructor_args: String,
-    /// Calldata of `SolvencyGate.setVerifier` for this shape, when the verifier's address was given.
+    /// Calldata of `SolvencyGate.deployVerifier` for this shape: deploys `SolventVerifier.bin`
+    /// from the gate and sets it, recording its SRS identity (one owner transaction).
+    pub deploy_verifier_calldata: String,
+    /// Calldata of `SolvencyGate.setVerifier` for this shape, when the address of a verifier
+    /// deployed otherwise was given.
     pub set_verifier_calldata: Option<String>,
 }
 
@@ -82,6 +86,7 @@ pub fn export_verifier(
         wasm_key_bytes: wasm_key.len(),
         accept_policy_calldata: encode_hex(&gate::accept_policy(commitment, policy.effective_at, policy.expires_at, shape)),
         gate_constructor_args: encode_hex(&gate::constructor_args(deployment.max_snapshot_age)),
+        deploy_verifier_calldata: encode_hex(&gate::deploy_verifier(shape, &verifier.bytecode)),
         set_verifier_calldata: deployment.verifier_address.map(|address| encode_hex(&gate::set_verifier(shape, &address))),
     };
     let json = serde_json::to_string_pretty(&export).expect("serialisable") + "\n";
@@ -120,8 +125,8 @@ pub fn registration(e: &Export, policy: &Policy) -> String {
     let r = &e.registration;
     let shape = format!("{}, {}, {}, {}, {}", r.assets, r.tiers, r.instruments, r.scenarios, r.limits);
     let set_verifier = match &e.set_verifier_calldata {
-        Some(calldata) => format!("   calldata: {calldata}\n"),
-        None => "   (run export-verifier again with --verifier-address 0x.. for the complete calldata)\n".to_string(),
+        Some(calldata) => format!("   Or, with the verifier deployed at the address given: setVerifier({shape}, address)\n   calldata: {calldata}\n"),
+        None => "   Or deploy SolventVerifier.bin yourself and call setVerifier(shape, its address) (export-verifier\n   --verifier-address 0x.. gives that calldata).\n".to_string(),
     };
     let window = format!(
         "[{} ({}), {} ({}))",
@@ -135,20 +140,23 @@ pub fn registration(e: &Export, policy: &Policy) -> String {
          SRS {srs}{insecure}\n\
          Before registering: SolventVerifier.srsIdentity() returns this identity (and 1 for the INSECURE\n\
          \x20 development SRS); compare it with the identity the ceremony publishes (README, Security notes).\n\n\
+         Once in all (the owner):\n\
+         1. deploy SolvencyGate: creation code SolvencyGate.bin followed by the constructor arguments\n\
+         \x20  {args} (maxSnapshotAge = {age} s)\n\n\
          Once per circuit shape (the owner):\n\
-         1. deploy SolventVerifier: creation code SolventVerifier.bin, no constructor arguments\n\
-         2. deploy SolvencyGate (once in all): creation code SolvencyGate.bin followed by the\n\
-         \x20  constructor arguments {args} (maxSnapshotAge = {age} s)\n\
-         3. SolvencyGate.setVerifier({shape}, <SolventVerifier's address>)\n{set_verifier}\n\
+         2. SolvencyGate.deployVerifier({shape}, SolventVerifier.bin): the gate deploys the verifier and\n\
+         \x20  records its SRS identity; then SolvencyGate.verifierSrs(shapeKey({shape})) must be the\n\
+         \x20  identity above (and false: not the development SRS)\n\
+         \x20  calldata: verifier.json's deploy_verifier_calldata ({deploy_bytes} bytes)\n{set_verifier}\n\
          Once per policy (every price update is a new policy; the verifier stays):\n\
-         4. SolvencyGate.acceptPolicy(commitment, {effective}, {expires}, {shape})\n\
+         3. SolvencyGate.acceptPolicy(commitment, {effective}, {expires}, {shape})\n\
          \x20  policy id {id}, valid {window}\n\
          \x20  calldata: {accept}\n\n\
          Each account (sent from the account itself):\n\
-         5. solvent prove --policy P --portfolio W --out A.json --srs <the SRS above>\n\
-         6. solvent calldata --attestation A.json   -> SolvencyGate.attest(policyId, commitment, account, snapshotTime, proof)\n\n\
+         4. solvent prove --policy P --portfolio W --out A.json --srs <the SRS above>\n\
+         5. solvent calldata --attestation A.json   -> SolvencyGate.attest(policyId, commitment, account, snapshotTime, proof)\n\n\
          A lending protocol, before granting leverage:\n\
-         7. SolvencyGate.isAttested(account, {id})\n\
+         6. SolvencyGate.isAttested(account, {id})\n\
          \x20  true while the policy is registered and unexpired and the attested snapshot is at most maxSnapshotAge old;\n\
          \x20  across a price update, accept the new policy id as accounts re-attest, and stop accepting the old one\n\
          \x20  (revokePolicy, or let it expire) once they have had time to.\n",
@@ -163,6 +171,7 @@ pub fn registration(e: &Export, policy: &Policy) -> String {
         expires = policy.expires_at,
         id = r.policy_id,
         accept = e.accept_policy_calldata,
+        deploy_bytes = e.deploy_verifier_calldata.len().saturating_sub(2) / 2,
     )
 }
 

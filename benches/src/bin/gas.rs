@@ -1,6 +1,6 @@
 //! On-chain cost of a shape: the verifier's runtime size and the gas of a verification
 //! transaction (direct, and through `SolvencyGate.attest`), of each set-up step (deploying the
-//! verifier and the gate, `setVerifier`, `acceptPolicy`) and of `isAttested` sent as a
+//! verifier and the gate, `setVerifier`, `deployVerifier`, `acceptPolicy`) and of `isAttested` sent as a
 //! transaction, in revm under mainnet rules; one JSON line.
 //!
 //! Usage: `gas SHAPE` with SHAPE desk, fund, book or `AxTxIxS` (development SRS; needs Node.js
@@ -52,13 +52,16 @@ fn main() {
     assert!(attest.success, "attest reverted: {:?}", gate::revert_reason(&attest.output));
     let asked = chain.call(owner, gate_address, gate::is_attested(&account, &proof.policy.id())).unwrap();
     assert_eq!(asked.output.last(), Some(&1), "isAttested");
+    // The one-transaction alternative to deploying the verifier and setVerifier: deployVerifier.
+    let deployed = chain.call(owner, gate_address, gate::deploy_verifier(shape, &verifier.bytecode)).unwrap();
+    assert!(deployed.success, "deployVerifier reverted: {:?}", gate::revert_reason(&deployed.output));
     println!(
         "{}",
         serde_json::json!({
             "shape": shape.to_string(), "k": keys.srs.k, "lanes": keys.dims.lanes, "proof_bytes": proof.bytes.len(),
             "verifier_runtime_bytes": verifier.runtime.len(), "verifier_deploy_gas": verifier_deploy.gas_used,
             "gate_runtime_bytes": gate_code.runtime.len(), "gate_deploy_gas": gate_deploy.gas_used,
-            "accept_policy_gas": accept.gas_used, "set_verifier_gas": set_verifier.gas_used,
+            "accept_policy_gas": accept.gas_used, "set_verifier_gas": set_verifier.gas_used, "deploy_verifier_gas": deployed.gas_used,
             "verify_tx_gas": direct.gas_used, "attest_tx_gas": attest.gas_used, "is_attested_tx_gas": asked.gas_used,
         })
     );

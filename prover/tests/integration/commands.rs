@@ -238,20 +238,28 @@ fn a_protocol_goes_live_from_the_exported_files_alone() {
     assert!(steps.contains("--verifier-address"), "{steps}");
     let mut chain = LocalChain::new();
     chain.set_time(160);
-    let (verifier, _) = chain.deploy(owner, hex_file(&dir.join("SolventVerifier.bin"))).unwrap();
     let exported = verifier_json(&dir);
     let gate_code = [hex_file(&dir.join("SolvencyGate.bin")), hex_field(&exported["gate_constructor_args"])].concat();
     let (gate_address, _) = chain.deploy(owner, gate_code).unwrap();
+    // The first export's deployVerifier: the gate deploys the verifier and records its SRS.
+    let deployed = chain.call(owner, gate_address, hex_field(&exported["deploy_verifier_calldata"])).unwrap();
+    assert!(deployed.success, "{:?}", gate::revert_reason(&deployed.output));
+    let shape = solvent_model::Policy::from_json(&std::fs::read_to_string(folder.path("policy.json")).unwrap()).unwrap().shape();
+    let srs = chain.call(owner, gate_address, gate::verifier_srs(shape)).unwrap();
+    assert_eq!(srs.output, [hex_field(&exported["srs_identity"]), vec![0; 32]].concat(), "the verifier's SRS identity, not insecure");
+    let accept = exported["accept_policy_calldata"].as_str().unwrap();
+    assert!(steps.contains("deploy_verifier_calldata") && steps.contains(accept), "{steps}");
 
-    // Export again with the verifier's address: setVerifier's calldata is complete.
+    // A verifier deployed otherwise: export with its address gives setVerifier's calldata.
+    let (verifier, _) = chain.deploy(owner, hex_file(&dir.join("SolventVerifier.bin"))).unwrap();
     let address = format!("0x{}", hex::encode(verifier));
     run(commands::export_verifier, &export("export2", Some(address)));
     let exported = verifier_json(&folder.path("export2"));
     let steps = std::fs::read_to_string(folder.path("export2/registration.txt")).unwrap();
     let set_verifier = exported["set_verifier_calldata"].as_str().unwrap();
-    let accept = exported["accept_policy_calldata"].as_str().unwrap();
-    assert!(steps.contains(set_verifier) && steps.contains(accept), "{steps}");
+    assert!(steps.contains(set_verifier), "{steps}");
     assert!(chain.call(owner, gate_address, hex_field(&exported["set_verifier_calldata"])).unwrap().success);
+    assert_eq!(chain.call(owner, gate_address, gate::verifier_srs(shape)).unwrap().output, srs.output);
     let accepted = chain.call(owner, gate_address, hex_field(&exported["accept_policy_calldata"])).unwrap();
     assert!(accepted.success);
     let policy_id: [u8; 32] = hex_field(&exported["policy_id"]).try_into().unwrap();

@@ -277,8 +277,11 @@ fn gate_revocation_withdraws_recorded_attestations() {
 fn gate_refuses_a_shape_without_a_deployed_verifier() {
     let f = fixture();
     let mut d = Deployment::new();
-    // An address without code would "verify" anything: the gate must refuse it.
-    assert!(d.owner_call(gate::set_verifier(f.policy.shape(), &[0x33; 20])).success);
+    // An address without code would "verify" anything: the gate refuses to set it (it answers
+    // no srsIdentity()), and refuses attestations while the shape has no verifier.
+    let refused = d.owner_call(gate::set_verifier(f.policy.shape(), &[0x33; 20]));
+    assert_eq!(reason(&refused), "NotAVerifier(address)");
+    assert!(d.owner_call(gate::set_verifier(f.policy.shape(), &[0; 20])).success, "the zero address removes the verifier");
     assert_eq!(reason(&d.attest_from(f.account, &f.attestation)), "NoVerifier(bytes32)");
 }
 
