@@ -14,6 +14,12 @@ pub const SOURCE: &str = include_str!("../../contracts/SolvencyGate.sol");
 /// The contract's name.
 pub const CONTRACT: &str = "SolvencyGate";
 
+/// The source of its interface, `ISolvencyGate` (for protocols' code to call it).
+pub const INTERFACE_SOURCE: &str = include_str!("../../contracts/ISolvencyGate.sol");
+
+/// The interface's name.
+pub const INTERFACE: &str = "ISolvencyGate";
+
 /// The contract's ABI: calls, errors and events, generated from its source.
 #[allow(missing_docs)]
 pub mod contract {

@@ -14,6 +14,8 @@ use std::process::{Command, Stdio};
 
 /// The compiler version every contract here is written for (the generated verifier's pragma).
 pub const SOLC_VERSION: &str = "0.8.19";
+/// Its full version, as Etherscan and Sourcify name the compiler of a verified source.
+pub const SOLC_LONG_VERSION: &str = "v0.8.19+commit.7dd6d404";
 
 /// The compile script, embedded so that an installed binary can set up its own compiler.
 const COMPILE_JS: &str = include_str!("../../contracts/compile.js");
@@ -101,6 +103,27 @@ pub enum Optimizer {
     WithoutYul(u32),
 }
 
+/// The solc standard-JSON input of `sources` (file name, content) under `optimizer`: what this
+/// crate compiles, and what Etherscan and Sourcify take to verify a deployed contract's source.
+pub fn standard_input(sources: &[(&str, &str)], optimizer: Optimizer) -> Value {
+    let sources: serde_json::Map<String, Value> =
+        sources.iter().map(|(name, content)| (name.to_string(), json!({ "content": content }))).collect();
+    let (runs, yul) = match optimizer {
+        Optimizer::Off => (200, true),
+        Optimizer::Runs(runs) => (runs, true),
+        Optimizer::WithoutYul(runs) => (runs, false),
+    };
+    json!({
+        "language": "Solidity",
+        "sources": sources,
+        "settings": {
+            "optimizer": { "enabled": optimizer != Optimizer::Off, "runs": runs, "details": { "yul": yul } },
+            "viaIR": false,
+            "outputSelection": { "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] } }
+        }
+    })
+}
+
 /// A located solcjs.
 #[derive(Clone, Debug)]
 pub struct Solc {
@@ -135,21 +158,11 @@ impl Solc {
 
     /// Compiles `sources` (file name, content) and returns every contract by name.
     pub fn compile(&self, sources: &[(&str, &str)], optimizer: Optimizer) -> Result<BTreeMap<String, Compiled>, EvmError> {
-        let sources: serde_json::Map<String, Value> =
-            sources.iter().map(|(name, content)| (name.to_string(), json!({ "content": content }))).collect();
-        let (runs, yul) = match optimizer {
-            Optimizer::Off => (200, true),
-            Optimizer::Runs(runs) => (runs, true),
-            Optimizer::WithoutYul(runs) => (runs, false),
-        };
-        let input = json!({
-            "language": "Solidity",
-            "sources": sources,
-            "settings": {
-                "optimizer": { "enabled": optimizer != Optimizer::Off, "runs": runs, "details": { "yul": yul } },
-                "outputSelection": { "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] } }
-            }
-        });
+        self.compile_standard(&standard_input(sources, optimizer))
+    }
+
+    /// Compiles solc standard-JSON input ([`standard_input`]) and returns every contract by name.
+    pub fn compile_standard(&self, input: &Value) -> Result<BTreeMap<String, Compiled>, EvmError> {
         let output = self.run(&input.to_string())?;
         let errors: Vec<String> = output["errors"]
             .as_array()

@@ -157,3 +157,39 @@ fn solvency_gate_applies_the_time_rules_of_the_rule_table() {
     }
     assert_eq!(cases, 3 * 8 * 11);
 }
+
+#[test]
+fn the_interface_is_exactly_the_gates_abi() {
+    let solc = Solc::locate().unwrap();
+    let interface = solc.compile_contract(gate::INTERFACE_SOURCE, gate::INTERFACE, Optimizer::Runs(200)).unwrap();
+    let entries = |abi: &serde_json::Value| -> Vec<String> {
+        let mut out: Vec<String> = abi
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["type"] != "constructor")
+            .map(|e| {
+                // Kind, name, inputs and outputs with their types (and for events, what is indexed).
+                let params = |key: &str| -> Vec<String> {
+                    e[key]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|p| format!("{}{}", p["type"], if p["indexed"] == true { " indexed" } else { "" }))
+                        .collect()
+                };
+                format!(
+                    "{} {}({}) -> ({}) {}",
+                    e["type"],
+                    e["name"],
+                    params("inputs").join(","),
+                    params("outputs").join(","),
+                    e["stateMutability"]
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    assert_eq!(entries(&interface.abi), entries(&compiled_gate().abi));
+}

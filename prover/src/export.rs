@@ -7,7 +7,7 @@ use crate::{error::Error, files::write_file};
 use serde::Serialize;
 use solvent_evm::{
     gate,
-    solc::{Compiled, Optimizer, Solc, SOLC_VERSION},
+    solc::{standard_input, Compiled, Optimizer, Solc, SOLC_LONG_VERSION, SOLC_VERSION},
     solidity::{verifier_source, CONTRACT},
 };
 use solvent_model::Policy;
@@ -19,6 +19,8 @@ use std::path::Path;
 /// is inline assembly over fixed memory addresses; the Yul optimizer would hoist more common
 /// subexpressions than the stack holds).
 pub const VERIFIER_OPTIMIZER: Optimizer = Optimizer::WithoutYul(200);
+/// How `SolvencyGate` is compiled.
+pub const GATE_OPTIMIZER: Optimizer = Optimizer::Runs(200);
 
 /// What was exported, also written as `verifier.json`.
 #[derive(Clone, Debug, Serialize)]
@@ -30,6 +32,10 @@ pub struct Export {
     pub registration: Registration,
     /// The compiler.
     pub solc: String,
+    /// The compiler as Etherscan and Sourcify name it (`v0.8.19+commit.7dd6d404`), for the
+    /// contracts' `NAME.standard-input.json` (optimizer 200 runs, no viaIR; the verifier
+    /// without the Yul optimizer).
+    pub compiler: String,
     /// Runtime code of the verifier, in bytes (at most 24,576: EIP-170).
     pub verifier_runtime_bytes: usize,
     /// Runtime code of `SolvencyGate`, in bytes.
@@ -71,16 +77,19 @@ pub fn export_verifier(
 ) -> Result<Export, Error> {
     let shape = policy.shape();
     let solc = Solc::locate()?;
-    let verifier = solc.compile_contract(&verifier_source(&keys.verifier_key), CONTRACT, VERIFIER_OPTIMIZER)?;
-    let gate_contract = solc.compile_contract(gate::SOURCE, gate::CONTRACT, Optimizer::Runs(200))?;
+    let verifier_code = verifier_source(&keys.verifier_key);
+    let verifier = solc.compile_contract(&verifier_code, CONTRACT, VERIFIER_OPTIMIZER)?;
+    let gate_contract = solc.compile_contract(gate::SOURCE, gate::CONTRACT, GATE_OPTIMIZER)?;
     std::fs::create_dir_all(dir).map_err(|error| Error::Io { file: dir.display().to_string(), error })?;
-    write_contract(dir, CONTRACT, &verifier_source(&keys.verifier_key), &verifier)?;
-    write_contract(dir, gate::CONTRACT, gate::SOURCE, &gate_contract)?;
+    write_contract(dir, CONTRACT, &verifier_code, &verifier, VERIFIER_OPTIMIZER)?;
+    write_contract(dir, gate::CONTRACT, gate::SOURCE, &gate_contract, GATE_OPTIMIZER)?;
+    write_file(&dir.join(format!("{}.sol", gate::INTERFACE)), gate::INTERFACE_SOURCE.as_bytes())?;
     let wasm_key = keys.verifier_key.to_bytes();
     write_file(&dir.join("verifier.key"), &wasm_key)?;
     let export = Export {
         registration: registration_of(keys, policy, commitment, deployment.max_snapshot_age),
         solc: SOLC_VERSION.to_string(),
+        compiler: SOLC_LONG_VERSION.to_string(),
         verifier_runtime_bytes: verifier.runtime.len(),
         gate_runtime_bytes: gate_contract.runtime.len(),
         wasm_key_bytes: wasm_key.len(),
@@ -175,8 +184,13 @@ pub fn registration(e: &Export, policy: &Policy) -> String {
     )
 }
 
-fn write_contract(dir: &Path, name: &str, source: &str, compiled: &Compiled) -> Result<(), Error> {
+/// Writes `NAME.sol`, `NAME.bin` (hex creation code), `NAME.abi.json` and
+/// `NAME.standard-input.json` (solc's standard-JSON input, what Etherscan and Sourcify verify a
+/// deployed contract's source from, with the compiler of `verifier.json`'s `compiler`).
+fn write_contract(dir: &Path, name: &str, source: &str, compiled: &Compiled, optimizer: Optimizer) -> Result<(), Error> {
     write_file(&dir.join(format!("{name}.sol")), source.as_bytes())?;
+    let input = serde_json::to_string_pretty(&standard_input(&[(&format!("{name}.sol"), source)], optimizer)).expect("serialisable") + "\n";
+    write_file(&dir.join(format!("{name}.standard-input.json")), input.as_bytes())?;
     write_file(&dir.join(format!("{name}.bin")), format!("{}\n", hex::encode(&compiled.bytecode)).as_bytes())?;
     let abi = serde_json::to_string_pretty(&compiled.abi).expect("serialisable") + "\n";
     write_file(&dir.join(format!("{name}.abi.json")), abi.as_bytes())

@@ -236,9 +236,21 @@ fn a_protocol_goes_live_from_the_exported_files_alone() {
     let dir = folder.path("export");
     let steps = std::fs::read_to_string(dir.join("registration.txt")).unwrap();
     assert!(steps.contains("--verifier-address"), "{steps}");
+    // Each contract's standard-JSON input recompiles, with the named compiler, to the exported
+    // creation code (what Etherscan and Sourcify check); the interface is exported beside them.
+    let exported = verifier_json(&dir);
+    assert_eq!(exported["compiler"], "v0.8.19+commit.7dd6d404");
+    let solc = solvent_evm::solc::Solc::locate().unwrap();
+    for name in ["SolventVerifier", "SolvencyGate"] {
+        let input: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(format!("{name}.standard-input.json"))).unwrap()).unwrap();
+        assert_eq!(input["settings"]["viaIR"], false);
+        let recompiled = solc.compile_standard(&input).unwrap();
+        assert_eq!(recompiled[name].bytecode, hex_file(&dir.join(format!("{name}.bin"))), "{name}");
+    }
+    assert!(std::fs::read_to_string(dir.join("ISolvencyGate.sol")).unwrap().contains("interface ISolvencyGate"));
     let mut chain = LocalChain::new();
     chain.set_time(160);
-    let exported = verifier_json(&dir);
     let gate_code = [hex_file(&dir.join("SolvencyGate.bin")), hex_field(&exported["gate_constructor_args"])].concat();
     let (gate_address, _) = chain.deploy(owner, gate_code).unwrap();
     // The first export's deployVerifier: the gate deploys the verifier and records its SRS.
