@@ -10,9 +10,12 @@ step "toolchain: the wasm32 target, rustfmt and clippy"
 rustup target add wasm32-unknown-unknown
 rustup component add rustfmt clippy
 
-step "from npm: the pinned Solidity compiler (solcjs) and binaryen's wasm-opt"
+step "from npm: the pinned Solidity compiler (solcjs), binaryen's wasm-opt, esbuild and tsc, ganache and ethers"
 npm ci --no-audit --no-fund --prefix contracts
 npm ci --no-audit --no-fund --prefix verifier-js
+# A local Ethereum node (ganache) and ethers, for the test that runs export-verifier's deploy.mjs
+# over JSON-RPC (seconds to install and start).
+npm ci --no-audit --no-fund --prefix scripts/localchain
 
 step "style: cargo fmt --check (rustfmt.toml)"
 cargo fmt --all --check

@@ -19,6 +19,16 @@ use std::path::Path;
 /// is inline assembly over fixed memory addresses; the Yul optimizer would hoist more common
 /// subexpressions than the stack holds).
 pub const VERIFIER_OPTIMIZER: Optimizer = Optimizer::WithoutYul(200);
+/// The deployment script for ethers.js that `export-verifier` writes beside the contracts.
+pub const DEPLOY_SCRIPT: &str = include_str!("../../contracts/deploy.mjs");
+
+/// Its `package.json`: ethers, pinned (`npm install` in the export's folder).
+pub const DEPLOY_PACKAGE: &str = concat!(
+    "{\n  \"name\": \"solvent-deployment\",\n  \"private\": true,\n  \"type\": \"module\",\n",
+    "  \"description\": \"node deploy.mjs --rpc URL: deploys SolvencyGate and the verifier and registers the policy\",\n",
+    "  \"dependencies\": { \"ethers\": \"6.17.0\" }\n}\n"
+);
+
 /// How `SolvencyGate` is compiled.
 pub const GATE_OPTIMIZER: Optimizer = Optimizer::Runs(200);
 
@@ -84,6 +94,8 @@ pub fn export_verifier(
     write_contract(dir, CONTRACT, &verifier_code, &verifier, VERIFIER_OPTIMIZER)?;
     write_contract(dir, gate::CONTRACT, gate::SOURCE, &gate_contract, GATE_OPTIMIZER)?;
     write_file(&dir.join(format!("{}.sol", gate::INTERFACE)), gate::INTERFACE_SOURCE.as_bytes())?;
+    write_file(&dir.join("deploy.mjs"), DEPLOY_SCRIPT.as_bytes())?;
+    write_file(&dir.join("package.json"), DEPLOY_PACKAGE.as_bytes())?;
     let wasm_key = keys.verifier_key.to_bytes();
     write_file(&dir.join("verifier.key"), &wasm_key)?;
     let export = Export {

@@ -388,3 +388,125 @@ fn a_built_v2_policy_is_checked_proven_and_verified_and_a_broken_limit_is_refuse
     assert_eq!(error.exit_code(), 1, "{error}");
     assert!(!folder.path("refused.json").exists());
 }
+
+/// A local Ethereum node (ganache from npm, `scripts/localchain`) on 127.0.0.1, stopped on drop.
+struct LocalNode {
+    child: std::process::Child,
+    url: String,
+}
+
+impl LocalNode {
+    /// Starts the node with its deterministic accounts, its first block at `time`.
+    fn start(time: u64) -> LocalNode {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let cli = root.join("scripts/localchain/node_modules/ganache/dist/node/cli.js");
+        assert!(cli.exists(), "no ganache: run `npm ci --prefix scripts/localchain` (scripts/test.sh does)");
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = std::process::Command::new("node")
+            .arg(cli)
+            .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--wallet.deterministic", "--logging.quiet"])
+            .args(["--chain.time", &(time * 1000).to_string()])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("node");
+        let node = LocalNode { child, url: format!("http://127.0.0.1:{port}") };
+        for _ in 0..300 {
+            if ureq::post(&node.url)
+                .header("content-type", "application/json")
+                .send(r#"{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}"#)
+                .is_ok()
+            {
+                return node;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("ganache did not answer on {}", node.url);
+    }
+
+    /// A JSON-RPC call's result.
+    fn rpc(&self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        let body = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }).to_string();
+        let text =
+            ureq::post(&self.url).header("content-type", "application/json").send(body).unwrap().body_mut().read_to_string().unwrap();
+        let answer: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert!(answer.get("error").is_none(), "{method}: {answer}");
+        answer["result"].clone()
+    }
+}
+
+impl Drop for LocalNode {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Ganache's deterministic accounts 0 and 1, and account 0's private key.
+const NODE_OWNER_KEY: &str = "0x4f3edf983ac636a65a842ce7c78d9aa706d3b113bce9c46f30d7d21715b23b1d";
+const NODE_ACCOUNT: &str = "0xffcf8fdee72ac11b5c542428b35eef5769c409f0";
+
+#[test]
+fn the_exported_ethers_script_deploys_and_registers_on_a_local_node_and_the_attestation_is_accepted() {
+    let folder = Folder::new();
+    // The account is the node's account 1 (unlocked there, so it can send the attestation).
+    let portfolio = folder.write("mine.json", &PORTFOLIO.replace("0x00000000000000000000000000000000000000aa", NODE_ACCOUNT));
+    let export = ExportOptions {
+        policy: folder.path("policy.json"),
+        out: folder.path("export"),
+        verifier_address: None,
+        max_snapshot_age: 3600,
+        allow_insecure_srs: false,
+        keys: folder.keys(),
+    };
+    assert_eq!(run(commands::export_verifier, &export).0, 0);
+    let dir = folder.path("export");
+    assert!(std::fs::read_to_string(dir.join("package.json")).unwrap().contains(r#""ethers": "6.17.0""#));
+    let prove = ProveOptions {
+        policy: folder.path("policy.json"),
+        portfolio,
+        out: folder.path("a.json"),
+        opening: None,
+        time: Some(150),
+        max_memory: None,
+        keys: folder.keys(),
+    };
+    assert_eq!(run(commands::prove, &prove).0, 0);
+    let calldata = CalldataOptions {
+        attestation: folder.path("a.json"),
+        target: CalldataTarget::Gate,
+        policy: None,
+        allow_insecure_srs: false,
+        keys: folder.keys(),
+    };
+    let attest = run(commands::calldata, &calldata).1.trim().to_string();
+
+    // The test policy's window is [100, 200): the node's chain starts at 155.
+    let node = LocalNode::start(155);
+    // The script's `ethers` is the one installed for the node (`npm install` in the export's folder otherwise).
+    let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/localchain/node_modules");
+    std::os::unix::fs::symlink(modules.canonicalize().unwrap(), dir.join("node_modules")).unwrap();
+    let deployed = std::process::Command::new("node")
+        .arg(dir.join("deploy.mjs"))
+        .args(["--rpc", &node.url])
+        .env("DEPLOYER_KEY", NODE_OWNER_KEY)
+        .output()
+        .unwrap();
+    assert!(deployed.status.success(), "deploy.mjs: {}", String::from_utf8_lossy(&deployed.stderr));
+    let printed: serde_json::Value = serde_json::from_slice(&deployed.stdout).unwrap();
+    let exported = verifier_json(&dir);
+    assert_eq!(printed["policy_id"], exported["policy_id"]);
+    let gate = printed["gate"].as_str().unwrap().to_string();
+    assert_ne!(node.rpc("eth_getCode", serde_json::json!([printed["verifier"], "latest"])), "0x", "the gate deployed the verifier");
+
+    // The account sends the CLI's calldata; isAttested says so.
+    let tx = node.rpc("eth_sendTransaction", serde_json::json!([{ "from": NODE_ACCOUNT, "to": gate, "data": attest, "gas": "0x1000000" }]));
+    let receipt = node.rpc("eth_getTransactionReceipt", serde_json::json!([tx]));
+    assert_eq!(receipt["status"], "0x1", "attest: {receipt}");
+    let policy_id: [u8; 32] = hex_field(&exported["policy_id"]).try_into().unwrap();
+    let account: [u8; 20] = hex::decode(&NODE_ACCOUNT[2..]).unwrap().try_into().unwrap();
+    let asked = node.rpc(
+        "eth_call",
+        serde_json::json!([{ "to": gate, "data": format!("0x{}", hex::encode(gate::is_attested(&account, &policy_id))) }, "latest"]),
+    );
+    assert_eq!(asked.as_str().unwrap().chars().last(), Some('1'), "isAttested: {asked}");
+}
