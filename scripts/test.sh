@@ -16,6 +16,8 @@ npm ci --no-audit --no-fund --prefix verifier-js
 # A local Ethereum node (ganache) and ethers, for the test that runs export-verifier's deploy.mjs
 # over JSON-RPC (seconds to install and start).
 npm ci --no-audit --no-fund --prefix scripts/localchain
+# An outside signer, @zk-kit/eddsa-poseidon, that solvent's EdDSA-Poseidon must agree with.
+npm ci --no-audit --no-fund --prefix sources/signer-js
 
 step "style: cargo fmt --check (rustfmt.toml)"
 cargo fmt --all --check

@@ -1,0 +1,14 @@
+//! The signatures of a policy's sources (custodians, venues): EdDSA-Poseidon on Baby Jubjub,
+//! exactly as circomlib's `eddsa.js` and the npm package `@zk-kit/eddsa-poseidon` (its default,
+//! BLAKE-512 flavour) define it, so that a source signs with a library that exists outside this
+//! project. Baby Jubjub is a twisted Edwards curve over BN254's scalar field, the circuit's own
+//! field, so the signature can be verified in-circuit with native arithmetic.
+//!
+//! - [`babyjubjub`]: the curve (EIP-2494): points, addition, scalar multiplication.
+//! - [`eddsa`]: keys, signing and verification; the hash `H(R8, A, M)` is circom's Poseidon of
+//!   five inputs.
+#![deny(missing_docs)]
+#![deny(unsafe_code)]
+
+pub mod babyjubjub;
+pub mod eddsa;
