@@ -34,6 +34,29 @@ impl Folder {
     fn keys(&self) -> KeyOptions {
         KeyOptions { srs: Some(common::cli::real_srs()), keys: Some(self.path("keys")), threads: None }
     }
+
+    /// Proves `portfolio` under the test policy at 150 into `a.json`; returns `solvent calldata`'s
+    /// output for the gate (hex).
+    fn attest_calldata(&self, portfolio: &Path) -> String {
+        let prove = ProveOptions {
+            policy: self.path("policy.json"),
+            portfolio: portfolio.to_path_buf(),
+            out: self.path("a.json"),
+            opening: None,
+            time: Some(150),
+            max_memory: None,
+            keys: self.keys(),
+        };
+        assert_eq!(run(commands::prove, &prove).0, 0);
+        let calldata = CalldataOptions {
+            attestation: self.path("a.json"),
+            target: CalldataTarget::Gate,
+            policy: None,
+            allow_insecure_srs: false,
+            keys: self.keys(),
+        };
+        run(commands::calldata, &calldata).1
+    }
 }
 
 /// Runs a command; returns its exit status and output.
@@ -278,24 +301,7 @@ fn a_protocol_goes_live_from_the_exported_files_alone() {
     assert_eq!(accepted.output, policy_id.to_vec());
 
     // An account proves and attests with the CLI's calldata; lending code asks isAttested.
-    let prove = ProveOptions {
-        policy: folder.path("policy.json"),
-        portfolio: folder.path("portfolio.json"),
-        out: folder.path("a.json"),
-        opening: None,
-        time: Some(150),
-        max_memory: None,
-        keys: folder.keys(),
-    };
-    assert_eq!(run(commands::prove, &prove).0, 0);
-    let calldata = CalldataOptions {
-        attestation: folder.path("a.json"),
-        target: CalldataTarget::Gate,
-        policy: None,
-        allow_insecure_srs: false,
-        keys: folder.keys(),
-    };
-    let (_, hex_calldata) = run(commands::calldata, &calldata);
+    let hex_calldata = folder.attest_calldata(&folder.path("portfolio.json"));
     let data = hex::decode(hex_calldata.trim().trim_start_matches("0x")).unwrap();
     let other: [u8; 20] = hex::decode(&OTHER_ACCOUNT[2..]).unwrap().try_into().unwrap();
     assert!(!chain.call(other, gate_address, data.clone()).unwrap().success, "only the account itself may attest");
@@ -461,24 +467,7 @@ fn the_exported_ethers_script_deploys_and_registers_on_a_local_node_and_the_atte
     assert_eq!(run(commands::export_verifier, &export).0, 0);
     let dir = folder.path("export");
     assert!(std::fs::read_to_string(dir.join("package.json")).unwrap().contains(r#""ethers": "6.17.0""#));
-    let prove = ProveOptions {
-        policy: folder.path("policy.json"),
-        portfolio,
-        out: folder.path("a.json"),
-        opening: None,
-        time: Some(150),
-        max_memory: None,
-        keys: folder.keys(),
-    };
-    assert_eq!(run(commands::prove, &prove).0, 0);
-    let calldata = CalldataOptions {
-        attestation: folder.path("a.json"),
-        target: CalldataTarget::Gate,
-        policy: None,
-        allow_insecure_srs: false,
-        keys: folder.keys(),
-    };
-    let attest = run(commands::calldata, &calldata).1.trim().to_string();
+    let attest = folder.attest_calldata(&portfolio).trim().to_string();
 
     // The test policy's window is [100, 200): the node's chain starts at 155.
     let node = LocalNode::start(155);
