@@ -51,6 +51,11 @@ enum Command {
         #[command(subcommand)]
         command: SrsCommand,
     },
+    /// A source's keys for signed holdings (custodians, venues).
+    Source {
+        #[command(subcommand)]
+        command: SourceCommand,
+    },
     /// Run the main job on the embedded example: check, keygen, prove, verify.
     Demo(DemoOptions),
 }
@@ -61,6 +66,12 @@ enum PolicyCommand {
     /// deltas and short option minimums, rounded conservatively; the same spec gives the same
     /// bytes on every machine.
     Build(PolicyBuildOptions),
+}
+
+#[derive(Subcommand)]
+enum SourceCommand {
+    /// Write a new EdDSA-Poseidon signing key (mode 0600) and print its public key as JSON.
+    Keygen(SourceKeygenOptions),
 }
 
 #[derive(Subcommand)]
@@ -125,6 +136,7 @@ impl Cli {
             Command::Calldata(o) => commands::calldata(o, out),
             Command::PolicyCommitment(o) => commands::policy_commitment(o, out),
             Command::Policy { command: PolicyCommand::Build(o) } => commands::policy_build(o, out),
+            Command::Source { command: SourceCommand::Keygen(o) } => commands::source_keygen(o, out),
             Command::Srs { command: SrsCommand::Check(o) } => commands::srs_check(o, out),
             Command::Srs { command: SrsCommand::Fetch(o) } => commands::srs_fetch(o, out),
             Command::Srs { command: SrsCommand::Dev(o) } => commands::srs_dev(o, out),

@@ -89,3 +89,60 @@ impl Point {
         acc
     }
 }
+
+impl Point {
+    /// Whether `x` counts as negative: above `(p - 1) / 2`.
+    fn x_is_negative(&self) -> bool {
+        biguint_of(&self.x) > biguint_of(&(-Fr::ONE)) >> 1u32
+    }
+
+    /// The packed form circomlib and `@zk-kit/baby-jubjub` use: `y` in 32 bytes little-endian,
+    /// bit 255 set when `x` is negative; as an integer.
+    pub fn pack(&self) -> BigUint {
+        let mut bytes = [0u8; 32];
+        bytes.copy_from_slice(self.y.to_repr().as_ref());
+        if self.x_is_negative() {
+            bytes[31] |= 0x80;
+        }
+        BigUint::from_bytes_le(&bytes)
+    }
+
+    /// The point of a packed form, if it is one: `y` below the field's modulus and
+    /// `x^2 = (1 - y^2) / (a - d y^2)` a square, `x` the root of the sign bit's sign.
+    pub fn unpack(packed: &BigUint) -> Option<Point> {
+        let mut bytes = packed.to_bytes_le();
+        if bytes.len() > 32 {
+            return None;
+        }
+        bytes.resize(32, 0);
+        let negative = bytes[31] & 0x80 != 0;
+        bytes[31] &= 0x7f;
+        let y: Fr = Option::from(Fr::from_repr(bytes.try_into().expect("32 bytes")))?;
+        let y2 = y.square();
+        let x2 = (Fr::ONE - y2) * Option::<Fr>::from((Fr::from(A) - Fr::from(D) * y2).invert())?;
+        let root: Fr = Option::from(x2.sqrt())?;
+        let point = Point { x: root, y };
+        let point = if point.x_is_negative() == negative { point } else { Point { x: -root, y } };
+        point.on_curve().then_some(point)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packing_round_trips_and_refuses_what_is_not_a_point() {
+        let mut point = Point::base8();
+        for _ in 0..20 {
+            assert_eq!(Point::unpack(&point.pack()), Some(point));
+            point = point.add(&Point::base8());
+        }
+        // y = 2: (1 - 4) / (a - 4 d) is not a square, so no point has it.
+        let candidates: Vec<BigUint> = (2u32..40).map(BigUint::from).filter(|y| Point::unpack(y).is_none()).collect();
+        assert!(!candidates.is_empty(), "some small y are on no point");
+        assert_eq!(Point::unpack(&(BigUint::from(1u8) << 256u32)), None, "more than 32 bytes");
+        let modulus = biguint_of(&(-Fr::ONE)) + 1u32;
+        assert_eq!(Point::unpack(&modulus), None, "y not below the modulus");
+    }
+}

@@ -7,8 +7,10 @@
 //! - [`babyjubjub`]: the curve (EIP-2494): points, addition, scalar multiplication.
 //! - [`eddsa`]: keys, signing and verification; the hash `H(R8, A, M)` is circom's Poseidon of
 //!   five inputs.
+//! - [`key`]: a source's key file and its public key as the policy will name it.
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
 pub mod babyjubjub;
 pub mod eddsa;
+pub mod key;

@@ -1,6 +1,6 @@
 //! solvent's EdDSA-Poseidon against an outside signer: `@zk-kit/eddsa-poseidon` (npm, run in
 //! Node from `sources/signer-js`, installed by the test command) derives the same public keys and
-//! makes the same (deterministic) signatures, and solvent verifies the package's signatures.
+//! packs them the same and makes the same (deterministic) signatures, and solvent verifies the package's signatures.
 
 use halo2_proofs::halo2curves::{bn256::Fr, ff::Field};
 use solvent_sources::babyjubjub::{fr_decimal, Point};
@@ -31,6 +31,9 @@ fn keys_and_signatures_agree_with_zk_kit() {
         let theirs = Signature { r8: point(&vector["r8"]), s: fr_decimal(vector["s"].as_str().unwrap()) };
         let their_key = point(&vector["public_key"]);
         assert_eq!(public_key(key.as_bytes()), their_key, "{key}: the public key");
+        let packed = num_bigint::BigUint::parse_bytes(vector["packed"].as_str().unwrap().as_bytes(), 10).unwrap();
+        assert_eq!(their_key.pack(), packed, "{key}: the packed public key");
+        assert_eq!(Point::unpack(&packed), Some(their_key), "{key}: unpacked");
         assert_eq!(sign(key.as_bytes(), message), theirs, "{key}: the signature");
         assert!(verify(message, &theirs, &their_key), "{key}: zk-kit's signature verifies");
         assert!(!verify(message + Fr::ONE, &theirs, &their_key), "{key}: not of another message");

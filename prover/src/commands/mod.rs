@@ -6,6 +6,7 @@ mod check;
 mod onchain;
 mod policy;
 mod proving;
+mod source;
 mod srs;
 mod verifying;
 
@@ -13,6 +14,7 @@ pub use check::{check, shape, CheckOptions, ShapeOptions};
 pub use onchain::{calldata, export_verifier, policy_commitment, CalldataOptions, CalldataTarget, ExportOptions, PolicyCommitmentOptions};
 pub use policy::{policy_build, PolicyBuildOptions};
 pub use proving::{demo, keygen, prove, DemoOptions, KeygenOptions, ProveOptions};
+pub use source::{source_keygen, SourceKeygenOptions};
 pub use srs::{srs_check, srs_dev, srs_downsize, srs_fetch, SrsCheckOptions, SrsDevOptions, SrsDownsizeOptions, SrsFetchOptions};
 pub use verifying::{open, verify, OpenOptions, VerifyOptions};
 

@@ -499,3 +499,29 @@ fn the_exported_ethers_script_deploys_and_registers_on_a_local_node_and_the_atte
     );
     assert_eq!(asked.as_str().unwrap().chars().last(), Some('1'), "isAttested: {asked}");
 }
+
+#[test]
+fn source_keygen_writes_a_private_key_and_prints_its_public_key() {
+    let folder = Folder::new();
+    let options = SourceKeygenOptions { id: "custodian-a".into(), out: folder.path("key.json") };
+    let (code, printed) = run(commands::source_keygen, &options);
+    assert_eq!(code, 0);
+    let public: solvent_sources::key::PublicSourceKey = serde_json::from_str(&printed).unwrap();
+    let key: solvent_sources::key::SourceKey = serde_json::from_str(&std::fs::read_to_string(folder.path("key.json")).unwrap()).unwrap();
+    assert_eq!(key.public().unwrap(), public, "the printed public key is the file's");
+    assert_eq!(public.id, "custodian-a");
+    assert!(solvent_sources::key::parse_public_key(&public.public_key).is_ok());
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(folder.path("key.json")).unwrap().permissions().mode() & 0o777, 0o600, "private");
+    // Never overwritten; a bad id refused; nothing written for either.
+    let error = commands::source_keygen(&options, &mut Vec::new()).unwrap_err();
+    assert_eq!(error.exit_code(), 2);
+    assert!(error.to_string().contains("never overwritten"), "{error}");
+    assert_eq!(
+        serde_json::from_str::<solvent_sources::key::SourceKey>(&std::fs::read_to_string(folder.path("key.json")).unwrap()).unwrap(),
+        key
+    );
+    let long = SourceKeygenOptions { id: "x".repeat(32), out: folder.path("other.json") };
+    assert_eq!(commands::source_keygen(&long, &mut Vec::new()).unwrap_err().exit_code(), 2);
+    assert!(!folder.path("other.json").exists());
+}
