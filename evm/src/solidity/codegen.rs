@@ -347,36 +347,7 @@ pub(super) fn generate(key: &VerifierKey) -> Code {
     let lanes = key.lanes as usize;
     let first_lane = key.preprocessed.len();
 
-    // The transcript: the template has written the state and the first lane; the other lanes,
-    // each phase's advice and challenges, the quotient, the evaluations, W.
-    let mut t = Transcript { steps: Vec::new(), absorbed: 64, buffer: m.transcript };
-    if lanes > 1 {
-        t.absorb(l.policy.plus(64), 64 * (lanes - 1));
-    }
-    let mut challenges: Vec<Source> = Vec::new();
-    let mut witness_index = 0;
-    for (&w, &c) in key.num_witness.iter().zip(&key.num_challenge) {
-        for _ in 0..w {
-            t.absorb_point(l.witness_points[witness_index]);
-            witness_index += 1;
-        }
-        for _ in 0..c {
-            let slot = m.challenges.plus(32 * challenges.len());
-            challenges.push(t.squeeze(slot.to_string()));
-        }
-    }
-    for &at in &l.quotient_points {
-        t.absorb_point(at);
-    }
-    let z = t.squeeze("Z_MPTR".into());
-    for &at in &l.evaluation_words {
-        t.absorb_scalar(at);
-    }
-    let mu = t.squeeze("MU_MPTR".into());
-    let gamma = t.squeeze("GAMMA_MPTR".into());
-    t.absorb_point(l.w);
-    let z_prime = t.squeeze("Z_PRIME_MPTR".into());
-    t.steps.push(TranscriptStep::CheckPoint(l.w_prime));
+    let (steps, Challenges { challenges, z, mu, gamma, z_prime }) = transcript(key, &l, &m);
 
     // Denominators to invert: z - omega^i (Lagrange), z^n - 1, z (the sets' interpolation), and
     // after the first set, `Z_s(z') = prod_j (z' - omega^(r_j) z)`.
@@ -508,7 +479,75 @@ pub(super) fn generate(key: &VerifierKey) -> Code {
     }
     let opening = g.section();
 
-    // The multi-scalar multiplication: sum of scalar * point, then + generator - z_s W + z' W'.
+    let msm = msm_terms(key, &l, &scalars, &quotient_scalars, generator_scalar, &z_s_first, z_prime);
+    let policy_points = (0..lanes).map(|lane| l.policy.plus(64 * lane)).collect();
+    Code { calldata: l, memory: m, policy_points, transcript: steps, inversions, lagrange: lagrange_code, constraints, opening, msm }
+}
+
+/// Where the transcript's challenges are read.
+struct Challenges {
+    /// The phases' challenges, in order.
+    challenges: Vec<Source>,
+    /// The evaluation point.
+    z: Source,
+    /// SHPLONK's `mu`.
+    mu: Source,
+    /// SHPLONK's `gamma`.
+    gamma: Source,
+    /// SHPLONK's `z'`.
+    z_prime: Source,
+}
+
+/// The transcript's steps after what the template writes (the state and the first lane): the
+/// other lanes, each phase's advice and challenges, the quotient (`z`), the evaluations (`mu`,
+/// `gamma`), `W` (`z'`), and the check of `W'`.
+fn transcript(key: &VerifierKey, l: &CalldataLayout, m: &MemoryPlan) -> (Vec<TranscriptStep>, Challenges) {
+    let lanes = key.lanes as usize;
+    let mut t = Transcript { steps: Vec::new(), absorbed: 64, buffer: m.transcript };
+    if lanes > 1 {
+        t.absorb(l.policy.plus(64), 64 * (lanes - 1));
+    }
+    let mut challenges: Vec<Source> = Vec::new();
+    let mut witness_index = 0;
+    for (&w, &c) in key.num_witness.iter().zip(&key.num_challenge) {
+        for _ in 0..w {
+            t.absorb_point(l.witness_points[witness_index]);
+            witness_index += 1;
+        }
+        for _ in 0..c {
+            let slot = m.challenges.plus(32 * challenges.len());
+            challenges.push(t.squeeze(slot.to_string()));
+        }
+    }
+    for &at in &l.quotient_points {
+        t.absorb_point(at);
+    }
+    let z = t.squeeze("Z_MPTR".into());
+    for &at in &l.evaluation_words {
+        t.absorb_scalar(at);
+    }
+    let mu = t.squeeze("MU_MPTR".into());
+    let gamma = t.squeeze("GAMMA_MPTR".into());
+    t.absorb_point(l.w);
+    let z_prime = t.squeeze("Z_PRIME_MPTR".into());
+    t.steps.push(TranscriptStep::CheckPoint(l.w_prime));
+    (t.steps, Challenges { challenges, z, mu, gamma, z_prime })
+}
+
+/// The multi-scalar multiplication's terms: each committed polynomial's scalar times its
+/// commitment (fixed and permutation points, the lanes, the advice, the quotient's chunks), then
+/// the generator's scalar times `G1`, `-Z_0(z')` times `W` and `z'` times `W'`.
+fn msm_terms(
+    key: &VerifierKey,
+    l: &CalldataLayout,
+    scalars: &BTreeMap<usize, Source>,
+    quotient_scalars: &[Source],
+    generator_scalar: Source,
+    z_s_first: &str,
+    z_prime: Source,
+) -> Vec<MsmTerm> {
+    let lanes = key.lanes as usize;
+    let first_lane = key.preprocessed.len();
     let mut msm = Vec::new();
     for (i, point) in key.preprocessed.iter().enumerate() {
         if let Some(scalar) = scalars.get(&i) {
@@ -529,7 +568,7 @@ pub(super) fn generate(key: &VerifierKey) -> Code {
             msm.push(MsmTerm::calldata(at, scalar));
         }
     }
-    for (&at, scalar) in l.quotient_points.iter().zip(&quotient_scalars) {
+    for (&at, scalar) in l.quotient_points.iter().zip(quotient_scalars) {
         msm.push(MsmTerm::calldata(at, scalar));
     }
     msm.push(MsmTerm { x: "G1_X".into(), y: "G1_Y".into(), scalar: generator_scalar });
@@ -539,9 +578,7 @@ pub(super) fn generate(key: &VerifierKey) -> Code {
         scalar: format!("sub(r, {z_s_first})"),
     });
     msm.push(MsmTerm { x: "calldataload(W_PRIME_CPTR)".into(), y: "calldataload(add(W_PRIME_CPTR, 0x20))".into(), scalar: z_prime });
-
-    let policy_points = (0..lanes).map(|lane| l.policy.plus(64 * lane)).collect();
-    Code { calldata: l, memory: m, policy_points, transcript: t.steps, inversions, lagrange: lagrange_code, constraints, opening, msm }
+    msm
 }
 
 //LAGR
