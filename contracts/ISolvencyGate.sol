@@ -4,7 +4,8 @@ pragma solidity ^0.8.19;
 /// @title ISolvencyGate
 /// @notice The interface of SolvencyGate (contracts/SolvencyGate.sol): what a lending protocol
 /// calls before granting leverage (`isAttested`), what accounts call (`attest`), and the owner's
-/// registry. A test checks that SolvencyGate's ABI is exactly this one's.
+/// registry. SolvencyGate implements it and takes its events and errors from it; a test checks
+/// that SolvencyGate's ABI is exactly this one's.
 interface ISolvencyGate {
     /// A policy was registered or its window changed.
     event PolicyAccepted(bytes32 indexed policyId, bytes32 shape, uint64 effectiveAt, uint64 expiresAt);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 pragma solidity 0.8.19;
 
+import "./ISolvencyGate.sol";
+
 /// @title SolvencyGate
 /// @notice Accepts solvent attestations (zero-knowledge proofs that an account's portfolio meets a
 /// policy's margin and collateral thresholds) and records them for lending protocols to query.
@@ -20,7 +22,7 @@ pragma solidity 0.8.19;
 ///
 /// The owner must only register commitments of policies that `solvent policy-commitment` accepts:
 /// the circuit's range arguments rely on the policy's values being validated.
-contract SolvencyGate {
+contract SolvencyGate is ISolvencyGate {
     /// The BN254 scalar field's modulus: public inputs are field elements below it.
     uint256 internal constant SCALAR_MODULUS =
         0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001;
@@ -64,45 +66,7 @@ contract SolvencyGate {
     /// Latest attestation per account and policy id; `snapshotTime == 0` means none.
     mapping(address => mapping(bytes32 => Record)) public records;
 
-    /// A policy was registered or its window changed.
-    event PolicyAccepted(bytes32 indexed policyId, bytes32 shape, uint64 effectiveAt, uint64 expiresAt);
-    /// A policy was withdrawn.
-    event PolicyRevoked(bytes32 indexed policyId);
-    /// The verifier for a circuit shape was set, with the SRS its key was derived from.
-    event VerifierSet(bytes32 indexed shape, address verifier, bytes32 srsIdentity, bool insecure);
-    /// The largest accepted snapshot age was set.
-    event MaxSnapshotAgeSet(uint64 maxSnapshotAge);
-    /// Ownership moved.
-    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
-    /// An account proved that its portfolio meets a policy.
-    event Attested(address indexed account, bytes32 indexed policyId, uint256 commitment, uint64 snapshotTime);
-
-    /// The caller is not the owner.
-    error NotOwner(address caller);
-    /// The window is empty or starts at time zero.
-    error BadWindow(uint64 effectiveAt, uint64 expiresAt);
-    /// The commitment is not one or more points (two words each).
-    error BadCommitment(uint256 words);
-    /// The policy id is not registered.
-    error UnknownPolicy(bytes32 policyId);
-    /// The policy's window has ended.
-    error PolicyExpired(bytes32 policyId, uint64 expiresAt);
-    /// The snapshot time lies outside the policy's window.
-    error SnapshotOutsideWindow(uint64 snapshotTime, uint64 effectiveAt, uint64 expiresAt);
-    /// The snapshot time lies in the future.
-    error SnapshotInFuture(uint64 snapshotTime);
-    /// The snapshot is older than `maxSnapshotAge`.
-    error SnapshotTooOld(uint64 snapshotTime, uint64 maxSnapshotAge);
-    /// The attestation is bound to another account than the caller.
-    error NotTheAccount(address account, address caller);
-    /// No verifier contract is set for the policy's circuit shape.
-    error NoVerifier(bytes32 shape);
-    /// A public input is not a canonical field element.
-    error NotAFieldElement(uint256 value);
-    /// The address is not a SolventVerifier (no `srsIdentity()` answer), or its creation failed.
-    error NotAVerifier(address verifier);
-    /// The verifier rejected the proof.
-    error ProofRejected();
+    // Events and errors: ISolvencyGate.
 
     modifier onlyOwner() {
         if (msg.sender != owner) revert NotOwner(msg.sender);

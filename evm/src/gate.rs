@@ -20,13 +20,24 @@ pub const INTERFACE_SOURCE: &str = include_str!("../../contracts/ISolvencyGate.s
 /// The interface's name.
 pub const INTERFACE: &str = "ISolvencyGate";
 
-/// The contract's ABI: calls, errors and events, generated from its source.
-#[allow(missing_docs)]
-pub mod contract {
-    alloy_sol_types::sol!("../contracts/SolvencyGate.sol");
+/// The contract's source files, as solc is given them (the contract imports its interface).
+pub const SOURCES: [(&str, &str); 2] = [("SolvencyGate.sol", SOURCE), ("ISolvencyGate.sol", INTERFACE_SOURCE)];
+
+/// Compiles the contract with its interface.
+pub fn compile(solc: &crate::solc::Solc, optimizer: crate::solc::Optimizer) -> Result<crate::solc::Compiled, crate::EvmError> {
+    solc.compile(&SOURCES, optimizer)?
+        .remove(CONTRACT)
+        .ok_or_else(|| crate::EvmError::CompilerOutput(format!("no contract named {CONTRACT}")))
 }
 
-use contract::SolvencyGate;
+/// The contract's ABI: calls, errors and events, generated from its interface's source (which the
+/// contract implements; a test checks the two ABIs are equal).
+#[allow(missing_docs)]
+pub mod contract {
+    alloy_sol_types::sol!("../contracts/ISolvencyGate.sol");
+}
+
+use contract::ISolvencyGate as SolvencyGate;
 
 /// The signature of `attest`.
 pub const ATTEST: &str = SolvencyGate::attestCall::SIGNATURE;
@@ -46,7 +57,7 @@ pub const VERIFIER_SRS: &str = SolvencyGate::verifierSrsCall::SIGNATURE;
 pub const IS_ATTESTED: &str = SolvencyGate::isAttestedCall::SIGNATURE;
 
 /// The contract's custom errors, by signature (from its ABI).
-pub const ERRORS: &[&str] = SolvencyGate::SolvencyGateErrors::SIGNATURES;
+pub const ERRORS: &[&str] = SolvencyGate::ISolvencyGateErrors::SIGNATURES;
 
 /// Constructor arguments: the largest accepted snapshot age in seconds.
 pub fn constructor_args(max_snapshot_age: u64) -> Vec<u8> {
@@ -133,5 +144,5 @@ pub fn revert_reason(output: &[u8]) -> Option<&'static str> {
     if head == selector("Error(string)") {
         return Some("Error(string)");
     }
-    SolvencyGate::SolvencyGateErrors::signature_by_selector(head)
+    SolvencyGate::ISolvencyGateErrors::signature_by_selector(head)
 }

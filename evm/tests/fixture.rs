@@ -55,7 +55,7 @@ fn the_gate_deploys_the_fixture_verifier_records_its_srs_and_refuses_a_non_verif
     let shape = registration.shape();
     let solc = Solc::locate().unwrap();
     let verifier = solc.compile_contract(&verifier_source(&key), CONTRACT, solvent_evm::solc::Optimizer::WithoutYul(200)).unwrap();
-    let gate_code = solc.compile_contract(gate::SOURCE, gate::CONTRACT, solvent_evm::solc::Optimizer::Runs(200)).unwrap();
+    let gate_code = gate::compile(&solc, solvent_evm::solc::Optimizer::Runs(200)).unwrap();
     let mut chain = LocalChain::new();
     let (gate_address, _) = chain.deploy(OWNER, [gate_code.bytecode, gate::constructor_args(3600)].concat()).unwrap();
     // The contract's shapeKey is the crate's.

@@ -19,7 +19,7 @@ const STRANGER: [u8; 20] = [0x44; 20];
 
 fn compiled_gate() -> &'static Compiled {
     static GATE: OnceLock<Compiled> = OnceLock::new();
-    GATE.get_or_init(|| Solc::locate().unwrap().compile_contract(gate::SOURCE, gate::CONTRACT, Optimizer::Runs(200)).unwrap())
+    GATE.get_or_init(|| gate::compile(&Solc::locate().unwrap(), Optimizer::Runs(200)).unwrap())
 }
 
 fn deployed() -> (LocalChain, [u8; 20]) {

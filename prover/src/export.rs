@@ -89,11 +89,11 @@ pub fn export_verifier(
     let solc = Solc::locate()?;
     let verifier_code = verifier_source(&keys.verifier_key);
     let verifier = solc.compile_contract(&verifier_code, CONTRACT, VERIFIER_OPTIMIZER)?;
-    let gate_contract = solc.compile_contract(gate::SOURCE, gate::CONTRACT, GATE_OPTIMIZER)?;
+    let gate_contract = gate::compile(&solc, GATE_OPTIMIZER)?;
     std::fs::create_dir_all(dir).map_err(|error| Error::Io { file: dir.display().to_string(), error })?;
-    write_contract(dir, CONTRACT, &verifier_code, &verifier, VERIFIER_OPTIMIZER)?;
-    write_contract(dir, gate::CONTRACT, gate::SOURCE, &gate_contract, GATE_OPTIMIZER)?;
-    write_file(&dir.join(format!("{}.sol", gate::INTERFACE)), gate::INTERFACE_SOURCE.as_bytes())?;
+    let verifier_file = format!("{CONTRACT}.sol");
+    write_contract(dir, CONTRACT, &[(&verifier_file, &verifier_code)], &verifier, VERIFIER_OPTIMIZER)?;
+    write_contract(dir, gate::CONTRACT, &gate::SOURCES, &gate_contract, GATE_OPTIMIZER)?;
     write_file(&dir.join("deploy.mjs"), DEPLOY_SCRIPT.as_bytes())?;
     write_file(&dir.join("package.json"), DEPLOY_PACKAGE.as_bytes())?;
     let wasm_key = keys.verifier_key.to_bytes();
@@ -196,12 +196,15 @@ pub fn registration(e: &Export, policy: &Policy) -> String {
     )
 }
 
-/// Writes `NAME.sol`, `NAME.bin` (hex creation code), `NAME.abi.json` and
-/// `NAME.standard-input.json` (solc's standard-JSON input, what Etherscan and Sourcify verify a
-/// deployed contract's source from, with the compiler of `verifier.json`'s `compiler`).
-fn write_contract(dir: &Path, name: &str, source: &str, compiled: &Compiled, optimizer: Optimizer) -> Result<(), Error> {
-    write_file(&dir.join(format!("{name}.sol")), source.as_bytes())?;
-    let input = serde_json::to_string_pretty(&standard_input(&[(&format!("{name}.sol"), source)], optimizer)).expect("serialisable") + "\n";
+/// Writes the contract's source files, `NAME.bin` (hex creation code), `NAME.abi.json` and
+/// `NAME.standard-input.json` (solc's standard-JSON input of those files, what Etherscan and
+/// Sourcify verify a deployed contract's source from, with the compiler of `verifier.json`'s
+/// `compiler`).
+fn write_contract(dir: &Path, name: &str, sources: &[(&str, &str)], compiled: &Compiled, optimizer: Optimizer) -> Result<(), Error> {
+    for (file, source) in sources {
+        write_file(&dir.join(file), source.as_bytes())?;
+    }
+    let input = serde_json::to_string_pretty(&standard_input(sources, optimizer)).expect("serialisable") + "\n";
     write_file(&dir.join(format!("{name}.standard-input.json")), input.as_bytes())?;
     write_file(&dir.join(format!("{name}.bin")), format!("{}\n", hex::encode(&compiled.bytecode)).as_bytes())?;
     let abi = serde_json::to_string_pretty(&compiled.abi).expect("serialisable") + "\n";

@@ -30,7 +30,7 @@ fn main() {
     let verifier = solc
         .compile_contract(&verifier_source(&keys.verifier_key), CONTRACT, solvent_prover::export::VERIFIER_OPTIMIZER)
         .expect("verifier");
-    let gate_code = solc.compile_contract(gate::SOURCE, gate::CONTRACT, Optimizer::Runs(200)).expect("gate");
+    let gate_code = gate::compile(&solc, Optimizer::Runs(200)).expect("gate");
 
     let owner = [0x0f; 20];
     let account = witness.portfolio.account;

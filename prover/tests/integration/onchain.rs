@@ -44,7 +44,7 @@ fn fixture() -> &'static Fixture {
         let attestation = prove::attestation(&witness, &keys, &proof);
         let solc = Solc::locate().unwrap();
         let verifier = solc.compile_contract(&verifier_source(&keys.verifier_key), CONTRACT, VERIFIER_OPTIMIZER).unwrap();
-        let gate = solc.compile_contract(gate::SOURCE, gate::CONTRACT, Optimizer::Runs(200)).unwrap();
+        let gate = gate::compile(&solc, Optimizer::Runs(200)).unwrap();
         let key = keys.verifier_key.clone();
         Fixture { policy, account, inputs: witness.public_inputs(), commitment: proof.policy, attestation, verifier, gate, key }
     })
