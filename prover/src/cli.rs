@@ -56,6 +56,11 @@ enum Command {
         #[command(subcommand)]
         command: SourceCommand,
     },
+    /// For auditors: review a period of attestations.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Run the main job on the embedded example: check, keygen, prove, verify.
     Demo(DemoOptions),
 }
@@ -66,6 +71,14 @@ enum PolicyCommand {
     /// deltas and short option minimums, rounded conservatively; the same spec gives the same
     /// bytes on every machine.
     Build(PolicyBuildOptions),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify every attestation of a folder against the trusted policies, open them with their
+    /// openings, report the series' gaps, rotations and breaks, backtest the margin against
+    /// realized prices, and write a report (index.html, series.csv, series.json).
+    Series(AuditSeriesOptions),
 }
 
 #[derive(Subcommand)]
@@ -137,6 +150,7 @@ impl Cli {
             Command::PolicyCommitment(o) => commands::policy_commitment(o, out),
             Command::Policy { command: PolicyCommand::Build(o) } => commands::policy_build(o, out),
             Command::Source { command: SourceCommand::Keygen(o) } => commands::source_keygen(o, out),
+            Command::Audit { command: AuditCommand::Series(o) } => commands::audit_series(o, out),
             Command::Srs { command: SrsCommand::Check(o) } => commands::srs_check(o, out),
             Command::Srs { command: SrsCommand::Fetch(o) } => commands::srs_fetch(o, out),
             Command::Srs { command: SrsCommand::Dev(o) } => commands::srs_dev(o, out),

@@ -4,6 +4,7 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod audit;
 pub mod commands;
 pub mod console;
 pub mod demo;

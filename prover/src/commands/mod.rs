@@ -2,6 +2,7 @@
 //! output to `out` (progress and warnings go to standard error) and returns the exit status.
 //! The binary only parses arguments (clap) and calls these; tests call them directly.
 
+mod audit;
 mod check;
 mod onchain;
 mod policy;
@@ -10,6 +11,7 @@ mod source;
 mod srs;
 mod verifying;
 
+pub use audit::{audit_series, AuditSeriesOptions, MAX_REALIZED_BYTES};
 pub use check::{check, shape, CheckOptions, ShapeOptions};
 pub use onchain::{calldata, export_verifier, policy_commitment, CalldataOptions, CalldataTarget, ExportOptions, PolicyCommitmentOptions};
 pub use policy::{policy_build, PolicyBuildOptions};

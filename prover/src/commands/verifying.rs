@@ -34,7 +34,7 @@ pub struct VerifyOptions {
 
 /// The SRS the verifier's user trusts (never the attestation's): `--srs FILE`, a pinned
 /// `--srs-identity`, or with `--allow-insecure-srs` and neither, the development SRS.
-fn trusted_srs(trust: &TrustOptions) -> Result<TrustedSrs, Error> {
+pub(super) fn trusted_srs(trust: &TrustOptions) -> Result<TrustedSrs, Error> {
     match (&trust.srs, &trust.srs_identity, trust.allow_insecure_srs) {
         (Some(path), _, _) => Ok(TrustedSrs::File(path.clone())),
         (None, Some(text), _) => Ok(TrustedSrs::Identity(hex32("--srs-identity", text).map_err(|e| Error::argument("--srs-identity", e.message))?)),

@@ -5,6 +5,7 @@
 //! outputs.
 
 pub mod json;
+pub mod series;
 pub mod verdict;
 
 use json::{
@@ -66,18 +67,18 @@ pub fn json(policy: &Policy, portfolio: &Portfolio, report: &RiskReport) -> Chec
 }
 
 /// One limit of risk model v2, named for people.
-struct LimitLine {
-    kind: &'static str,
+pub(crate) struct LimitLine {
+    pub(crate) kind: &'static str,
     limit: Limit,
     index: usize,
-    name: String,
+    pub(crate) name: String,
     formula: String,
-    slack: Decimal,
-    ok: bool,
+    pub(crate) slack: Decimal,
+    pub(crate) ok: bool,
 }
 
 /// Every limit of the policy with the asset, instrument or underlying it is for.
-fn limit_lines(policy: &Policy, report: &RiskReport) -> Vec<LimitLine> {
+pub(crate) fn limit_lines(policy: &Policy, report: &RiskReport) -> Vec<LimitLine> {
     let line = |kind, limit, name: &str, formula, c: &solvent_model::LimitCheck| LimitLine {
         kind,
         limit,

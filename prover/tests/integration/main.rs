@@ -3,6 +3,7 @@
 
 mod common;
 
+mod audit;
 mod catalogue;
 mod cli;
 mod commands;
