@@ -6,6 +6,10 @@
 #                                   # limit of risk model v2 (about 30 minutes on 2 cores)
 #   BENCH_BOOK=1 scripts/bench.sh   # also 16,384 instruments, book and bank, once each, and circuit
 #                                   # v1's book (about 50 minutes more on 2 cores, 19 GiB for v1's book)
+#   scripts/bench.sh audit          # only `solvent audit series` on 90 and 1,000 daily desk
+#                                   # attestations (about 12 minutes, most of it proving the series);
+#                                   # rewrites only that section of BENCHMARKS.md. The full run
+#                                   # measures the 90 (BENCH_AUDIT_SERIES="90 1000" for both).
 #
 # "Before" is the last commit of circuit v1 (BENCH_BASELINE to choose another), built from a git
 # worktree under target/bench/ and measured in the same run by its own `measure` and `gas`
@@ -17,9 +21,58 @@ cd "$root"
 out="$root/target/bench"
 baseline="${BENCH_BASELINE:-7239c5f}"
 mkdir -p "$out"
+threads_all=$(nproc)
+
+# `solvent audit series` over N daily desk attestations with openings and realized prices
+# (benches/src/bin/audit_series.rs writes them, proved under the committed k = 12 ceremony file):
+# one review to fill the key cache, then the measured one under /usr/bin/time -v.
+audit_series() { # N
+  local n="$1" dir="$out/audit-$1" srs="$root/params/fixtures/kzg_bn254_12.srs"
+  if [ ! -f "$dir/realized.csv" ]; then
+    rm -rf "$dir"
+    /usr/bin/time -v target/release/audit_series "$n" "$dir" 2> "$out/time-audit-generate-$n.txt"
+  fi
+  local review=(target/release/solvent audit series "$dir/attestations" --policies "$dir/policies"
+    --openings "$dir/openings" --realized "$dir/realized.csv" --max-gap 90000 --srs "$srs"
+    --keys "$out/audit-keys" --json)
+  "${review[@]}" > /dev/null || [ $? -eq 1 ]
+  local status=0
+  /usr/bin/time -v "${review[@]}" --out "$dir/report" > "$dir/series.json" 2> "$out/time-audit-$n.txt" || status=$?
+  [ "$status" -le 1 ] || { cat "$out/time-audit-$n.txt"; exit 1; }
+  python3 - "$n" "$status" "$dir/series.json" "$out/time-audit-$n.txt" "$out/time-audit-generate-$n.txt" >> "$out/audit.jsonl" <<'PY'
+import json, re, sys
+n, status, series, review_log, generate_log = sys.argv[1:6]
+def time_v(path):
+    text = open(path).read()
+    clock = re.search(r"Elapsed \(wall clock\) time.*: (.*)", text).group(1).split(":")
+    seconds = sum(float(x) * 60 ** i for i, x in enumerate(reversed(clock)))
+    rss_kib = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
+    return seconds, rss_kib / 1024
+report = json.load(open(series))
+review_s, review_mib = time_v(review_log)
+generate_s, _ = time_v(generate_log)
+accounts = report["backtest"]["per_account"] if report.get("backtest") else []
+print(json.dumps({
+    "attestations": int(n), "exit": int(status), "review_s": review_s, "review_peak_rss_mib": review_mib,
+    "generate_s": generate_s, "valid": report["summary"]["valid"], "opened": report["summary"]["opened"],
+    "findings": report["summary"]["findings"], "exceedances": report["summary"]["exceedances"],
+    "observations": sum(a["observations"] for a in accounts), "zones": [a["zone"] for a in accounts],
+}))
+PY
+  echo "reviewed $n attestations"
+}
+
+cargo build --release -p solvent-benches --bin audit_series -p solvent-prover --bin solvent
+if [ "${1:-}" = audit ]; then
+  : > "$out/audit.jsonl"
+  for n in ${BENCH_AUDIT_SERIES:-90 1000}; do audit_series "$n"; done
+  python3 scripts/benchmarks_md.py --audit-section "$out/audit.jsonl" BENCHMARKS.md
+  echo "rewrote the audit section of BENCHMARKS.md"
+  exit 0
+fi
 : > "$out/measure.jsonl"
 : > "$out/gas.jsonl"
-threads_all=$(nproc)
+: > "$out/audit.jsonl"
 
 # The baseline's binaries: its own sources at its own commit, its own target directory.
 baseline_src="$out/baseline-src"
@@ -84,11 +137,13 @@ if [ "${BENCH_BOOK:-0}" = 1 ]; then
   measure book 2 v1
 fi
 
+for n in ${BENCH_AUDIT_SERIES:-90}; do audit_series "$n"; done
+
 # Criterion: medians and spreads.
 SOLVENT_BENCH_SHAPES=desk,fund,desk-v2,fund-v2 cargo bench -p solvent-benches --bench prove
 
 # The plot needs matplotlib: installed into a virtual environment under target/.
 if [ ! -x "$out/venv/bin/python" ]; then python3 -m venv "$out/venv"; fi
 "$out/venv/bin/pip" install --quiet --disable-pip-version-check "matplotlib==3.10.*"
-"$out/venv/bin/python" scripts/benchmarks_md.py "$out/measure.jsonl" "$out/gas.jsonl" target/criterion BENCHMARKS.md docs/scaling.png
+"$out/venv/bin/python" scripts/benchmarks_md.py "$out/measure.jsonl" "$out/gas.jsonl" target/criterion BENCHMARKS.md docs/scaling.png "$out/audit.jsonl"
 echo "wrote BENCHMARKS.md and docs/scaling.png"

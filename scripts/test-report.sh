@@ -40,7 +40,7 @@ prove d1 span 110
 prove d2 span 130
 prove d3 span 170
 prove d4 span-2 180
-printf 'time,id,price\n100,USDC,1\n100,BTC,20000\n100,BTC-PERP,20000\n100,BTC-C-25000,100\n140,BTC,19000\n140,BTC-PERP,19000\n140,BTC-C-25000,50\n200,USDC,1\n' > "$work/realized.csv"
+printf 'time,id,price\n100,USDC,1\n100,BTC,20000\n100,BTC-PERP,20000\n100,BTC-C-25000,100\n140,BTC,16000\n140,BTC-PERP,16000\n140,BTC-C-25000,50\n200,USDC,1\n' > "$work/realized.csv"
 
 status=0
 "$solvent" audit series "$work/attestations" --policies "$work/policies" --openings "$work/openings" --srs "$srs" \
@@ -52,4 +52,4 @@ fi
 mkdir -p target/report-check
 node scripts/report-check/check.mjs "$work/report/index.html" target/report-check/screenshot.png \
   "Audit series" "4 files: 4 VALID, 4 opened" "d1.json" "d2.json" "d3.json" "d4.json" "superseded policy" "gap" \
-  "Headroom over time" "Realized loss over 20 s against margin" "6900" "yellow"
+  "Headroom over time" "Realized loss over 20 s against the risk charge" "27900" "yellow"

@@ -28,6 +28,10 @@ cargo fmt --all --check
 # Dependencies are built by rustc with their lints capped, as always.
 export RUSTC_WORKSPACE_WRAPPER="$(command -v clippy-driver)"
 export RUSTFLAGS="${RUSTFLAGS:-} -D warnings"
+# The tests build for the host named as `--target`, as the wasm32 check does: Cargo then builds
+# the build-time crates (proc macros, build scripts) of both alike and once, where without it
+# they would differ by RUSTFLAGS and build twice (measured: 398 s of CPU each time).
+host="$(rustc -vV | sed -n 's/^host: //p')"
 
 step "lints (clippy -D warnings) on the wasm32 builds: the circuit and verifier crates (no threads), the CosmWasm gate"
 cargo check -p solvent-circuits -p solvent-verifier -p solvent-gate-cosmwasm --target wasm32-unknown-unknown
@@ -37,9 +41,9 @@ cargo check -p solvent-circuits -p solvent-verifier -p solvent-gate-cosmwasm --t
 skip=(--exclude solvent-gate-cosmwasm --exclude solvent-gate-cosmwasm-vm)
 
 step "lints (clippy -D warnings) on every target while building the tests"
-cargo test --workspace "${skip[@]}" --all-targets --no-run
+cargo test --target "$host" --workspace "${skip[@]}" --all-targets --no-run
 
 step "tests (the JavaScript package runs in Node from prover/tests/integration/js.rs)"
-cargo test --workspace "${skip[@]}"
+cargo test --target "$host" --workspace "${skip[@]}"
 
 step "done"

@@ -20,7 +20,7 @@ pub mod policy;
 mod policy_file;
 pub mod portfolio;
 pub mod risk;
-mod strict_map;
+pub mod strict_map;
 
 pub use decimal::{Decimal, AMOUNT_SCALE, RATIO_SCALE};
 pub use error::InputError;

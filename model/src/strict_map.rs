@@ -5,7 +5,10 @@ use std::fmt;
 
 /// The entries of a JSON object, in file order, with duplicate keys refused.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct StrictMap(pub Vec<(String, String)>);
+pub struct StrictMap(
+    /// The `(key, value)` pairs.
+    pub Vec<(String, String)>,
+);
 
 impl<'de> Deserialize<'de> for StrictMap {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -85,6 +85,11 @@ enum AuditCommand {
 enum SourceCommand {
     /// Write a new EdDSA-Poseidon signing key (mode 0600) and print its public key as JSON.
     Keygen(SourceKeygenOptions),
+    /// Sign a holder's balances, debts and positions at a time as the key's source: a statement
+    /// (solvent/statement/v1).
+    Sign(SourceSignOptions),
+    /// Check a statement's signature under a public key you trust for its source.
+    Verify(SourceVerifyOptions),
 }
 
 #[derive(Subcommand)]
@@ -150,6 +155,8 @@ impl Cli {
             Command::PolicyCommitment(o) => commands::policy_commitment(o, out),
             Command::Policy { command: PolicyCommand::Build(o) } => commands::policy_build(o, out),
             Command::Source { command: SourceCommand::Keygen(o) } => commands::source_keygen(o, out),
+            Command::Source { command: SourceCommand::Sign(o) } => commands::source_sign(o, out),
+            Command::Source { command: SourceCommand::Verify(o) } => commands::source_verify(o, out),
             Command::Audit { command: AuditCommand::Series(o) } => commands::audit_series(o, out),
             Command::Srs { command: SrsCommand::Check(o) } => commands::srs_check(o, out),
             Command::Srs { command: SrsCommand::Fetch(o) } => commands::srs_fetch(o, out),

@@ -8,9 +8,12 @@
 //! - [`eddsa`]: keys, signing and verification; the hash `H(R8, A, M)` is circom's Poseidon of
 //!   five inputs.
 //! - [`key`]: a source's key file and its public key as the policy will name it.
+//! - [`statement`]: statements (`solvent/statement/v1`): a source's signed account of one
+//!   holder's items, and the message its signature covers.
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
 pub mod babyjubjub;
 pub mod eddsa;
 pub mod key;
+pub mod statement;

@@ -39,3 +39,52 @@ fn keys_and_signatures_agree_with_zk_kit() {
         assert!(!verify(message + Fr::ONE, &theirs, &their_key), "{key}: not of another message");
     }
 }
+
+/// Runs `statement.cjs` (poseidon-lite and zk-kit, from the specification alone) on `input`.
+fn sign_in_node(input: &serde_json::Value) -> serde_json::Value {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("signer-js");
+    let mut child =
+        Command::new("node").arg("statement.cjs").current_dir(&folder).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("node");
+    child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "statement.cjs failed");
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn a_statement_signed_outside_solvent_has_the_same_message_and_verifies() {
+    use solvent_sources::key::public_key_hex;
+    use solvent_sources::statement::{SignedStatement, STATEMENT_SCHEMA};
+    let key = "custodian-a";
+    // Keys out of byte order, a short position, fractional amounts, a debt.
+    let items = serde_json::json!({
+        "balances": {"USDC": "50000.25", "BTC": "6.12345678", "ETH": "0"},
+        "debts": {"USDC": "10000"},
+        "positions": {"BTC-PERP": "-1.5", "BTC-C-25000": "2"}
+    });
+    let mut input = items.clone();
+    input["key"] = key.into();
+    input["holder"] = "0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c".into();
+    input["time"] = 1_764_550_000u64.into();
+    let theirs = sign_in_node(&input);
+    let hex = |decimal: &serde_json::Value| {
+        let bytes = num_bigint::BigUint::parse_bytes(decimal.as_str().unwrap().as_bytes(), 10).unwrap().to_bytes_be();
+        format!("0x{}{}", "00".repeat(32 - bytes.len()), hex::encode(bytes))
+    };
+    let mut file = items;
+    file["schema"] = STATEMENT_SCHEMA.into();
+    file["source"] = key.into();
+    file["holder"] = input["holder"].clone();
+    file["time"] = input["time"].clone();
+    file["signature"] = serde_json::json!({"r8": hex(&theirs["r8"]), "s": hex(&theirs["s"])});
+    let signed = SignedStatement::from_json(&file.to_string()).unwrap();
+    assert_eq!(signed.statement.message(), fr_decimal(theirs["message"].as_str().unwrap()), "the message");
+    let source = public_key(key.as_bytes());
+    assert!(signed.verifies(&source), "zk-kit's signature of the statement verifies");
+    assert_eq!(signed, signed.statement.clone().sign(key.as_bytes()), "and is solvent's (deterministic) signature");
+    // One unit more of one amount: another message, the signature refused.
+    let tampered = file.to_string().replace("\"6.12345678\"", "\"6.12345679\"");
+    assert!(!SignedStatement::from_json(&tampered).unwrap().verifies(&source));
+    assert!(!signed.verifies(&public_key(b"another source")));
+    assert_eq!(public_key_hex(&source).len(), 66);
+}

@@ -3,7 +3,7 @@
 
 use num_bigint::BigInt;
 use solvent_model::decimal::{parse_scaled, Decimal, ExcessDigits, AMOUNT_DIGITS};
-use solvent_model::{policy::Policy, InputError, Portfolio};
+use solvent_model::{policy::Policy, InputError, Portfolio, RiskReport};
 use std::collections::{BTreeSet, HashMap};
 
 /// Fractional digits of a realized loss: an amount (8) times a delta (8) times a price (8).
@@ -180,9 +180,22 @@ pub fn realized_loss(policy: &Policy, portfolio: &Portfolio, time: u64, horizon:
     }
 }
 
-/// Whether a realized loss exceeds the margin requirement `M`: `L > M`.
-pub fn exceeds(loss: &Decimal, margin_requirement: &Decimal) -> bool {
-    at_digits(loss, LOSS_DIGITS) > at_digits(margin_requirement, LOSS_DIGITS)
+/// The policy's risk charge `R = H + M`: the haircuts it took on the collateral,
+/// `H = sum_a (V_a - CV_a)`, and the margin requirement `M` (positions and debts), with
+/// [`LOSS_DIGITS`] fractional digits: what the policy withholds from equity against price moves.
+pub fn risk_charge(figures: &RiskReport) -> Decimal {
+    let haircuts: BigInt = figures
+        .market_values
+        .iter()
+        .zip(&figures.haircut_values)
+        .map(|(value, haircut_value)| at_digits(value, LOSS_DIGITS) - at_digits(haircut_value, LOSS_DIGITS))
+        .sum();
+    Decimal::new(haircuts + at_digits(&figures.margin_requirement, LOSS_DIGITS), LOSS_DIGITS)
+}
+
+/// Whether a realized loss exceeds the risk charge: `L > R`.
+pub fn exceeds(loss: &Decimal, risk_charge: &Decimal) -> bool {
+    at_digits(loss, LOSS_DIGITS) > at_digits(risk_charge, LOSS_DIGITS)
 }
 
 fn at_digits(value: &Decimal, digits: u32) -> BigInt {
@@ -293,7 +306,7 @@ mod tests {
     }
 
     #[test]
-    fn the_realized_loss_is_the_equity_lost_and_an_exceedance_is_above_the_margin() {
+    fn the_realized_loss_is_the_equity_lost_and_an_exceedance_is_above_the_risk_charge() {
         let policy = span();
         // USDC 50,000 - 10,000 debt; BTC 6; BTC-PERP long 1 with marks; BTC-C-25000 flat.
         let portfolio = Portfolio {
@@ -312,6 +325,13 @@ mod tests {
         assert!(exceeds(&loss, &Decimal::new(13_899, 0)));
         assert!(!exceeds(&loss, &Decimal::new(13_900, 0)), "equal is no exceedance");
         // The horizon ends after the file's last row; a price missing at the start.
+        // R = H + M: BTC 6 * 20,000 = 120,000 counts 0.9 * 100,000 + 0.5 * 20,000 = 100,000; USDC
+        // counts whole: H = 20,000.
+        let figures = solvent_model::evaluate(&policy, &portfolio, 100);
+        let charge = risk_charge(&figures);
+        assert_eq!(charge.digits, LOSS_DIGITS);
+        let haircuts = Decimal::new(20_000 * 10i128.pow(LOSS_DIGITS), LOSS_DIGITS);
+        assert_eq!(at_digits(&charge, LOSS_DIGITS) - at_digits(&figures.margin_requirement, LOSS_DIGITS), haircuts.mantissa);
         assert!(matches!(realized_loss(&policy, &portfolio, 100, 51, &prices), RealizedLoss::Uncovered(_)));
         assert_eq!(
             realized_loss(&policy, &portfolio, 99, 51, &prices),

@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::keys::{KeySource, KeyStore, VerifierKeys};
 use crate::opening::{Opening, MAX_OPENING_BYTES};
 use crate::verification::{trusted_keys, verify_with, TrustedSrs};
-use backtest::{exceeds, realized_loss, zone, RealizedLoss, RealizedPrices, Zone};
+use backtest::{exceeds, realized_loss, risk_charge, zone, RealizedLoss, RealizedPrices, Zone};
 use solvent_circuits::encoding::field_to_hex;
 use solvent_circuits::portfolio_commitment;
 use solvent_model::{evaluate, policy::Policy, Decimal, Portfolio, RiskReport};
@@ -140,7 +140,9 @@ pub struct Observation {
     pub until: u64,
     /// `L`.
     pub realized_loss: Decimal,
-    /// `L > M`.
+    /// `R = H + M`, the policy's risk charge.
+    pub risk_charge: Decimal,
+    /// `L > R`.
     pub exceeded: bool,
 }
 
@@ -498,8 +500,9 @@ fn observe(
 ) -> Option<Observation> {
     match realized_loss(&trusted.policy, portfolio, t, inputs.horizon, &inputs.prices) {
         RealizedLoss::Covered(loss) => {
-            let exceeded = exceeds(&loss, &figures.margin_requirement);
-            Some(Observation { until: t + inputs.horizon, realized_loss: loss, exceeded })
+            let charge = risk_charge(figures);
+            let exceeded = exceeds(&loss, &charge);
+            Some(Observation { until: t + inputs.horizon, realized_loss: loss, risk_charge: charge, exceeded })
         }
         RealizedLoss::Uncovered(missing) => {
             findings.push(Finding {

@@ -1,12 +1,18 @@
-//! `solvent source keygen`: a source's signing key (signed holdings, docs/design.md §12).
+//! `solvent source keygen|sign|verify`: a source's signing key and its signed statements (signed
+//! holdings, docs/design.md §12).
 
 use super::emit;
-use crate::files::write_private;
+use crate::files::{check_outputs, read_text, write_private};
 use crate::Error;
+use solvent_model::portfolio::{format_account, parse_account};
 use solvent_model::InputError;
-use solvent_sources::key::SourceKey;
+use solvent_sources::key::{parse_public_key, SourceKey};
+use solvent_sources::statement::{Items, SignedStatement, Statement, MAX_STATEMENT_BYTES};
 use std::io::Write;
 use std::path::PathBuf;
+
+/// Largest key file read, in bytes.
+const MAX_KEY_BYTES: usize = 4096;
 
 /// `solvent source keygen`.
 #[derive(clap::Args, Clone, Debug)]
@@ -31,5 +37,91 @@ pub fn source_keygen(options: &SourceKeygenOptions, out: &mut dyn Write) -> Resu
     let public = key.public().map_err(|e| Error::Input { file: "key".into(), error: InputError::new(e.field, e.message) })?;
     write_private(&options.out, (serde_json::to_string_pretty(&key).expect("serialisable") + "\n").as_bytes())?;
     emit(out, &format!("{}\n", serde_json::to_string(&public).expect("serialisable")))?;
+    Ok(0)
+}
+
+/// `solvent source sign`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct SourceSignOptions {
+    /// The items to state: a file with `balances`, `debts` and `positions` objects (a portfolio
+    /// file serves; its `schema` and `account` are ignored).
+    #[arg(value_name = "ITEMS")]
+    pub items: PathBuf,
+    /// The source's private key file (`solvent source keygen`).
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// The holder: the account the statement is about (`0x` and 40 hex digits).
+    #[arg(long, value_name = "0x..")]
+    pub holder: String,
+    /// When the items held, unix seconds.
+    #[arg(long, value_name = "T")]
+    pub time: u64,
+    /// The statement file to write.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+/// Signs the items of a file as the key's source and writes the statement
+/// (`solvent/statement/v1`); prints its message.
+pub fn source_sign(options: &SourceSignOptions, out: &mut dyn Write) -> Result<i32, Error> {
+    check_outputs(&[&options.items, &options.key], &[("--out", &options.out)])?;
+    let holder = parse_account("--holder", &options.holder).map_err(|e| Error::argument("--holder", e.message))?;
+    let key_text = read_text(&options.key, MAX_KEY_BYTES)?;
+    let key: SourceKey = solvent_model::error::parse_json(&key_text).map_err(|e| Error::input(&options.key, e))?;
+    let private_key = key.private_bytes().map_err(|e| Error::input(&options.key, InputError::new(e.field, e.message)))?;
+    let items = Items::from_json(&read_text(&options.items, MAX_STATEMENT_BYTES)?).map_err(|e| Error::input(&options.items, e))?;
+    let signed = Statement { source: key.id.clone(), holder, time: options.time, items }.sign(&private_key);
+    // A statement holds the holder's private holdings, as an opening does: mode 0600.
+    write_private(&options.out, signed.to_json().as_bytes())?;
+    emit(
+        out,
+        &format!(
+            "signed {} item(s) of {} at {} as {}: {}\n",
+            signed.statement.items.len(),
+            format_account(&holder),
+            options.time,
+            key.id,
+            options.out.display()
+        ),
+    )?;
+    Ok(0)
+}
+
+/// `solvent source verify`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct SourceVerifyOptions {
+    /// The statement file.
+    #[arg(value_name = "STATEMENT")]
+    pub statement: PathBuf,
+    /// The public key it must be signed under (`0x` and 64 hex digits, as `keygen` prints it):
+    /// the one you trust for its source, never one the statement names.
+    #[arg(long, value_name = "0x..")]
+    pub public_key: String,
+}
+
+/// Checks a statement's signature under the given public key: exit 0 and its contents when it
+/// verifies, exit 1 when it does not.
+pub fn source_verify(options: &SourceVerifyOptions, out: &mut dyn Write) -> Result<i32, Error> {
+    let public_key = parse_public_key(&options.public_key).map_err(|e| Error::argument("--public-key", e.message))?;
+    let text = read_text(&options.statement, MAX_STATEMENT_BYTES)?;
+    let signed = SignedStatement::from_json(&text).map_err(|e| Error::input(&options.statement, e))?;
+    if !signed.verifies(&public_key) {
+        emit(out, &format!("{}: signature does not verify under {}\n", options.statement.display(), options.public_key))?;
+        return Ok(1);
+    }
+    let s = &signed.statement;
+    emit(
+        out,
+        &format!(
+            "VALID statement of {} ({} named as source) about {} at {}: {} balance(s), {} debt(s), {} position(s)\n",
+            options.public_key,
+            s.source,
+            format_account(&s.holder),
+            s.time,
+            s.items.balances.len(),
+            s.items.debts.len(),
+            s.items.positions.len()
+        ),
+    )?;
     Ok(0)
 }

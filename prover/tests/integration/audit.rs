@@ -21,7 +21,7 @@ fn rotated_policy() -> String {
         .replace("\"margin_ratio\": \"1.5\"", "\"margin_ratio\": \"1.6\"")
 }
 
-const REALIZED: &str = "time,id,price\n100,USDC,1\n100,BTC,20000\n100,BTC-PERP,20000\n100,BTC-C-25000,100\n120,DOGE,0.1\n140,BTC,19000\n140,BTC-PERP,19000\n140,BTC-C-25000,50\n200,USDC,1\n";
+const REALIZED: &str = "time,id,price\n100,USDC,1\n100,BTC,20000\n100,BTC-PERP,20000\n100,BTC-C-25000,100\n120,DOGE,0.1\n140,BTC,16000\n140,BTC-PERP,16000\n140,BTC-C-25000,50\n200,USDC,1\n";
 
 impl Audit {
     fn new() -> Audit {
@@ -129,10 +129,12 @@ fn a_series_is_verified_opened_backtested_and_reported() {
     assert!(has(&report, "gap", "d3.json"), "{report:#}");
     assert!(has(&report, "superseded policy", "d3.json"));
     assert!(has(&report, "realized prices", "realized.csv"));
-    // Backtest: BTC falls 1,000 between 130 and 150, so d2 (horizon 20) loses
-    // 6 x 1,000 + 1 x 1,000 - 2 x (100 - 50) = 6,900 > M; the others lose nothing.
+    // Backtest: BTC falls 4,000 between 130 and 150, so d2 (horizon 20) loses
+    // 6 x 4,000 + 1 x 4,000 - 2 x (100 - 50) = 27,900 > R = H + M = 20,000 + 3,300 (the
+    // haircut on 120,000 of BTC, the margin); the others lose nothing.
     let second = &report["attestations"][1];
-    assert_eq!(second["backtest"]["realized_loss"], "6900");
+    assert_eq!(second["backtest"]["realized_loss"], "27900");
+    assert_eq!(second["backtest"]["risk_charge"], "23300");
     assert_eq!(second["backtest"]["exceeded"], true);
     assert_eq!(first["backtest"]["exceeded"], false);
     assert_eq!(report["summary"]["exceedances"], 1);

@@ -525,3 +525,51 @@ fn source_keygen_writes_a_private_key_and_prints_its_public_key() {
     assert_eq!(commands::source_keygen(&long, &mut Vec::new()).unwrap_err().exit_code(), 2);
     assert!(!folder.path("other.json").exists());
 }
+
+#[test]
+fn source_sign_writes_a_private_statement_that_source_verify_accepts_under_its_key_only() {
+    let folder = Folder::new();
+    let keygen = SourceKeygenOptions { id: "custodian-a".into(), out: folder.path("key.json") };
+    let (_, printed) = run(commands::source_keygen, &keygen);
+    let public: solvent_sources::key::PublicSourceKey = serde_json::from_str(&printed).unwrap();
+    std::fs::write(folder.path("items.json"), PORTFOLIO).unwrap();
+    let sign = SourceSignOptions {
+        items: folder.path("items.json"),
+        key: folder.path("key.json"),
+        holder: "0x00000000000000000000000000000000000000aa".into(),
+        time: 150,
+        out: folder.path("statement.json"),
+    };
+    let (code, printed) = run(commands::source_sign, &sign);
+    assert_eq!(code, 0, "{printed}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(folder.path("statement.json")).unwrap().permissions().mode() & 0o777, 0o600, "private");
+    let text = std::fs::read_to_string(folder.path("statement.json")).unwrap();
+    let statement = solvent_sources::statement::SignedStatement::from_json(&text).unwrap();
+    assert_eq!(statement.statement.items.balances["BTC"], 6 * 100_000_000, "the items file's balances");
+    let verify = SourceVerifyOptions { statement: folder.path("statement.json"), public_key: public.public_key.clone() };
+    let (code, printed) = run(commands::source_verify, &verify);
+    assert_eq!(code, 0, "{printed}");
+    assert!(printed.starts_with("VALID statement") && printed.contains("0x00000000000000000000000000000000000000aa at 150"), "{printed}");
+    // Another source's key: exit 1, named.
+    let other = solvent_sources::key::public_key_hex(&solvent_sources::eddsa::public_key(b"another source"));
+    let (code, printed) = run(commands::source_verify, &SourceVerifyOptions { public_key: other, ..verify.clone() });
+    assert_eq!((code, printed.contains("signature does not verify")), (1, true), "{printed}");
+    // A changed amount: exit 1; a changed schema: exit 2 naming the file and field.
+    std::fs::write(folder.path("tampered.json"), text.replace("\"6\"", "\"7\"")).unwrap();
+    let tampered = SourceVerifyOptions { statement: folder.path("tampered.json"), ..verify.clone() };
+    assert_eq!(run(commands::source_verify, &tampered).0, 1);
+    std::fs::write(folder.path("tampered.json"), text.replace("solvent/statement/v1", "solvent/statement/v9")).unwrap();
+    let error = commands::source_verify(&tampered, &mut Vec::new()).unwrap_err();
+    assert_eq!(error.exit_code(), 2);
+    assert!(error.to_string().contains("tampered.json") && error.to_string().contains("schema"), "{error}");
+    // Bad input to sign: nothing written.
+    std::fs::write(folder.path("bad-items.json"), PORTFOLIO.replace("\"6\"", "\"6.123456789\"")).unwrap();
+    let bad = SourceSignOptions { items: folder.path("bad-items.json"), out: folder.path("bad.json"), ..sign.clone() };
+    let error = commands::source_sign(&bad, &mut Vec::new()).unwrap_err();
+    assert_eq!(error.exit_code(), 2);
+    assert!(error.to_string().contains("bad-items.json") && error.to_string().contains("balances.BTC"), "{error}");
+    let bad_holder = SourceSignOptions { holder: "0x12".into(), out: folder.path("bad.json"), ..sign };
+    assert_eq!(commands::source_sign(&bad_holder, &mut Vec::new()).unwrap_err().exit_code(), 2);
+    assert!(!folder.path("bad.json").exists());
+}

@@ -209,14 +209,14 @@ pub fn page(json: &SeriesJson) -> String {
             .filter_map(|e| Some((e.snapshot_time? as f64, loss(e)?)))
             .collect();
         html.push_str(&chart(
-            &format!("Realized loss over {} s against margin (circled: exceedances)", b.horizon),
+            &format!("Realized loss over {} s against the risk charge H + M (circled: exceedances)", b.horizon),
             &[
                 Line { name: "realized loss L", color: "#6a1b9a", dashed: false, points: points(entries, loss) },
                 Line {
-                    name: "margin M",
+                    name: "risk charge R = H + M",
                     color: "#c62828",
                     dashed: true,
-                    points: points(entries, |e| e.backtest.as_ref().and_then(|o| number(&o.margin_requirement))),
+                    points: points(entries, |e| e.backtest.as_ref().and_then(|o| number(&o.risk_charge))),
                 },
             ],
             &marks,
@@ -236,12 +236,12 @@ pub fn page(json: &SeriesJson) -> String {
         }
         html.push_str("</table>\n");
     }
-    html.push_str("<h2>Attestations</h2>\n<table id=\"attestations\"><tr><th>snapshot (UTC)</th><th>file</th><th>verdict</th><th>policy</th><th>account</th><th>E</th><th>M</th><th>E / M</th><th>C / D</th><th>realized loss</th></tr>\n");
+    html.push_str("<h2>Attestations</h2>\n<table id=\"attestations\"><tr><th>snapshot (UTC)</th><th>file</th><th>verdict</th><th>policy</th><th>account</th><th>E</th><th>M</th><th>E / M</th><th>C / D</th><th>realized loss L</th><th>risk charge R</th></tr>\n");
     for e in entries {
         let f = e.figures.as_ref();
         let cell = |v: Option<&String>| format!("<td class=\"num\">{}</td>", escape(v.map_or("", |s| s.as_str())));
         html.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td>{}{}{}{}{}</tr>\n",
+            "<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td>{}{}{}{}{}{}</tr>\n",
             escape(e.snapshot_time_utc.as_deref().unwrap_or("")),
             escape(&e.file),
             if e.verdict == "VALID" { "ok" } else { "bad" },
@@ -253,6 +253,7 @@ pub fn page(json: &SeriesJson) -> String {
             cell(f.and_then(|f| f.margin_ratio.as_ref())),
             cell(f.and_then(|f| f.collateral_ratio.as_ref())),
             cell(e.backtest.as_ref().map(|b| &b.realized_loss)),
+            cell(e.backtest.as_ref().map(|b| &b.risk_charge)),
         ));
     }
     html.push_str("</table>\n</body></html>\n");

@@ -139,7 +139,9 @@ pub struct ObservationJson {
     pub realized_loss: String,
     /// `M`.
     pub margin_requirement: String,
-    /// `L > M`.
+    /// `R = H + M`: the haircuts on the collateral and the margin.
+    pub risk_charge: String,
+    /// `L > R`.
     pub exceeded: bool,
 }
 
@@ -205,6 +207,7 @@ fn entry_json(entry: &Entry, policies: &[TrustedPolicy]) -> EntryJson {
             until: o.until,
             realized_loss: o.realized_loss.to_string(),
             margin_requirement: report.margin_requirement.to_string(),
+            risk_charge: o.risk_charge.to_string(),
             exceeded: o.exceeded,
         }),
     }
@@ -237,7 +240,7 @@ pub fn series_json<'a>(series: &'a Series, policies: &[TrustedPolicy]) -> Series
 }
 
 /// The columns of `series.csv`.
-pub const CSV_HEADER: [&str; 19] = [
+pub const CSV_HEADER: [&str; 20] = [
     "file",
     "verdict",
     "reason",
@@ -256,6 +259,7 @@ pub const CSV_HEADER: [&str; 19] = [
     "collateral_ratio",
     "required_collateral_ratio",
     "realized_loss",
+    "risk_charge",
     "exceeded",
 ];
 
@@ -285,6 +289,7 @@ pub fn series_csv(json: &SeriesJson) -> String {
             figure(|f| f.collateral_ratio.clone()),
             figure(|f| Some(f.required_collateral_ratio.clone())),
             e.backtest.as_ref().map(|b| b.realized_loss.clone()).unwrap_or_default(),
+            e.backtest.as_ref().map(|b| b.risk_charge.clone()).unwrap_or_default(),
             e.backtest.as_ref().map(|b| b.exceeded.to_string()).unwrap_or_default(),
         ];
         writer.write_record(&record).expect("in memory");
