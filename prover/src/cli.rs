@@ -51,6 +51,11 @@ enum Command {
         #[command(subcommand)]
         command: SrsCommand,
     },
+    /// Portfolios from signed statements.
+    Portfolio {
+        #[command(subcommand)]
+        command: PortfolioCommand,
+    },
     /// A source's keys for signed holdings (custodians, venues).
     Source {
         #[command(subcommand)]
@@ -71,6 +76,13 @@ enum PolicyCommand {
     /// deltas and short option minimums, rounded conservatively; the same spec gives the same
     /// bytes on every machine.
     Build(PolicyBuildOptions),
+}
+
+#[derive(Subcommand)]
+enum PortfolioCommand {
+    /// Sum statements signed by trusted sources into a portfolio (mode 0600), checking each
+    /// signature, source's permission and age, the holder and the policy's ids.
+    FromStatements(PortfolioFromStatementsOptions),
 }
 
 #[derive(Subcommand)]
@@ -154,6 +166,7 @@ impl Cli {
             Command::Calldata(o) => commands::calldata(o, out),
             Command::PolicyCommitment(o) => commands::policy_commitment(o, out),
             Command::Policy { command: PolicyCommand::Build(o) } => commands::policy_build(o, out),
+            Command::Portfolio { command: PortfolioCommand::FromStatements(o) } => commands::portfolio_from_statements(o, out),
             Command::Source { command: SourceCommand::Keygen(o) } => commands::source_keygen(o, out),
             Command::Source { command: SourceCommand::Sign(o) } => commands::source_sign(o, out),
             Command::Source { command: SourceCommand::Verify(o) } => commands::source_verify(o, out),

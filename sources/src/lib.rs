@@ -10,10 +10,12 @@
 //! - [`key`]: a source's key file and its public key as the policy will name it.
 //! - [`statement`]: statements (`solvent/statement/v1`): a source's signed account of one
 //!   holder's items, and the message its signature covers.
+//! - [`portfolio`]: trusted sources, and a portfolio summed from their statements.
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
 pub mod babyjubjub;
 pub mod eddsa;
 pub mod key;
+pub mod portfolio;
 pub mod statement;

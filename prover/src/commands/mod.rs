@@ -16,7 +16,10 @@ pub use check::{check, shape, CheckOptions, ShapeOptions};
 pub use onchain::{calldata, export_verifier, policy_commitment, CalldataOptions, CalldataTarget, ExportOptions, PolicyCommitmentOptions};
 pub use policy::{policy_build, PolicyBuildOptions};
 pub use proving::{demo, keygen, prove, DemoOptions, KeygenOptions, ProveOptions};
-pub use source::{source_keygen, source_sign, source_verify, SourceKeygenOptions, SourceSignOptions, SourceVerifyOptions};
+pub use source::{
+    portfolio_from_statements, source_keygen, source_sign, source_verify, PortfolioFromStatementsOptions, SourceKeygenOptions,
+    SourceSignOptions, SourceVerifyOptions,
+};
 pub use srs::{srs_check, srs_dev, srs_downsize, srs_fetch, SrsCheckOptions, SrsDevOptions, SrsDownsizeOptions, SrsFetchOptions};
 pub use verifying::{open, verify, OpenOptions, VerifyOptions};
 

@@ -7,6 +7,7 @@ use crate::Error;
 use solvent_model::portfolio::{format_account, parse_account};
 use solvent_model::InputError;
 use solvent_sources::key::{parse_public_key, SourceKey};
+use solvent_sources::portfolio::{portfolio_from_statements as sum_statements, sources_from_json};
 use solvent_sources::statement::{Items, SignedStatement, Statement, MAX_STATEMENT_BYTES};
 use std::io::Write;
 use std::path::PathBuf;
@@ -122,6 +123,59 @@ pub fn source_verify(options: &SourceVerifyOptions, out: &mut dyn Write) -> Resu
             s.items.debts.len(),
             s.items.positions.len()
         ),
+    )?;
+    Ok(0)
+}
+
+/// `solvent portfolio from-statements`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct PortfolioFromStatementsOptions {
+    /// The statements (`solvent/statement/v1`).
+    #[arg(value_name = "STATEMENT", required = true)]
+    pub statements: Vec<PathBuf>,
+    /// The policy whose assets and instruments the portfolio holds.
+    #[arg(long, value_name = "FILE")]
+    pub policy: PathBuf,
+    /// The sources you trust: `[{"id", "public_key", "attests", "max_age"}]` (the form of a
+    /// policy's `sources`).
+    #[arg(long, value_name = "FILE")]
+    pub sources: PathBuf,
+    /// The snapshot time the portfolio is for (unix seconds): each statement at most its
+    /// source's `max_age` before it, and not after it.
+    #[arg(long, value_name = "T")]
+    pub time: u64,
+    /// The portfolio file to write (mode 0600).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+/// Writes the portfolio whose every amount is the sum over the statements, each checked
+/// (`docs/design.md` §12), or refuses naming the statement's file and field (nothing written).
+pub fn portfolio_from_statements(options: &PortfolioFromStatementsOptions, out: &mut dyn Write) -> Result<i32, Error> {
+    let mut inputs: Vec<&std::path::Path> = vec![&options.policy, &options.sources];
+    inputs.extend(options.statements.iter().map(PathBuf::as_path));
+    check_outputs(&inputs, &[("--out", &options.out)])?;
+    if options.statements.is_empty() {
+        return Err(Error::argument("STATEMENT", "name at least one statement"));
+    }
+    let policy = super::load_policy(&options.policy)?;
+    let sources = sources_from_json(&read_text(&options.sources, MAX_KEY_BYTES * 64)?).map_err(|e| Error::input(&options.sources, e))?;
+    let mut statements = Vec::new();
+    for path in &options.statements {
+        let text = read_text(path, MAX_STATEMENT_BYTES)?;
+        statements.push(SignedStatement::from_json(&text).map_err(|e| Error::input(path, e))?);
+    }
+    let portfolio = sum_statements(&policy, &sources, &statements, options.time)
+        .map_err(|refused| Error::input(&options.statements[refused.statement], refused.error))?;
+    let document = crate::opening::portfolio_document(&policy, &portfolio);
+    let text = serde_json::to_string_pretty(&document).expect("serialisable") + "\n";
+    // The sums must be a portfolio the policy accepts (each amount within the model's bounds).
+    solvent_model::Portfolio::from_json_exact(&text, &policy)
+        .map_err(|e| Error::argument("--out", format!("the summed portfolio is refused: {e}")))?;
+    write_private(&options.out, text.as_bytes())?;
+    emit(
+        out,
+        &format!("{} statement(s) of {} summed into {}\n", statements.len(), format_account(&portfolio.account), options.out.display()),
     )?;
     Ok(0)
 }

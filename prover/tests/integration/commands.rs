@@ -573,3 +573,59 @@ fn source_sign_writes_a_private_statement_that_source_verify_accepts_under_its_k
     assert_eq!(commands::source_sign(&bad_holder, &mut Vec::new()).unwrap_err().exit_code(), 2);
     assert!(!folder.path("bad.json").exists());
 }
+
+#[test]
+fn portfolio_from_statements_sums_trusted_statements_into_a_portfolio_check_accepts() {
+    let folder = Folder::new();
+    let mut sources = Vec::new();
+    for (id, attests, max_age) in [("custodian-a", r#"["balances", "debts"]"#, 100), ("venue-b", r#"["positions"]"#, 10)] {
+        let keygen = SourceKeygenOptions { id: id.into(), out: folder.path(&format!("{id}.key.json")) };
+        let (_, printed) = run(commands::source_keygen, &keygen);
+        let public: solvent_sources::key::PublicSourceKey = serde_json::from_str(&printed).unwrap();
+        sources.push(format!(r#"{{"id": "{id}", "public_key": "{}", "attests": {attests}, "max_age": {max_age}}}"#, public.public_key));
+    }
+    std::fs::write(folder.path("sources.json"), format!("[{}]", sources.join(", "))).unwrap();
+    std::fs::write(folder.path("policy.json"), POLICY).unwrap();
+    let statements = [
+        ("custodian-a", 150, r#"{"balances": {"USDC": "30000", "BTC": "6"}, "debts": {"USDC": "10000"}}"#),
+        ("custodian-a", 140, r#"{"balances": {"USDC": "20000"}}"#),
+        ("venue-b", 150, r#"{"positions": {"BTC-PERP": "1", "BTC-C-25000": "-2"}}"#),
+    ];
+    for (n, (id, time, items)) in statements.iter().enumerate() {
+        std::fs::write(folder.path(&format!("items-{n}.json")), items).unwrap();
+        let sign = SourceSignOptions {
+            items: folder.path(&format!("items-{n}.json")),
+            key: folder.path(&format!("{id}.key.json")),
+            holder: "0x00000000000000000000000000000000000000aa".into(),
+            time: *time,
+            out: folder.path(&format!("s{n}.json")),
+        };
+        assert_eq!(run(commands::source_sign, &sign).0, 0);
+    }
+    let options = PortfolioFromStatementsOptions {
+        statements: (0..3).map(|n| folder.path(&format!("s{n}.json"))).collect(),
+        policy: folder.path("policy.json"),
+        sources: folder.path("sources.json"),
+        time: 150,
+        out: folder.path("book.json"),
+    };
+    let (code, printed) = run(commands::portfolio_from_statements, &options);
+    assert_eq!(code, 0, "{printed}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(folder.path("book.json")).unwrap().permissions().mode() & 0o777, 0o600, "private");
+    // The sums are the test portfolio: the same figures.
+    let policy = solvent_model::Policy::from_json(POLICY).unwrap();
+    let book = solvent_model::Portfolio::from_json_exact(&std::fs::read_to_string(folder.path("book.json")).unwrap(), &policy).unwrap();
+    assert_eq!(book, solvent_model::Portfolio::from_json_exact(PORTFOLIO, &policy).unwrap());
+    // The venue's statement 11 s old (its max_age is 10): refused naming its file and field.
+    let late = PortfolioFromStatementsOptions { time: 161, out: folder.path("late.json"), ..options.clone() };
+    let error = commands::portfolio_from_statements(&late, &mut Vec::new()).unwrap_err();
+    assert_eq!(error.exit_code(), 2);
+    assert!(error.to_string().contains("s2.json") && error.to_string().contains("time"), "{error}");
+    // Without the venue among the sources: its statement verifies under no trusted key.
+    std::fs::write(folder.path("custodian-only.json"), format!("[{}]", sources[0])).unwrap();
+    let untrusted = PortfolioFromStatementsOptions { sources: folder.path("custodian-only.json"), out: folder.path("u.json"), ..options };
+    let error = commands::portfolio_from_statements(&untrusted, &mut Vec::new()).unwrap_err();
+    assert!(error.to_string().contains("s2.json") && error.to_string().contains("signature"), "{error}");
+    assert!(!folder.path("late.json").exists() && !folder.path("u.json").exists(), "nothing written");
+}

@@ -1,0 +1,246 @@
+//! A portfolio from signed statements (`docs/design.md` §12): the trusted sources (in the form a
+//! policy's `sources` will take), and the portfolio whose every balance, debt and position is the
+//! sum over the statements of its amounts, each statement signed by a trusted source allowed to
+//! attest what it states, about one holder, at most its source's largest age before the snapshot.
+
+use crate::babyjubjub::Point;
+use crate::key::{check_id, parse_public_key};
+use crate::statement::{Items, SignedStatement};
+use halo2_proofs::halo2curves::ff::PrimeField;
+use serde::Deserialize;
+use solvent_model::error::parse_json;
+use solvent_model::portfolio::format_account;
+use solvent_model::{InputError, Policy, Portfolio};
+use std::collections::{BTreeMap, HashSet};
+
+/// What a source may attest.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Attests {
+    /// Balances.
+    pub balances: bool,
+    /// Debts.
+    pub debts: bool,
+    /// Positions.
+    pub positions: bool,
+}
+
+/// A source a verifier trusts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// Its id.
+    pub id: String,
+    /// Its public key.
+    pub public_key: Point,
+    /// What it may attest.
+    pub attests: Attests,
+    /// The largest age of its statements at the snapshot, in seconds.
+    pub max_age: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    id: String,
+    public_key: String,
+    attests: Vec<String>,
+    max_age: u64,
+}
+
+/// Parses a list of trusted sources, `[{"id", "public_key", "attests": ["balances", "debts",
+/// "positions"], "max_age"}]` (the form of a policy's `sources`): ids and public keys distinct,
+/// `attests` not empty and without repetition.
+pub fn sources_from_json(text: &str) -> Result<Vec<Source>, InputError> {
+    let raw: Vec<RawSource> = parse_json(text)?;
+    let mut sources: Vec<Source> = Vec::new();
+    for (n, source) in raw.into_iter().enumerate() {
+        let field = |name: &str| format!("[{n}].{name}");
+        check_id(&source.id).map_err(|e| InputError::new(field("id"), e.message))?;
+        let public_key = parse_public_key(&source.public_key).map_err(|e| InputError::new(field("public_key"), e.message))?;
+        let mut attests = Attests::default();
+        for kind in &source.attests {
+            let flag = match kind.as_str() {
+                "balances" => &mut attests.balances,
+                "debts" => &mut attests.debts,
+                "positions" => &mut attests.positions,
+                other => return Err(InputError::new(field("attests"), format!("`{other}` is none of balances, debts, positions"))),
+            };
+            if std::mem::replace(flag, true) {
+                return Err(InputError::new(field("attests"), format!("`{kind}` twice")));
+            }
+        }
+        if attests == Attests::default() {
+            return Err(InputError::new(field("attests"), "is empty: a source attests balances, debts or positions"));
+        }
+        if let Some(other) = sources.iter().find(|s| s.id == source.id || s.public_key == public_key) {
+            return Err(InputError::new(field("id"), format!("`{}` repeats the id or public key of `{}`", source.id, other.id)));
+        }
+        sources.push(Source { id: source.id, public_key, attests, max_age: source.max_age });
+    }
+    Ok(sources)
+}
+
+/// Why a statement cannot be used: its index among the statements, and the error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatementRefused {
+    /// Index of the statement.
+    pub statement: usize,
+    /// The field and why.
+    pub error: InputError,
+}
+
+/// The portfolio of `statements` under `policy` for a snapshot at `snapshot_time`: each
+/// statement's signature verifies under the public key of one of `sources` (found by trying them:
+/// the statement's `source` name selects nothing), that source attests every kind the statement
+/// has, `snapshot_time - max_age <= time <= snapshot_time`, every statement has the same holder
+/// (the portfolio's account), no statement is given twice, and every id is the policy's (asset ids
+/// for balances and debts, instrument ids for positions). Each balance, debt and position is the
+/// sum of its amounts over the statements; absent ones are zero.
+pub fn portfolio_from_statements(
+    policy: &Policy,
+    sources: &[Source],
+    statements: &[SignedStatement],
+    snapshot_time: u64,
+) -> Result<Portfolio, StatementRefused> {
+    let refuse = |statement: usize, field: &str, message: String| StatementRefused { statement, error: InputError::new(field, message) };
+    let Some(first) = statements.first() else {
+        return Err(refuse(0, "", "no statement: a portfolio from statements needs at least one".into()));
+    };
+    let holder = first.statement.holder;
+    let assets: BTreeMap<&str, usize> = policy.assets.iter().enumerate().map(|(a, x)| (x.id.as_str(), a)).collect();
+    let instruments: BTreeMap<&str, usize> = policy.instruments.iter().enumerate().map(|(i, x)| (x.id.as_str(), i)).collect();
+    let mut portfolio =
+        Portfolio { account: holder, balances: vec![0; assets.len()], debts: vec![0; assets.len()], positions: vec![0; instruments.len()] };
+    let mut seen = HashSet::new();
+    for (n, signed) in statements.iter().enumerate() {
+        let statement = &signed.statement;
+        let message = statement.message();
+        let source = sources
+            .iter()
+            .find(|s| signed.verifies(&s.public_key))
+            .ok_or_else(|| refuse(n, "signature", "verifies under no trusted source's public key".into()))?;
+        if !seen.insert(message.to_repr()) {
+            return Err(refuse(n, "", "the same statement is given twice (its amounts would count twice)".into()));
+        }
+        if statement.holder != holder {
+            let (theirs, first) = (format_account(&statement.holder), format_account(&holder));
+            return Err(refuse(n, "holder", format!("is {theirs}; the first statement's holder is {first}")));
+        }
+        if statement.time > snapshot_time {
+            return Err(refuse(n, "time", format!("{} is after the snapshot time {snapshot_time}", statement.time)));
+        }
+        if snapshot_time - statement.time > source.max_age {
+            return Err(refuse(
+                n,
+                "time",
+                format!(
+                    "{} is {} s before the snapshot; `{}` allows at most {} s",
+                    statement.time,
+                    snapshot_time - statement.time,
+                    source.id,
+                    source.max_age
+                ),
+            ));
+        }
+        let Items { balances, debts, positions } = &statement.items;
+        let kinds = [
+            ("balances", balances, source.attests.balances, &assets, &mut portfolio.balances),
+            ("debts", debts, source.attests.debts, &assets, &mut portfolio.debts),
+            ("positions", positions, source.attests.positions, &instruments, &mut portfolio.positions),
+        ];
+        for (kind, items, allowed, ids, totals) in kinds {
+            if !items.is_empty() && !allowed {
+                return Err(refuse(n, kind, format!("`{}` does not attest {kind}", source.id)));
+            }
+            for (id, amount) in items {
+                let field = format!("{kind}.{id}");
+                let index = *ids.get(id.as_str()).ok_or_else(|| refuse(n, &field, format!("`{id}` is not in the policy")))?;
+                totals[index] = totals[index].checked_add(*amount).ok_or_else(|| refuse(n, &field, "the sum overflows".into()))?;
+            }
+        }
+    }
+    Ok(portfolio)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eddsa::public_key;
+    use crate::key::public_key_hex;
+    use crate::statement::Statement;
+
+    fn policy() -> Policy {
+        Policy::from_json(include_str!("../../model/tests/vectors/span-policy.json")).unwrap()
+    }
+
+    fn sources() -> Vec<Source> {
+        let text = format!(
+            r#"[{{"id": "custodian-a", "public_key": "{}", "attests": ["balances", "debts"], "max_age": 100}},
+                {{"id": "venue-b", "public_key": "{}", "attests": ["positions"], "max_age": 10}}]"#,
+            public_key_hex(&public_key(b"custodian-a")),
+            public_key_hex(&public_key(b"venue-b"))
+        );
+        sources_from_json(&text).unwrap()
+    }
+
+    fn signed(key: &str, time: u64, items: &str) -> SignedStatement {
+        Statement { source: key.into(), holder: [0xaa; 20], time, items: Items::from_json(items).unwrap() }.sign(key.as_bytes())
+    }
+
+    #[test]
+    fn the_portfolio_is_the_sum_of_the_statements() {
+        let statements = [
+            signed("custodian-a", 950, r#"{"balances": {"BTC": "6", "USDC": "1"}, "debts": {"USDC": "10000"}}"#),
+            signed("custodian-a", 990, r#"{"balances": {"USDC": "49999"}}"#),
+            signed("venue-b", 1000, r#"{"positions": {"BTC-PERP": "1", "BTC-C-25000": "-2"}}"#),
+        ];
+        let portfolio = portfolio_from_statements(&policy(), &sources(), &statements, 1000).unwrap();
+        let unit = 100_000_000;
+        assert_eq!(portfolio.account, [0xaa; 20]);
+        assert_eq!(portfolio.balances, [50_000 * unit, 6 * unit]);
+        assert_eq!(portfolio.debts, [10_000 * unit, 0]);
+        assert_eq!(portfolio.positions, [unit, -2 * unit]);
+    }
+
+    #[test]
+    fn each_rule_refuses_its_statement_naming_the_field() {
+        let refused = |statements: &[SignedStatement], time: u64| {
+            let e = portfolio_from_statements(&policy(), &sources(), statements, time).unwrap_err();
+            (e.statement, e.error.field)
+        };
+        let good = signed("custodian-a", 900, r#"{"balances": {"BTC": "1"}}"#);
+        // The age at the boundary: 100 s holds, 101 s does not; after the snapshot, never.
+        assert!(portfolio_from_statements(&policy(), &sources(), std::slice::from_ref(&good), 1000).is_ok());
+        assert_eq!(refused(std::slice::from_ref(&good), 1001), (0, "time".into()));
+        assert_eq!(refused(std::slice::from_ref(&good), 899), (0, "time".into()));
+        // An untrusted signer, even one calling itself a trusted source.
+        let mut impostor = signed("impostor", 900, r#"{"balances": {"BTC": "1"}}"#);
+        impostor.statement.source = "custodian-a".into();
+        assert_eq!(refused(&[good.clone(), impostor], 1000), (1, "signature".into()));
+        // A venue stating balances; a custodian stating positions.
+        assert_eq!(refused(&[signed("venue-b", 1000, r#"{"balances": {"BTC": "1"}}"#)], 1000), (0, "balances".into()));
+        assert_eq!(refused(&[signed("custodian-a", 1000, r#"{"positions": {"BTC-PERP": "1"}}"#)], 1000), (0, "positions".into()));
+        // Another holder; the same statement twice; an id not in the policy.
+        let mut other = signed("custodian-a", 950, r#"{"balances": {"BTC": "1"}}"#);
+        other.statement.holder[0] = 1;
+        let other = other.statement.sign(b"custodian-a");
+        assert_eq!(refused(&[good.clone(), other], 1000), (1, "holder".into()));
+        assert_eq!(refused(&[good.clone(), good.clone()], 1000), (1, "".into()));
+        assert_eq!(refused(&[signed("custodian-a", 950, r#"{"debts": {"DOGE": "1"}}"#)], 1000), (0, "debts.DOGE".into()));
+        assert_eq!(refused(&[], 1000), (0, "".into()));
+    }
+
+    #[test]
+    fn bad_source_lists_are_refused_naming_the_field() {
+        let key = public_key_hex(&public_key(b"k"));
+        let field = |text: &str| sources_from_json(text).unwrap_err().field;
+        let one = |attests: &str| format!(r#"[{{"id": "a", "public_key": "{key}", "attests": {attests}, "max_age": 1}}]"#);
+        assert_eq!(field(&one("[]")), "[0].attests");
+        assert_eq!(field(&one(r#"["balances", "balances"]"#)), "[0].attests");
+        assert_eq!(field(&one(r#"["holdings"]"#)), "[0].attests");
+        let twice = format!(
+            r#"[{{"id": "a", "public_key": "{key}", "attests": ["debts"], "max_age": 1}}, {{"id": "b", "public_key": "{key}", "attests": ["debts"], "max_age": 1}}]"#
+        );
+        assert_eq!(field(&twice), "[1].id");
+        assert_eq!(field(&one(r#"["debts"]"#).replace(&key, "0x12")), "[0].public_key");
+    }
+}
