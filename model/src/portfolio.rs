@@ -1,6 +1,6 @@
 //! The private portfolio (`solvent/portfolio/v1`): parsing and validation against a policy.
 
-use crate::decimal::{parse_scaled, ExcessDigits, AMOUNT_DIGITS};
+use crate::decimal::{parse_scaled, ExcessDigits, Scaled, AMOUNT_DIGITS};
 use crate::error::{check_size, parse_json, InputError};
 use crate::policy::Policy;
 use crate::strict_map::StrictMap;
@@ -64,6 +64,17 @@ pub fn parse_account(field: &str, text: &str) -> Result<[u8; 20], InputError> {
     Ok(out)
 }
 
+/// Parses the amount `text` of `field` in the object `map` (`balances`, `debts` or `positions`)
+/// at 8 fractional digits, `excess` saying what more digits do; balances and debts must not be
+/// negative.
+pub fn parse_amount(map: &str, field: &str, text: &str, excess: ExcessDigits) -> Result<Scaled, InputError> {
+    let scaled = parse_scaled(text, AMOUNT_DIGITS, excess).map_err(|m| InputError::new(field, m))?;
+    if map != "positions" && scaled.value < 0 {
+        return Err(InputError::new(field, format!("`{text}` must not be negative")));
+    }
+    Ok(scaled)
+}
+
 /// Formats an account as `0x` and 40 lower-case hex digits.
 pub fn format_account(account: &[u8; 20]) -> String {
     let mut out = String::from("0x");
@@ -115,10 +126,7 @@ impl Portfolio {
         for (id, text) in &entries.0 {
             let field = format!("{map}.{id}");
             let index = *ids.get(id.as_str()).ok_or_else(|| InputError::new(&field, format!("`{id}` is not in the policy")))?;
-            let scaled = parse_scaled(text, AMOUNT_DIGITS, excess).map_err(|m| InputError::new(&field, m))?;
-            if map != "positions" && scaled.value < 0 {
-                return Err(InputError::new(&field, format!("`{text}` must not be negative")));
-            }
+            let scaled = parse_amount(map, &field, text, excess)?;
             if scaled.rounded {
                 let direction = if excess == ExcessDigits::RoundDown { "down" } else { "up" };
                 warnings.push(Warning {

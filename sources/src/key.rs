@@ -73,18 +73,29 @@ impl SourceKey {
     }
 }
 
+/// A number below `2^256` as `0x` and 64 hex digits, big-endian.
+pub fn hex_32(value: &BigUint) -> String {
+    let bytes = value.to_bytes_be();
+    assert!(bytes.len() <= 32, "a number below 2^256");
+    format!("0x{}{}", "00".repeat(32 - bytes.len()), hex::encode(bytes))
+}
+
+/// The number of `0x` and exactly 64 hex digits, as [`hex_32`] writes it.
+pub fn parse_hex_32(text: &str) -> Option<BigUint> {
+    let digits = text.strip_prefix("0x").filter(|d| d.len() == 64)?;
+    hex::decode(digits).ok().map(|bytes| BigUint::from_bytes_be(&bytes))
+}
+
 /// A public key as policies write it: `0x` and 64 hex digits of the packed point.
 pub fn public_key_hex(point: &Point) -> String {
-    let bytes = point.pack().to_bytes_be();
-    format!("0x{}{}", "00".repeat(32 - bytes.len()), hex::encode(bytes))
+    hex_32(&point.pack())
 }
 
 /// The point of a public key written as [`public_key_hex`] writes it.
 pub fn parse_public_key(text: &str) -> Result<Point, KeyError> {
     let refused = |message: &str| KeyError { field: "public_key", message: format!("`{text}` {message}") };
-    let digits = text.strip_prefix("0x").filter(|d| d.len() == 64).ok_or_else(|| refused("must be 0x followed by 64 hex digits"))?;
-    let bytes = hex::decode(digits).map_err(|_| refused("must be 0x followed by 64 hex digits"))?;
-    Point::unpack(&BigUint::from_bytes_be(&bytes)).ok_or_else(|| refused("is not a point of Baby Jubjub"))
+    let packed = parse_hex_32(text).ok_or_else(|| refused("must be 0x followed by 64 hex digits"))?;
+    Point::unpack(&packed).ok_or_else(|| refused("is not a point of Baby Jubjub"))
 }
 
 #[cfg(test)]

@@ -13,6 +13,9 @@ use solvent_model::portfolio::format_account;
 use solvent_model::{InputError, Policy, Portfolio};
 use std::collections::{BTreeMap, HashSet};
 
+/// Largest trusted-sources file accepted, in bytes (a source is about 150 bytes: thousands fit).
+pub const MAX_SOURCES_BYTES: usize = 1 << 20;
+
 /// What a source may attest.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Attests {
@@ -50,6 +53,7 @@ struct RawSource {
 /// "positions"], "max_age"}]` (the form of a policy's `sources`): ids and public keys distinct,
 /// `attests` not empty and without repetition.
 pub fn sources_from_json(text: &str) -> Result<Vec<Source>, InputError> {
+    solvent_model::error::check_size("sources file", text.len(), MAX_SOURCES_BYTES)?;
     let raw: Vec<RawSource> = parse_json(text)?;
     let mut sources: Vec<Source> = Vec::new();
     for (n, source) in raw.into_iter().enumerate() {

@@ -11,16 +11,15 @@
 
 use crate::babyjubjub::{biguint_of, fr_from_biguint, Point};
 use crate::eddsa::{sign, verify, Signature};
-use crate::key::{parse_public_key, public_key_hex};
+use crate::key::{hex_32, parse_hex_32, parse_public_key, public_key_hex};
 use halo2_proofs::halo2curves::bn256::Fr;
 use halo2_proofs::halo2curves::ff::Field;
-use num_bigint::BigUint;
 use serde::{Deserialize, Serialize};
 use solvent_circuits::encoding::{account_to_field, field_from_i128, name_to_field};
 use solvent_circuits::poseidon::permute;
-use solvent_model::decimal::{parse_scaled, Decimal, ExcessDigits, AMOUNT_DIGITS};
+use solvent_model::decimal::{Decimal, ExcessDigits, AMOUNT_DIGITS};
 use solvent_model::error::{check_size, parse_json};
-use solvent_model::portfolio::{format_account, parse_account};
+use solvent_model::portfolio::{format_account, parse_account, parse_amount};
 use solvent_model::strict_map::StrictMap;
 use solvent_model::InputError;
 use std::collections::BTreeMap;
@@ -124,29 +123,22 @@ pub fn poseidon2(a: Fr, b: Fr) -> Fr {
     state[0]
 }
 
-fn amounts(map: &str, entries: &StrictMap, signed: bool) -> Result<BTreeMap<String, i128>, InputError> {
+/// The items of one object of a statement (`map`: `balances`, `debts` or `positions`), exact.
+fn amounts(map: &str, entries: &StrictMap) -> Result<BTreeMap<String, i128>, InputError> {
     let mut out = BTreeMap::new();
     for (id, text) in &entries.0 {
         let field = format!("{map}.{id}");
         if id.is_empty() || id.len() > MAX_ID_BYTES {
             return Err(InputError::new(&field, format!("ids are 1 to {MAX_ID_BYTES} bytes")));
         }
-        let scaled = parse_scaled(text, AMOUNT_DIGITS, ExcessDigits::Refuse).map_err(|m| InputError::new(&field, m))?;
-        if !signed && scaled.value < 0 {
-            return Err(InputError::new(&field, format!("`{text}` must not be negative")));
-        }
-        out.insert(id.clone(), scaled.value);
+        out.insert(id.clone(), parse_amount(map, &field, text, ExcessDigits::Refuse)?.value);
     }
     Ok(out)
 }
 
 impl Items {
     fn from_maps(balances: &StrictMap, debts: &StrictMap, positions: &StrictMap) -> Result<Items, InputError> {
-        Ok(Items {
-            balances: amounts("balances", balances, false)?,
-            debts: amounts("debts", debts, false)?,
-            positions: amounts("positions", positions, true)?,
-        })
+        Ok(Items { balances: amounts("balances", balances)?, debts: amounts("debts", debts)?, positions: amounts("positions", positions)? })
     }
 
     /// Parses the items a source signs: the `balances`, `debts` and `positions` of a file (a
@@ -237,16 +229,6 @@ impl SignedStatement {
         };
         serde_json::to_string_pretty(&json).expect("serialisable") + "\n"
     }
-}
-
-fn hex_32(value: &BigUint) -> String {
-    let bytes = value.to_bytes_be();
-    format!("0x{}{}", "00".repeat(32 - bytes.len()), hex::encode(bytes))
-}
-
-fn parse_hex_32(text: &str) -> Option<BigUint> {
-    let digits = text.strip_prefix("0x").filter(|d| d.len() == 64)?;
-    hex::decode(digits).ok().map(|bytes| BigUint::from_bytes_be(&bytes))
 }
 
 #[cfg(test)]

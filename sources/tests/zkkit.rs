@@ -53,7 +53,7 @@ fn sign_in_node(input: &serde_json::Value) -> serde_json::Value {
 
 #[test]
 fn a_statement_signed_outside_solvent_has_the_same_message_and_verifies() {
-    use solvent_sources::key::public_key_hex;
+    use solvent_sources::key::{hex_32, public_key_hex};
     use solvent_sources::statement::{SignedStatement, STATEMENT_SCHEMA};
     let key = "custodian-a";
     // Keys out of byte order, a short position, fractional amounts, a debt.
@@ -67,10 +67,7 @@ fn a_statement_signed_outside_solvent_has_the_same_message_and_verifies() {
     input["holder"] = "0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c".into();
     input["time"] = 1_764_550_000u64.into();
     let theirs = sign_in_node(&input);
-    let hex = |decimal: &serde_json::Value| {
-        let bytes = num_bigint::BigUint::parse_bytes(decimal.as_str().unwrap().as_bytes(), 10).unwrap().to_bytes_be();
-        format!("0x{}{}", "00".repeat(32 - bytes.len()), hex::encode(bytes))
-    };
+    let hex = |decimal: &serde_json::Value| hex_32(&num_bigint::BigUint::parse_bytes(decimal.as_str().unwrap().as_bytes(), 10).unwrap());
     let mut file = items;
     file["schema"] = STATEMENT_SCHEMA.into();
     file["source"] = key.into();

@@ -7,7 +7,7 @@ use crate::Error;
 use solvent_model::portfolio::{format_account, parse_account};
 use solvent_model::InputError;
 use solvent_sources::key::{parse_public_key, SourceKey};
-use solvent_sources::portfolio::{portfolio_from_statements as sum_statements, sources_from_json};
+use solvent_sources::portfolio::{portfolio_from_statements as sum_statements, sources_from_json, MAX_SOURCES_BYTES};
 use solvent_sources::statement::{Items, SignedStatement, Statement, MAX_STATEMENT_BYTES};
 use std::io::Write;
 use std::path::PathBuf;
@@ -159,7 +159,7 @@ pub fn portfolio_from_statements(options: &PortfolioFromStatementsOptions, out: 
         return Err(Error::argument("STATEMENT", "name at least one statement"));
     }
     let policy = super::load_policy(&options.policy)?;
-    let sources = sources_from_json(&read_text(&options.sources, MAX_KEY_BYTES * 64)?).map_err(|e| Error::input(&options.sources, e))?;
+    let sources = sources_from_json(&read_text(&options.sources, MAX_SOURCES_BYTES)?).map_err(|e| Error::input(&options.sources, e))?;
     let mut statements = Vec::new();
     for path in &options.statements {
         let text = read_text(path, MAX_STATEMENT_BYTES)?;
