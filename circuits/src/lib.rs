@@ -3,6 +3,7 @@
 //! - [`header`]: which value each header row holds (the slots);
 //! - [`public`]: the public columns (lanes) the verifier's policy commitment commits to;
 //! - [`poseidon`]: the hash (specification, native sponge, chip);
+//! - [`eddsa`]: Baby Jubjub and the chip proving an EdDSA-Poseidon signature's curve equation;
 //! - [`range`]: 8-bit lookup range checks and comparisons;
 //! - [`gate`]: the main gate `a + b * c = d` and arithmetic;
 //! - [`blocks`]: the instrument blocks (sign split, scenario and short option sums);
@@ -21,6 +22,7 @@ pub mod attestation;
 pub mod blocks;
 pub mod config;
 pub mod context;
+pub mod eddsa;
 pub mod encoding;
 pub mod gate;
 pub mod header;

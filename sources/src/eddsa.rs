@@ -14,7 +14,6 @@ use crate::babyjubjub::{biguint_of, fr_from_biguint, suborder, Point};
 use blake_hash::{Blake512, Digest};
 use halo2_proofs::halo2curves::bn256::Fr;
 use halo2_proofs::halo2curves::ff::PrimeField;
-use light_poseidon::{Poseidon, PoseidonHasher};
 use num_bigint::BigUint;
 
 /// A signature.
@@ -52,18 +51,10 @@ pub fn public_key(private_key: &[u8]) -> Point {
     Point::base8().mul(&secret_scalar(private_key))
 }
 
-/// circom's Poseidon of five field elements.
-pub fn poseidon5(inputs: [Fr; 5]) -> Fr {
-    let mut hasher = Poseidon::<ark_bn254::Fr>::new_circom(5).expect("circom parameters for 5 inputs");
-    let ark: Vec<ark_bn254::Fr> = inputs.iter().map(|x| ark_ff::PrimeField::from_le_bytes_mod_order(x.to_repr().as_ref())).collect();
-    let out = hasher.hash(&ark).expect("five inputs");
-    let bytes = ark_ff::BigInteger::to_bytes_le(&ark_ff::PrimeField::into_bigint(out));
-    fr_from_biguint(&BigUint::from_bytes_le(&bytes))
-}
-
-/// `hm = Poseidon(R8.x, R8.y, A.x, A.y, M)`.
+/// `hm = Poseidon(R8.x, R8.y, A.x, A.y, M)`: circom's Poseidon of five inputs, computed by the
+/// circuit's reference (`solvent_circuits::eddsa::challenge`), the one the proof checks.
 pub fn challenge(r8: &Point, public_key: &Point, message: Fr) -> Fr {
-    poseidon5([r8.x, r8.y, public_key.x, public_key.y, message])
+    solvent_circuits::eddsa::challenge::challenge(r8, public_key, message)
 }
 
 /// Signs `message` (deterministically, as `@zk-kit/eddsa-poseidon`'s `signMessage`).
@@ -109,6 +100,28 @@ mod tests {
         assert!(!verify(message, &signature, &public_key(b"another key")), "another key");
         let s_plus_l = fr_from_biguint(&(biguint_of(&signature.s) + suborder()));
         assert!(!verify(message, &Signature { s: s_plus_l, ..signature }, &public), "S + l is refused (S < l)");
+    }
+
+    /// circom's Poseidon of five inputs by light-poseidon (its circom parameters): an
+    /// implementation apart from the circuit's.
+    fn light_poseidon5(inputs: [Fr; 5]) -> Fr {
+        use light_poseidon::{Poseidon, PoseidonHasher};
+        let mut hasher = Poseidon::<ark_bn254::Fr>::new_circom(5).expect("circom parameters for 5 inputs");
+        let ark: Vec<ark_bn254::Fr> = inputs.iter().map(|x| ark_ff::PrimeField::from_le_bytes_mod_order(x.to_repr().as_ref())).collect();
+        let out = hasher.hash(&ark).expect("five inputs");
+        let bytes = ark_ff::BigInteger::to_bytes_le(&ark_ff::PrimeField::into_bigint(out));
+        fr_from_biguint(&BigUint::from_bytes_le(&bytes))
+    }
+
+    #[test]
+    fn the_challenge_is_light_poseidons_circom_hash_of_five_inputs() {
+        let mut point = Point::base8();
+        for i in 0..8u64 {
+            let key = point.add(&Point::base8());
+            let message = Fr::from(i * 1_000_003) - Fr::from(i);
+            assert_eq!(challenge(&point, &key, message), light_poseidon5([point.x, point.y, key.x, key.y, message]));
+            point = key.add(&key);
+        }
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! project. Baby Jubjub is a twisted Edwards curve over BN254's scalar field, the circuit's own
 //! field, so the signature can be verified in-circuit with native arithmetic.
 //!
-//! - [`babyjubjub`]: the curve (EIP-2494): points, addition, scalar multiplication.
+//! - [`babyjubjub`]: the curve (EIP-2494): points, addition, scalar multiplication (the
+//!   circuit's reference, `solvent_circuits::eddsa::curve`, re-exported).
 //! - [`eddsa`]: keys, signing and verification; the hash `H(R8, A, M)` is circom's Poseidon of
 //!   five inputs.
 //! - [`key`]: a source's key file and its public key as the policy will name it.
@@ -14,7 +15,7 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
-pub mod babyjubjub;
+pub use solvent_circuits::eddsa::curve as babyjubjub;
 pub mod eddsa;
 pub mod key;
 pub mod portfolio;

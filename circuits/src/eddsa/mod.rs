@@ -1,0 +1,151 @@
+//! EdDSA-Poseidon on Baby Jubjub (`docs/design.md` §12): the curve natively ([`curve`], the
+//! reference the signers and the chips share), the chip proving a signature's curve equation
+//! ([`chip`]) and the chip proving its challenge hash ([`challenge`]). Together, on one set of
+//! sixteen advice columns, they prove that `(R8, S)` is a signature of `M` under `A`.
+
+pub mod challenge;
+pub mod chip;
+pub mod curve;
+
+#[cfg(test)]
+mod tests {
+    use super::challenge::{challenge, permutation_rows, ChallengeConfig, ROWS as CHALLENGE_ROWS, WIDTH};
+    use super::chip::{verification_rows, EddsaConfig, Row, A8X, A8Y, ACC_H, COLUMNS, DX, DY, HB, M, PX, PY, QX, QY, ROWS, SB};
+    use super::curve::{biguint_of, fr_decimal, Point};
+    use ff::Field;
+    use halo2_proofs::{
+        circuit::{Layouter, SimpleFloorPlanner, Value},
+        dev::MockProver,
+        halo2curves::bn256::Fr,
+        plonk::{Advice, Circuit, Column, ConstraintSystem, Error},
+    };
+    use num_bigint::BigUint;
+
+    /// A signature verified as the circuit will: the ladder's rows, then the challenge's on the
+    /// same columns, `R8` and `A` copied from the ladder into the hash, `hm` from the hash into
+    /// the ladder, `M` from a cell of its own.
+    #[derive(Clone)]
+    struct Verification {
+        ladder: Vec<Row>,
+        hash: (Vec<[Fr; WIDTH]>, Vec<[Fr; WIDTH]>),
+        message: Fr,
+    }
+
+    impl Circuit<Fr> for Verification {
+        type Config = (EddsaConfig, ChallengeConfig, Column<Advice>);
+        type FloorPlanner = SimpleFloorPlanner;
+        type Params = ();
+
+        fn without_witnesses(&self) -> Self {
+            self.clone()
+        }
+
+        fn configure(meta: &mut ConstraintSystem<Fr>) -> Self::Config {
+            let advice = [(); COLUMNS].map(|_| meta.advice_column());
+            let fixed = [(); WIDTH].map(|_| meta.fixed_column());
+            let eddsa = EddsaConfig::configure(meta, advice, [fixed[0], fixed[1]]);
+            let x = [ACC_H, QX, QY, DX, DY, PX].map(|c| advice[c]);
+            let c = [PY, M, SB, HB, A8X, A8Y].map(|c| advice[c]);
+            let hash = ChallengeConfig::configure(meta, x, c, fixed);
+            let given = meta.advice_column();
+            meta.enable_equality(given);
+            assert!(meta.degree() <= 5);
+            (eddsa, hash, given)
+        }
+
+        fn synthesize(&self, (eddsa, hash, given): Self::Config, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
+            layouter.assign_region(
+                || "signature",
+                |mut region| {
+                    let ladder = eddsa.assign(&mut region, 0, &self.ladder)?;
+                    let challenge = hash.assign(&mut region, ROWS, &self.hash.0, &self.hash.1)?;
+                    let message = region.assign_advice(given, 0, Value::known(self.message)).cell();
+                    let sources = [ladder.r8[0], ladder.r8[1], ladder.key[0], ladder.key[1], message];
+                    for (input, source) in challenge.inputs.into_iter().zip(sources) {
+                        region.constrain_equal(input, source);
+                    }
+                    region.constrain_equal(challenge.hm, ladder.hm);
+                    Ok(())
+                },
+            )
+        }
+    }
+
+    /// solvent's signature (equal to @zk-kit/eddsa-poseidon's byte for byte: sources/tests/zkkit.rs)
+    /// of the message 123456789 under the private key "custodian-a secret".
+    fn zk_kit_signature() -> (Point, Point, BigUint, Fr) {
+        let key = Point {
+            x: fr_decimal("7333974633375077804486666237476606013448006494049552485801296346072913153003"),
+            y: fr_decimal("20003260826384504661970417833009281040683234118868067072339821816388670379030"),
+        };
+        let r8 = Point {
+            x: fr_decimal("16681887740037956721062874166231585463775837885070482175436259484626225631367"),
+            y: fr_decimal("21300816454964181952367861989183843868814054180117937912821187414472550715615"),
+        };
+        let s = BigUint::parse_bytes(b"1904744725976422681221034142604165175294044194261408681476268627754879702324", 10).unwrap();
+        (key, r8, s, Fr::from(123_456_789))
+    }
+
+    /// The witness of a prover that claims `(r8, s)` signs `message` under `key`: the hash of
+    /// the claimed `R8`, the ladder of `S` and that hash.
+    fn verification(key: &Point, r8: &Point, s: &BigUint, message: Fr) -> Verification {
+        let hash = permutation_rows([Fr::ZERO, r8.x, r8.y, key.x, key.y, message]);
+        let hm = hash.0[CHALLENGE_ROWS - 1][0];
+        Verification { ladder: verification_rows(key, s, &biguint_of(&hm)), hash, message }
+    }
+
+    fn verdict(circuit: &Verification) -> Result<(), Vec<String>> {
+        let prover = MockProver::run(9, circuit, vec![]).expect("synthesis");
+        prover.verify().map_err(|failures| failures.iter().map(|f| f.to_string()).collect())
+    }
+
+    #[test]
+    fn the_challenge_is_circoms_poseidon_of_five_inputs() {
+        let (key, r8, _, message) = zk_kit_signature();
+        // hm of the signature above, as light-poseidon's circom parameters give it
+        // (solvent_sources::eddsa's test compares the two on more inputs).
+        let expected = fr_decimal("12691363343955759120566448280597533374490085050392757174441274197472702815322");
+        assert_eq!(challenge(&r8, &key, message), expected);
+    }
+
+    #[test]
+    fn a_signature_verifies_in_the_circuit_and_a_changed_message_or_signature_does_not() {
+        let (key, r8, s, message) = zk_kit_signature();
+        assert_eq!(verdict(&verification(&key, &r8, &s, message)), Ok(()));
+        let refused = |circuit: Verification, what: &str| {
+            let failures = verdict(&circuit).expect_err(what);
+            assert!(failures.iter().any(|f| f.contains("Equality constraint not satisfied")), "{what}: {failures:?}");
+        };
+        refused(verification(&key, &r8, &s, message + Fr::ONE), "another message");
+        refused(verification(&key, &r8, &(&s + 1u32), message), "another S");
+        refused(verification(&key, &Point::base8().add(&r8), &s, message), "another R8");
+        refused(verification(&Point::base8().add(&key), &r8, &s, message), "another key");
+        // The hash of another message, claimed for this one.
+        let mut other = verification(&key, &r8, &s, message + Fr::ONE);
+        other.message = message;
+        refused(other, "the hash of another message");
+    }
+
+    #[test]
+    fn a_changed_cell_of_the_hash_is_refused_by_its_gate() {
+        let (key, r8, s, message) = zk_kit_signature();
+        let honest = verification(&key, &r8, &s, message);
+        // (row of the hash, state (false) or square (true), word, gate, constraint)
+        let cases = [
+            (0, false, 0, "challenge: capacity", "x_0 = 0"),
+            (2, true, 4, "challenge: full round", "c_4 = u_4^2"),
+            (3, false, 5, "challenge: full round", "x'_5 = sum_j M_5j c_j^2 u_j"),
+            (10, true, 0, "challenge: partial round", "c_0 = u_0^2"),
+            (11, false, 3, "challenge: partial round", "x'_2 = M_20 c_0^2 u_0 + sum_(j > 0) M_2j u_j"),
+            (66, false, 1, "challenge: full round", "c_1 = u_1^2"),
+        ];
+        for (row, square, word, gate, constraint) in cases {
+            let mut forged = honest.clone();
+            let cell = if square { &mut forged.hash.1[row][word] } else { &mut forged.hash.0[row][word] };
+            *cell += Fr::ONE;
+            let failures = verdict(&forged).expect_err(constraint);
+            let (gate, constraint) = (format!("('{gate}')"), format!("('{constraint}') in gate"));
+            assert!(failures.iter().any(|f| f.contains(&gate) && f.contains(&constraint)), "{constraint} in {gate}: {failures:?}");
+        }
+    }
+}
