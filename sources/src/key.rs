@@ -2,7 +2,7 @@
 //! policy names it: `0x` and the 64 hex digits of the packed point (`@zk-kit/eddsa-poseidon`'s
 //! `packPublicKey`, big-endian).
 
-use crate::babyjubjub::Point;
+use crate::babyjubjub::{suborder, Point};
 use crate::eddsa::public_key;
 use num_bigint::BigUint;
 use serde::{Deserialize, Serialize};
@@ -91,16 +91,32 @@ pub fn public_key_hex(point: &Point) -> String {
     hex_32(&point.pack())
 }
 
-/// The point of a public key written as [`public_key_hex`] writes it.
-pub fn parse_public_key(text: &str) -> Result<Point, KeyError> {
-    let refused = |message: &str| KeyError { field: "public_key", message: format!("`{text}` {message}") };
+/// The curve point of a packed point written as [`public_key_hex`] writes it (a signature's `R8`).
+pub fn parse_point(text: &str, field: &'static str) -> Result<Point, KeyError> {
+    let refused = |message: &str| KeyError { field, message: format!("`{text}` {message}") };
     let packed = parse_hex_32(text).ok_or_else(|| refused("must be 0x followed by 64 hex digits"))?;
     Point::unpack(&packed).ok_or_else(|| refused("is not a point of Baby Jubjub"))
+}
+
+/// The point of a public key written as [`public_key_hex`] writes it: a point of the subgroup of
+/// order `l` that `Base8` generates, not the identity. A key of small order would make
+/// `S Base8 = R8 + (8 hm) A` hold for `R8 = S Base8` and any message: anyone could sign for it.
+pub fn parse_public_key(text: &str) -> Result<Point, KeyError> {
+    let point = parse_point(text, "public_key")?;
+    if point == Point::IDENTITY || point.mul(suborder()) != Point::IDENTITY {
+        return Err(KeyError {
+            field: "public_key",
+            message: format!("`{text}` is not a key: not a point of the subgroup of order l that Base8 generates, or its identity"),
+        });
+    }
+    Ok(point)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use halo2_proofs::halo2curves::bn256::Fr;
+    use halo2_proofs::halo2curves::ff::Field;
 
     #[test]
     fn a_key_file_gives_its_public_key_and_the_public_key_parses_back() {
@@ -113,5 +129,15 @@ mod tests {
         let bad = SourceKey { private_key: "0xzz".into(), ..key.clone() };
         assert_eq!(bad.private_bytes().unwrap_err().field, "private_key");
         assert!(parse_public_key("0x12").is_err());
+        // Points of the curve outside the subgroup: the identity, the point of order 2, and
+        // Base8 plus it (an order 2l point); each unpacks, none is a key.
+        let order_two = Point { x: Fr::ZERO, y: -Fr::ONE };
+        for point in [Point::IDENTITY, order_two, Point::base8().add(&order_two)] {
+            assert!(point.on_curve());
+            let text = public_key_hex(&point);
+            assert_eq!(parse_point(&text, "r8"), Ok(point));
+            let refused = parse_public_key(&text).expect_err("not a key");
+            assert!(refused.message.contains("not a point of the subgroup"), "{}", refused.message);
+        }
     }
 }

@@ -11,7 +11,7 @@
 
 use crate::babyjubjub::{biguint_of, fr_from_biguint, Point};
 use crate::eddsa::{sign, verify, Signature};
-use crate::key::{hex_32, parse_hex_32, parse_public_key, public_key_hex};
+use crate::key::{hex_32, parse_hex_32, parse_point, public_key_hex};
 use halo2_proofs::halo2curves::bn256::Fr;
 use halo2_proofs::halo2curves::ff::Field;
 use serde::{Deserialize, Serialize};
@@ -197,7 +197,7 @@ impl SignedStatement {
         crate::key::check_id(&raw.source).map_err(|e| InputError::new("source", e.message))?;
         let holder = parse_account("holder", &raw.holder)?;
         let items = Items::from_maps(&raw.balances, &raw.debts, &raw.positions)?;
-        let r8 = parse_public_key(&raw.signature.r8).map_err(|e| InputError::new("signature.r8", e.message))?;
+        let r8 = parse_point(&raw.signature.r8, "signature.r8").map_err(|e| InputError::new("signature.r8", e.message))?;
         let s = parse_hex_32(&raw.signature.s).ok_or_else(|| InputError::new("signature.s", "must be 0x followed by 64 hex digits"))?;
         // `S` at or above the field's modulus is no field element (and no valid `S < l` either).
         let s = (biguint_of(&-Fr::ONE) >= s)
