@@ -52,7 +52,12 @@ pub fn witness(policy: Policy, portfolio: Portfolio) -> Witness {
 
 /// MockProver's failures, as text.
 pub fn mock(circuit: &AttestationCircuit, public: Vec<Vec<Fr>>) -> Result<(), Vec<String>> {
-    let prover = MockProver::run(circuit.k(), circuit, public).expect("synthesis");
+    mock_circuit(circuit.k(), circuit, public)
+}
+
+/// MockProver's failures on any circuit (a chip's own test circuit), as text.
+pub fn mock_circuit<C: halo2_proofs::plonk::Circuit<Fr>>(k: u32, circuit: &C, public: Vec<Vec<Fr>>) -> Result<(), Vec<String>> {
+    let prover = MockProver::run(k, circuit, public).expect("synthesis");
     prover.verify().map_err(|failures| failures.iter().map(|f| f.to_string()).collect())
 }
 
