@@ -79,6 +79,7 @@ pub fn synthetic(shape: Shape, seed: u64) -> Witness {
         collateral_ratio: 1_250_000,
         underlyings: vec![],
         oracle: None,
+        signed: None,
     };
     let portfolio = Portfolio {
         account: [0x42; 20],
@@ -86,7 +87,7 @@ pub fn synthetic(shape: Shape, seed: u64) -> Witness {
         debts: (0..shape.assets).map(|_| rng.gen_range(0..100) * UNIT).collect(),
         positions: (0..shape.instruments).map(|_| rng.gen_range(-10 * UNIT..10 * UNIT)).collect(),
     };
-    let mut witness = Witness { policy, portfolio, snapshot_time: 1_800_000_000, salt: [9; 31] };
+    let mut witness = Witness { policy, portfolio, snapshot_time: 1_800_000_000, salt: [9; 31], statements: Vec::new() };
     if let Some(underlyings) = shape.limits {
         with_every_limit(&mut witness, underlyings, &mut rng);
     }

@@ -4,6 +4,7 @@
 use crate::blocks::{BlockChip, BlockInstructions};
 use crate::config::{assign, k_for_rows, main_rows, rows, SolventConfig};
 use crate::context::{Cell, Context};
+use crate::eddsa::curve::Point;
 use crate::encoding::field_from_i128;
 use crate::encoding::{
     account_to_field, portfolio_commitment, portfolio_initial_state, salt_to_field, PublicInputs, Shape, PACKED, SALT_BYTES,
@@ -15,13 +16,14 @@ use crate::poseidon::chip::{HashInstructions, SpongeChip};
 use crate::public::{header_with, public_columns};
 use crate::range::{RangeChip, RangeInstructions};
 use crate::risk::{sub_mul, ScenarioChip, ScenarioInstructions, TierChip, TierInstructions, TierSelection, AMOUNT_BITS, LOSS_COMPARE_BITS};
+use crate::signed::{PortfolioCells, SignedChip, SignedFigures, SignedInstructions, StatementWitness};
 use ff::Field;
 use halo2_proofs::{
     circuit::{Layouter, SimpleFloorPlanner},
     halo2curves::bn256::Fr,
     plonk::{Circuit, ConstraintSystem, Error},
 };
-use solvent_model::{Asset, Instrument, InstrumentLimits, Oracle, Policy, Portfolio, Tier, Underlying};
+use solvent_model::{Asset, Attests, Instrument, InstrumentLimits, Oracle, Policy, Portfolio, SignedHoldings, Source, Tier, Underlying};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -90,6 +92,9 @@ pub struct Witness {
     pub snapshot_time: u64,
     /// The commitment's random salt.
     pub salt: [u8; SALT_BYTES],
+    /// With signed holdings, the statements the portfolio is the sum of (at most the policy's
+    /// slots; empty without).
+    pub statements: Vec<StatementWitness>,
 }
 
 impl Witness {
@@ -124,6 +129,16 @@ impl Witness {
             underlyings: vec![Underlying { id: String::new(), max_net_delta: None }; shape.underlyings()],
             // With limits, an oracle (of no effect) marks the policy as one with limits.
             oracle: shape.limits.map(|_| Oracle { prices_at: 0, buffer_per_hour: 0 }),
+            // Signed holdings: sources keyed Base8 (a valid key; keys are public values).
+            signed: shape.signed.map(|signed| SignedHoldings {
+                sources: vec![
+                    Source { id: String::new(), public_key: Point::base8().pack_bytes(), attests: Attests::default(), max_age: 0 };
+                    signed.sources
+                ],
+                statement_slots: signed.statements,
+                items_per_statement: signed.items,
+                signed_debts: false,
+            }),
         };
         let portfolio = Portfolio {
             account: [0; 20],
@@ -131,7 +146,7 @@ impl Witness {
             debts: vec![0; shape.assets],
             positions: vec![0; shape.instruments],
         };
-        Witness { policy, portfolio, snapshot_time: 0, salt: [0; SALT_BYTES] }
+        Witness { policy, portfolio, snapshot_time: 0, salt: [0; SALT_BYTES], statements: Vec::new() }
     }
 
     /// The shape.
@@ -196,6 +211,8 @@ pub struct Figures {
     pub commitment_inputs: Vec<Cell>,
     /// The sponge's digest.
     pub digest: Cell,
+    /// Signed holdings' cells (`None` without).
+    pub signed: Option<SignedFigures>,
 }
 
 /// Cells of the limits of risk model v2.
@@ -297,6 +314,12 @@ pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
     let (scanning_risk, scanning_bits) = ScenarioChip.scanning_risk(ctx, &blocks.scenario_losses);
     let short_option_minimum = blocks.short_option_minimum;
 
+    // Signed holdings: the portfolio is the sum of the statements' items.
+    let signed = w.policy.signed.as_ref().map(|_| {
+        let cells = PortfolioCells { account, time, balances: balances.clone(), debts: debts.clone(), positions: blocks.positions.clone() };
+        SignedChip.signed_holdings(ctx, &w.policy, &w.statements, &cells)
+    });
+
     // The claims.
     let sum = |ctx: &mut Context, cells: &[Cell]| cells.iter().fold(zero, |acc, c| gate.add(ctx, acc, *c));
     let collateral_value = sum(ctx, &haircut_values);
@@ -355,6 +378,7 @@ pub fn synthesize_attestation(ctx: &mut Context, w: &Witness) -> Figures {
         salt,
         commitment_inputs: inputs,
         digest,
+        signed,
     }
 }
 

@@ -4,14 +4,13 @@
 
 use crate::blocks::BlockConfig;
 use crate::context::{Context, Place, Switch};
+use crate::eddsa::SignatureConfig;
 use crate::encoding::running_sums;
 use crate::gate::MainGateConfig;
 use crate::layout::{
     Dims, ADD_ON_LOOKUP, ADVICE_COLUMNS, FIRST_LANE, LIMIT_RANGES, MAIN, POSITION_LIMIT_LOOKUP, RANGE, SPONGE_CELLS, SPONGE_STATE,
 };
 use crate::poseidon::chip::PoseidonConfig;
-use crate::poseidon::spec::RoundRow;
-use crate::poseidon::spec::SpongeRowKind;
 use crate::range::RangeConfig;
 use ff::Field;
 use halo2_proofs::{
@@ -26,7 +25,7 @@ pub fn k_for_rows(rows: usize, dims: &Dims) -> u32 {
     let mut cs = ConstraintSystem::<Fr>::default();
     SolventConfig::configure(&mut cs, *dims);
     let reserved = cs.blinding_factors() + 1;
-    let needed = rows.max(1 << crate::range::LIMB_BITS) + reserved;
+    let needed = rows.max(1 << crate::range::LIMB_BITS).max(dims.signature_rows()) + reserved;
     needed.next_power_of_two().trailing_zeros()
 }
 
@@ -49,6 +48,8 @@ pub struct SolventConfig {
     pub limits: Option<crate::blocks::LimitsGate>,
     /// Poseidon.
     pub poseidon: PoseidonConfig,
+    /// With signed holdings, the signature chips (on columns of their own).
+    pub signatures: Option<SignatureConfig>,
 }
 
 impl SolventConfig {
@@ -84,11 +85,17 @@ impl SolventConfig {
         // are free in the sponge rows), else in a fixed column.
         let f: [Column<Any>; 3] =
             std::array::from_fn(|j| if 2 - j < dims.lanes { lanes[2 - j].into() } else { meta.fixed_column().into() });
-        let poseidon = PoseidonConfig::configure(meta, SPONGE_STATE.map(|c| advice[c]), SPONGE_CELLS.map(|c| advice[c]), f);
+        let mut poseidon = PoseidonConfig::configure(meta, SPONGE_STATE.map(|c| advice[c]), SPONGE_CELLS.map(|c| advice[c]), f);
+        // Signed holdings: the statements' messages hash with P (digest word 0), and the
+        // signatures have their chips. Circuits without them keep their keys.
+        let signatures = dims.signed.map(|_| {
+            poseidon = poseidon.clone().with_word0_digest(meta);
+            SignatureConfig::configure(meta)
+        });
         // Degree 5 (the range lookup's); set explicitly because halo2-axiom caps the computed
         // degree by the MAX_DEGREE environment variable.
         meta.set_minimum_degree(5);
-        SolventConfig { advice, lanes, q_load, main, range, blocks, limits, poseidon }
+        SolventConfig { advice, lanes, q_load, main, range, blocks, limits, poseidon, signatures }
     }
 
     fn selector(&self, switch: Switch) -> Selector {
@@ -97,14 +104,7 @@ impl SolventConfig {
             Switch::Range => self.range.q_range,
             Switch::Sign => self.blocks.q_sign,
             Switch::Accumulate => self.blocks.q_accumulate,
-            Switch::Sponge(kind) => match kind {
-                SpongeRowKind::AbsorbFirst => self.poseidon.q_absorb_first,
-                SpongeRowKind::Absorb => self.poseidon.q_absorb,
-                SpongeRowKind::Digest => self.poseidon.q_digest,
-                SpongeRowKind::Round(RoundRow::Full) => self.poseidon.q_full,
-                SpongeRowKind::Round(RoundRow::Partial) => self.poseidon.q_partial,
-                SpongeRowKind::Round(RoundRow::DoublePartial) => self.poseidon.q_double_partial,
-            },
+            Switch::Sponge(kind) => self.poseidon.selector(kind),
         }
     }
 }
@@ -144,6 +144,13 @@ pub fn assign(ctx: &Context, config: &SolventConfig, region: &mut Region<'_, Fr>
     }
     for &(a, b) in &ctx.copies {
         region.constrain_equal(cells[a], cells[b]);
+    }
+    for placed in &ctx.signatures {
+        let chips = config.signatures.as_ref().expect("a circuit with signed holdings has the signature chips");
+        let check = chips.assign(region, placed.offset, &placed.rows)?;
+        for (cell, own) in check.key.iter().chain([&check.message]).zip(placed.key.iter().chain([&placed.message])) {
+            region.constrain_equal(*cell, cells[own.index]);
+        }
     }
 
     // Range checks of the main region: running sums in the range column, each ending in a 0.

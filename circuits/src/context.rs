@@ -8,6 +8,7 @@
 //! circuit's columns. The sequence of records depends only on the circuit shape, never on the
 //! values, so keygen and proving lay out identical circuits.
 
+use crate::eddsa::SignatureWitness;
 use crate::header::{constant_slot, PublicSlot};
 use crate::layout::Regions;
 use crate::poseidon::spec::SpongeRowKind;
@@ -75,6 +76,20 @@ pub struct RangeCheck {
     pub label: String,
 }
 
+/// A signature check placed in the signature chips' columns from row `offset`, its key and
+/// message copies of context cells (signed holdings, `docs/design.md` §12).
+#[derive(Clone, Debug)]
+pub struct PlacedSignature {
+    /// First row.
+    pub offset: usize,
+    /// The rows.
+    pub rows: SignatureWitness,
+    /// The key `A`, copied into the ladder and the challenge.
+    pub key: [Cell; 2],
+    /// The message `M`, copied into the challenge.
+    pub message: Cell,
+}
+
 /// Everything a circuit's witness consists of, before layout.
 #[derive(Clone, Debug)]
 pub struct Context {
@@ -96,6 +111,8 @@ pub struct Context {
     pub(crate) switches: Vec<(Switch, usize)>,
     /// Fixed values of the sponge's first two round-constant columns: (column, row, value).
     pub(crate) fixed: Vec<(usize, usize, Fr)>,
+    /// Signature checks, in the signature chips' columns.
+    pub(crate) signatures: Vec<PlacedSignature>,
     /// The header's cells, by row.
     header: Vec<Cell>,
     /// The last main-column cell, if any.
@@ -125,6 +142,7 @@ impl Context {
             range_checks: Vec::new(),
             switches: Vec::new(),
             fixed: Vec::new(),
+            signatures: Vec::new(),
             header: Vec::new(),
             last_main: None,
             forged,
@@ -188,6 +206,11 @@ impl Context {
     /// Sets a round-constant column's value at a row.
     pub fn fixed(&mut self, column: usize, row: usize, value: Fr) {
         self.fixed.push((column, row, value));
+    }
+
+    /// Records a signature check (its rows written by the signature chips).
+    pub fn signature(&mut self, signature: PlacedSignature) {
+        self.signatures.push(signature);
     }
 
     /// A copy of `cell` at the end of the main column (equality-constrained to it).

@@ -74,11 +74,17 @@ pub const PACKED: usize = 3;
 pub use solvent_statement::{Shape, ENCODING_VERSION};
 
 /// The shape as one field element: `A + T * 2^32 + I * 2^64 + S * 2^96 + X * 2^128`, with
-/// `X` = [`Shape::limits_number`] (0 without limits and `1 + U` with them).
+/// `X` = [`Shape::limits_number`] (0 without limits and `1 + U` with them), plus with signed
+/// holdings `K * 2^160 + n_st * 2^192 + n_it * 2^224` (each count below `2^29`).
 pub fn shape_to_field(shape: &Shape) -> Fr {
     let word =
         shape.assets as u128 + ((shape.tiers as u128) << 32) + ((shape.instruments as u128) << 64) + ((shape.scenarios as u128) << 96);
-    Fr::from_u128(word) + Fr::from(shape.limits_number() as u64) * Fr::from_u128(1 << 64).square()
+    let high = Fr::from_u128(1 << 64).square();
+    let signed = shape.signed.map_or(Fr::ZERO, |signed| {
+        let counts = signed.sources as u128 + ((signed.statements as u128) << 32) + ((signed.items as u128) << 64);
+        Fr::from_u128(counts) * high * Fr::from_u128(1 << 32)
+    });
+    Fr::from_u128(word) + Fr::from(shape.limits_number() as u64) * high + signed
 }
 
 /// The field element of a name of at most 31 bytes: `len * 2^248 + big-endian bytes`.
@@ -342,5 +348,13 @@ mod tests {
             portfolio_commitment(Shape { instruments: 0, ..shape }, &none, 1, &salt),
             portfolio_commitment(Shape { instruments: 1, ..shape }, &one, 1, &[0; SALT_BYTES])
         );
+        // Signed holdings' slots are part of the shape word, each count in its own place.
+        let signed = |sources, statements, items| {
+            shape_to_field(&shape.with_signed(Some(solvent_statement::SignedShape { sources, statements, items })))
+        };
+        let words = [shape_to_field(&shape), signed(1, 0, 0), signed(0, 1, 0), signed(0, 0, 1), signed(1, 1, 1)];
+        for (i, a) in words.iter().enumerate() {
+            assert!(words[i + 1..].iter().all(|b| a != b));
+        }
     }
 }

@@ -5,7 +5,9 @@
 //! Rows: the two public inputs, the encoding version, the names digest, `effective_at`,
 //! `expires_at`, the two ratios, the circuit's [`CONSTANTS`], per asset its price, debt margin
 //! rate and tier pairs (bound, weight), then with limits the oracle's `prices_at`, the buffer per
-//! hour, 3600, 3599, each asset's concentration cap and each underlying's net delta limit.
+//! hour, 3600, 3599, each asset's concentration cap and each underlying's net delta limit, then
+//! with signed holdings the statement tag, `Base8`, the signed-debts flag, per source its key,
+//! largest age and attests bits, and the names of the assets and instruments.
 
 use crate::encoding::Shape;
 use ff::Field;
@@ -88,7 +90,33 @@ pub enum PublicSlot {
     MaxShare(usize),
     /// (Limits) an underlying's net delta limit at 16 digits (none is `2^160`).
     NetDeltaLimit(usize),
+    /// (Signed) `name("solvent/statement/v1")`, the head of every statement's message.
+    StatementTag,
+    /// (Signed) `Base8`'s `x`, the key of a disabled statement slot.
+    Base8X,
+    /// (Signed) `Base8`'s `y`.
+    Base8Y,
+    /// (Signed) 1 if debts must come from statements, else 0.
+    SignedDebts,
+    /// (Signed) source `k`'s public key, `x`.
+    SourceKeyX(usize),
+    /// (Signed) source `k`'s public key, `y`.
+    SourceKeyY(usize),
+    /// (Signed) source `k`'s largest statement age (seconds).
+    SourceMaxAge(usize),
+    /// (Signed) 1 if source `k` may attest items of kind `j` (0 balances, 1 debts, 2 positions).
+    SourceAttests(usize, usize),
+    /// (Signed) `name(id)` of asset `a` (the name a balance or debt item of it carries).
+    AssetName(usize),
+    /// (Signed) `name(id)` of instrument `i`.
+    InstrumentName(usize),
 }
+
+/// The kinds of a statement's items, in the order of its message: balances, debts, positions.
+pub const ITEM_KINDS: usize = 3;
+
+/// Header rows of each source: `x`, `y`, `max_age`, one attests bit per item kind.
+const PER_SOURCE: usize = 3 + ITEM_KINDS;
 
 impl PublicSlot {
     /// The header row of this slot for `shape`.
@@ -114,8 +142,28 @@ impl PublicSlot {
             PublicSlot::LastSecondOfHour => limits_start(shape) + 3,
             PublicSlot::MaxShare(a) => limits_start(shape) + 4 + a,
             PublicSlot::NetDeltaLimit(u) => limits_start(shape) + 4 + shape.assets + u,
+            PublicSlot::StatementTag => signed_start(shape),
+            PublicSlot::Base8X => signed_start(shape) + 1,
+            PublicSlot::Base8Y => signed_start(shape) + 2,
+            PublicSlot::SignedDebts => signed_start(shape) + 3,
+            PublicSlot::SourceKeyX(k) => signed_start(shape) + 4 + PER_SOURCE * k,
+            PublicSlot::SourceKeyY(k) => signed_start(shape) + 4 + PER_SOURCE * k + 1,
+            PublicSlot::SourceMaxAge(k) => signed_start(shape) + 4 + PER_SOURCE * k + 2,
+            PublicSlot::SourceAttests(k, j) => signed_start(shape) + 4 + PER_SOURCE * k + 3 + j,
+            PublicSlot::AssetName(a) => names_start(shape) + a,
+            PublicSlot::InstrumentName(i) => names_start(shape) + shape.assets + i,
         }
     }
+}
+
+/// The first header row of signed holdings' values (after the limits').
+fn signed_start(shape: &Shape) -> usize {
+    limits_start(shape) + shape.limits.map_or(0, |underlyings| 4 + shape.assets + underlyings)
+}
+
+/// The first header row of the assets' and instruments' names (signed holdings).
+fn names_start(shape: &Shape) -> usize {
+    signed_start(shape) + 4 + PER_SOURCE * shape.signed.map_or(0, |signed| signed.sources)
 }
 
 /// The first header row after the values of risk model v1 (where a shape with limits has its
@@ -127,7 +175,10 @@ fn limits_start(shape: &Shape) -> usize {
 /// Rows of the header's values for `shape` (the header region may be longer: see
 /// [`crate::layout::Regions::header_rows`]).
 pub fn header_values(shape: &Shape) -> usize {
-    limits_start(shape) + shape.limits.map_or(0, |underlyings| 4 + shape.assets + underlyings)
+    match shape.signed {
+        Some(_) => names_start(shape) + shape.assets + shape.instruments,
+        None => signed_start(shape),
+    }
 }
 
 /// The slot of a constant, if it is one of [`CONSTANTS`].
@@ -141,7 +192,8 @@ mod tests {
 
     #[test]
     fn every_slot_has_its_own_header_row() {
-        let shape = Shape { limits: Some(2), ..Shape::v1(3, 2, 1, 1) };
+        let signed = solvent_statement::SignedShape { sources: 2, statements: 3, items: 4 };
+        let shape = Shape { limits: Some(2), signed: Some(signed), ..Shape::v1(3, 2, 1, 1) };
         let mut slots = vec![
             PublicSlot::PortfolioCommitment,
             PublicSlot::AccountAndTime,
@@ -162,6 +214,13 @@ mod tests {
         slots.extend([PublicSlot::PricesAt, PublicSlot::BufferPerHour, PublicSlot::SecondsPerHour, PublicSlot::LastSecondOfHour]);
         slots.extend((0..3).map(PublicSlot::MaxShare));
         slots.extend((0..2).map(PublicSlot::NetDeltaLimit));
+        slots.extend([PublicSlot::StatementTag, PublicSlot::Base8X, PublicSlot::Base8Y, PublicSlot::SignedDebts]);
+        for k in 0..2 {
+            slots.extend([PublicSlot::SourceKeyX(k), PublicSlot::SourceKeyY(k), PublicSlot::SourceMaxAge(k)]);
+            slots.extend((0..ITEM_KINDS).map(|j| PublicSlot::SourceAttests(k, j)));
+        }
+        slots.extend((0..3).map(PublicSlot::AssetName));
+        slots.push(PublicSlot::InstrumentName(0));
         let rows: Vec<usize> = slots.iter().map(|s| s.row(&shape)).collect();
         assert_eq!(rows, (0..header_values(&shape)).collect::<Vec<_>>());
     }

@@ -3,6 +3,9 @@
 //! [`crate::config`]; [`Dims::for_shape`] (which lays out the circuit) is in
 //! [`crate::attestation`].
 //!
+//! With signed holdings, sixteen more advice columns and six fixed ones hold the signature chips,
+//! one [`SIGNATURE_ROWS`] per statement slot from row 0.
+//!
 //! Six advice columns `a_0..a_6`, `W` public columns (the lanes), three fixed round-constant
 //! columns, the selectors and the byte table. Only `a_0` and `a_1` take part in copy
 //! constraints. Rows, top to bottom:
@@ -14,10 +17,12 @@
 //! | readout | `W * H` | the accumulation goes on, lane `l` minus `a_1` in the `l`-th block (its public value is -1) |
 //! | trailer | `H` | loaded like the header: every lane is 0, so `a_1` read each lane's totals |
 //! | sponge | `38 m + 1` | the portfolio commitment (Poseidon state in `a_3..a_6`, auxiliary cells in `a_0..a_3`) |
+//! | messages | `39 n_st (5 + 2 n_it)` | with signed holdings, each statement slot's message hashes `P`, on the sponge's columns |
 //! | main | the rest | the main gate on `a_1`; the running sums of its range checks in `a_0` |
 
 use crate::encoding::{Shape, PACKED};
 use crate::poseidon::spec::sponge_rows;
+use solvent_statement::SignedShape;
 
 /// Advice columns.
 pub const ADVICE_COLUMNS: usize = 6;
@@ -59,13 +64,24 @@ pub struct Dims {
     /// With the limits of risk model v2: the block row `A` of the add-on (after the scenario
     /// rows and the delta rows); `None` without limits.
     pub add_on_row: Option<usize>,
+    /// With signed holdings, their slots (the circuit then has the signature chips' columns).
+    pub signed: Option<SignedShape>,
 }
 
 impl Default for Dims {
     fn default() -> Self {
-        Dims { lanes: 1, block_height: MIN_BLOCK_HEIGHT, k: 0, add_on_row: None }
+        Dims { lanes: 1, block_height: MIN_BLOCK_HEIGHT, k: 0, add_on_row: None, signed: None }
     }
 }
+
+/// The hashes `P` of one statement's message: five for its head (tag, holder, time, the three
+/// counts), two per item slot.
+pub fn message_hashes(items: usize) -> usize {
+    5 + 2 * items
+}
+
+/// Rows of one signature in the signature chips' columns: the ladder's, then the challenge's.
+pub const SIGNATURE_ROWS: usize = crate::eddsa::chip::ROWS + crate::eddsa::challenge::ROWS;
 
 impl Dims {
     /// Scenario rows of a block, `B = ceil(S / W)`.
@@ -88,7 +104,13 @@ impl Dims {
         let scenario_rows = shape.scenarios.div_ceil(lanes);
         let add_on_row = shape.limits.map(|underlyings| scenario_rows + underlyings.div_ceil(lanes) + 1);
         let block_height = (add_on_row.unwrap_or(scenario_rows) + 1).max(MIN_BLOCK_HEIGHT);
-        Dims { lanes, block_height, k: 0, add_on_row }
+        Dims { lanes, block_height, k: 0, add_on_row, signed: shape.signed }
+    }
+
+    /// Rows the signature chips' columns use: one [`SIGNATURE_ROWS`] per statement slot, from
+    /// row 0 (beside every other region, in columns of their own).
+    pub fn signature_rows(&self) -> usize {
+        self.signed.map_or(0, |signed| signed.statements * SIGNATURE_ROWS)
     }
 }
 
@@ -110,6 +132,8 @@ pub struct Regions {
     pub trailer_start: usize,
     /// First row of the sponge.
     pub sponge_start: usize,
+    /// First row of the statements' message hashes (signed holdings; `main_start` without).
+    pub messages_start: usize,
     /// First row of the main region.
     pub main_start: usize,
 }
@@ -130,8 +154,16 @@ impl Regions {
         let trailer_start = readout_start + readout_rows;
         let trailer_rows = if shape.instruments > 0 { dims.block_height } else { 0 };
         let sponge_start = trailer_start + trailer_rows;
-        let main_start = sponge_start + sponge_rows(commitment_inputs(&shape));
-        Regions { shape, dims, header_rows, blocks_start, readout_start, trailer_start, sponge_start, main_start }
+        let messages_start = sponge_start + sponge_rows(commitment_inputs(&shape));
+        let message_rows = shape.signed.map_or(0, |signed| signed.statements * message_hashes(signed.items) * sponge_rows(2));
+        let main_start = messages_start + message_rows;
+        Regions { shape, dims, header_rows, blocks_start, readout_start, trailer_start, sponge_start, messages_start, main_start }
+    }
+
+    /// The first row of hash `h` (of [`message_hashes`]) of statement slot `slot`'s message.
+    pub fn message_row(&self, slot: usize, h: usize) -> usize {
+        let items = self.shape.signed.map_or(0, |signed| signed.items);
+        self.messages_start + (slot * message_hashes(items) + h) * sponge_rows(2)
     }
 
     /// Row `j` of instrument `i`'s block.

@@ -8,6 +8,7 @@
 //! - [`gate`]: the main gate `a + b * c = d` and arithmetic;
 //! - [`blocks`]: the instrument blocks (sign split, scenario and short option sums);
 //! - [`risk`]: tier selection and the scanning risk;
+//! - [`signed`]: signed holdings (statements' signatures, holders, times and sums);
 //! - [`attestation`]: the circuit proving both claims for the public inputs;
 //! - [`encoding`]: the canonical field encoding and the portfolio commitment.
 //!
@@ -31,6 +32,7 @@ pub mod poseidon;
 pub mod public;
 pub mod range;
 pub mod risk;
+pub mod signed;
 
 pub use attestation::{AttestationCircuit, Witness};
 pub use encoding::{portfolio_commitment, PublicInputs, Shape};

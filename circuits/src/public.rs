@@ -7,13 +7,14 @@
 //!   commitment, and the account and snapshot time packed as `account + 2^160 * time`), then the
 //!   encoding version, the names digest, the window, the ratios, the circuit's constants
 //!   ([`CONSTANTS`]) and, per asset, its price, debt margin rate and `T` tier pairs (bound,
-//!   weight); zeros up to `max(h, H)` rows. The main column loads every header row.
+//!   weight), the limits' values and signed holdings' (`crate::header`); zeros up to `max(h, H)` rows. The main column loads every header row.
 //! - **Instrument blocks** (rows `h' + i * H + j` for instrument `i`): row `j = 0` of lane 0 holds
 //!   the instrument's short option minimum; rows `j = 1..=B` of lane `l` hold its loss in
 //!   scenario `(j - 1) * W + l` (0 past the last scenario).
 //! - **Readout blocks**: `-1` in lane `l`, rows `0..=B` of the `l`-th readout block.
 //! - **Sponge**: lane `l < 3` holds the Poseidon chip's row constants of column `2 - l` (the
-//!   sponge's first row: its initial state `[domain, shape, 0]`).
+//!   sponge's first row: its initial state `[domain, shape, 0]`); likewise in the rows of each
+//!   statement's message hashes (signed holdings), from the state `[0, 0, 0]`.
 //! - Every other value is 0.
 //!
 //! The *policy commitment* is the list of the lanes' KZG commitments with the public inputs set
@@ -21,10 +22,13 @@
 //! lane 0 holds the public inputs in rows 0 and 1, so verifiers use
 //! `C_0 = C_policy + x_0 [L_0(tau)] + x_1 [L_1(tau)]` (see `docs/design.md`).
 
+use crate::eddsa::curve::Point;
 use crate::encoding::field_from_i128;
+use crate::encoding::name_to_field;
 use crate::encoding::{limits, names_digest, padded_tiers, portfolio_initial_state, PublicInputs, ENCODING_VERSION};
 use crate::header::{header_values, PublicSlot, CONSTANTS};
 use crate::layout::{Dims, Regions};
+use crate::signed::{source_key, STATEMENT_SCHEMA};
 use ff::Field;
 use halo2_proofs::halo2curves::bn256::Fr;
 use solvent_model::Policy;
@@ -61,6 +65,29 @@ pub fn header(policy: &Policy, rows: usize) -> Vec<Fr> {
         }
         for u in 0..shape.underlyings() {
             set(PublicSlot::NetDeltaLimit(u), limits::net_delta_limit(policy, u));
+        }
+    }
+    if let Some(signed) = &policy.signed {
+        let base8 = Point::base8();
+        set(PublicSlot::StatementTag, name_to_field(STATEMENT_SCHEMA));
+        set(PublicSlot::Base8X, base8.x);
+        set(PublicSlot::Base8Y, base8.y);
+        set(PublicSlot::SignedDebts, Fr::from(u64::from(signed.signed_debts)));
+        for (k, source) in signed.sources.iter().enumerate() {
+            let key = source_key(source);
+            set(PublicSlot::SourceKeyX(k), key.x);
+            set(PublicSlot::SourceKeyY(k), key.y);
+            set(PublicSlot::SourceMaxAge(k), Fr::from(source.max_age));
+            let attests = [source.attests.balances, source.attests.debts, source.attests.positions];
+            for (j, allowed) in attests.into_iter().enumerate() {
+                set(PublicSlot::SourceAttests(k, j), Fr::from(u64::from(allowed)));
+            }
+        }
+        for (a, asset) in policy.assets.iter().enumerate() {
+            set(PublicSlot::AssetName(a), name_to_field(&asset.id));
+        }
+        for (i, instrument) in policy.instruments.iter().enumerate() {
+            set(PublicSlot::InstrumentName(i), name_to_field(&instrument.id));
         }
     }
     values
@@ -130,6 +157,20 @@ pub fn policy_columns(policy: &Policy, dims: &Dims) -> Vec<Vec<Fr>> {
     for (lane, column) in columns.iter_mut().enumerate().take(3) {
         for (row, value) in constants[2 - lane].iter().enumerate() {
             column[regions.sponge_start + row] = *value;
+        }
+    }
+    // The statements' message hashes: P(a, b) from the state (0, 0, 0), constants as the sponge's.
+    if let Some(signed) = shape.signed {
+        let pair = crate::poseidon::chip::sponge_public_constants([Fr::ZERO; 3], 2);
+        for slot in 0..signed.statements {
+            for h in 0..crate::layout::message_hashes(signed.items) {
+                let start = regions.message_row(slot, h);
+                for (lane, column) in columns.iter_mut().enumerate().take(3) {
+                    for (row, value) in pair[2 - lane].iter().enumerate() {
+                        column[start + row] = *value;
+                    }
+                }
+            }
         }
     }
     columns

@@ -47,7 +47,7 @@ pub const SNAPSHOT_TIME: u64 = 150;
 
 /// A witness at [`SNAPSHOT_TIME`] with a fixed salt.
 pub fn witness(policy: Policy, portfolio: Portfolio) -> Witness {
-    Witness { policy, portfolio, snapshot_time: SNAPSHOT_TIME, salt: [7; 31] }
+    Witness { policy, portfolio, snapshot_time: SNAPSHOT_TIME, salt: [7; 31], statements: Vec::new() }
 }
 
 /// MockProver's failures, as text.

@@ -24,7 +24,7 @@ pub mod strict_map;
 
 pub use decimal::{Decimal, AMOUNT_SCALE, RATIO_SCALE};
 pub use error::InputError;
-pub use policy::{Asset, Instrument, InstrumentLimits, LargePosition, Oracle, Policy, Tier, Underlying};
+pub use policy::{Asset, Attests, Instrument, InstrumentLimits, LargePosition, Oracle, Policy, SignedHoldings, Source, Tier, Underlying};
 pub use portfolio::{Portfolio, Warning};
 pub use risk::{evaluate, LimitCheck, LimitChecks, RiskReport};
 pub use solvent_statement::Shape;

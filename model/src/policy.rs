@@ -195,6 +195,47 @@ pub struct Oracle {
     pub buffer_per_hour: i128,
 }
 
+/// What a source may attest: which kinds of a statement's items count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Attests {
+    /// Balances.
+    pub balances: bool,
+    /// Debts.
+    pub debts: bool,
+    /// Positions.
+    pub positions: bool,
+}
+
+/// A source the policy trusts to sign statements (`docs/design.md` §12).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Source id (for people: a statement is checked against the key, never its name).
+    pub id: String,
+    /// The public key packed as `@zk-kit/eddsa-poseidon`'s `packPublicKey`, big-endian: a point
+    /// of Baby Jubjub's subgroup of order `l` other than the identity (checked where the curve
+    /// is, `solvent_circuits::eddsa::curve`, before the policy is committed).
+    pub public_key: [u8; 32],
+    /// The kinds of items it may attest.
+    pub attests: Attests,
+    /// The largest age of its statements at the snapshot time (seconds).
+    pub max_age: u64,
+}
+
+/// The policy's signed holdings: every balance and position (and, if required, every debt) of
+/// an attestation is the sum of the items of statements signed by these sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedHoldings {
+    /// The sources, in order.
+    pub sources: Vec<Source>,
+    /// Statement slots of the circuit (the most statements an attestation may use).
+    pub statement_slots: usize,
+    /// Item slots per statement (the most items one statement may hold).
+    pub items_per_statement: usize,
+    /// Whether debts must come from statements too (else the portfolio's debts are at least the
+    /// signed ones, and an institution may declare more).
+    pub signed_debts: bool,
+}
+
 /// A validated policy with every decimal as an exact scaled integer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
@@ -218,6 +259,8 @@ pub struct Policy {
     pub underlyings: Vec<Underlying>,
     /// The oracle-latency buffer (v2); `None` = none.
     pub oracle: Option<Oracle>,
+    /// Signed holdings; `None` = the portfolio is the prover's own.
+    pub signed: Option<SignedHoldings>,
 }
 
 fn check_name(field: &str, name: &str) -> Result<(), InputError> {
@@ -362,6 +405,7 @@ impl Policy {
             collateral_ratio: ratio("thresholds.collateral_ratio", &raw.thresholds.collateral_ratio)?,
             underlyings,
             oracle,
+            signed: None,
         })
     }
 
@@ -485,6 +529,11 @@ impl Policy {
             instruments: self.instruments.len(),
             scenarios: self.scenarios.len(),
             limits: self.has_limits().then_some(self.underlyings.len()),
+            signed: self.signed.as_ref().map(|signed| solvent_statement::SignedShape {
+                sources: signed.sources.len(),
+                statements: signed.statement_slots,
+                items: signed.items_per_statement,
+            }),
         }
     }
 

@@ -19,7 +19,7 @@ fn main() {
     let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "fixtures/tiny".into()));
     let policy = Policy::from_json(POLICY).expect("the test policy");
     let portfolio = Portfolio::from_json(PORTFOLIO, &policy).expect("the fixture portfolio").0;
-    let witness = Witness { policy: policy.clone(), portfolio, snapshot_time: 150, salt: prove::random_salt() };
+    let witness = Witness { policy: policy.clone(), portfolio, snapshot_time: 150, salt: prove::random_salt(), statements: Vec::new() };
     let circuit = AttestationCircuit::new(&witness);
     let ceremony = solvent_params::load(&solvent_params::fixtures::kzg_bn254_12()).expect("the committed ceremony file");
     let srs = solvent_params::downsize(&ceremony, circuit.k()).expect("k <= 12");

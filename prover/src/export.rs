@@ -126,6 +126,7 @@ pub fn registration_of(keys: &Keys, policy: &Policy, commitment: &PolicyCommitme
         instruments: shape.instruments,
         scenarios: shape.scenarios,
         limits: shape.limits_number(),
+        signed: shape.signed,
         lanes: keys.dims.lanes,
         k: keys.srs.k,
         vk_hash: encode_hex(&keys.vk_hash()),

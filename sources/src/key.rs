@@ -2,7 +2,7 @@
 //! policy names it: `0x` and the 64 hex digits of the packed point (`@zk-kit/eddsa-poseidon`'s
 //! `packPublicKey`, big-endian).
 
-use crate::babyjubjub::{suborder, Point};
+use crate::babyjubjub::Point;
 use crate::eddsa::public_key;
 use num_bigint::BigUint;
 use serde::{Deserialize, Serialize};
@@ -98,18 +98,14 @@ pub fn parse_point(text: &str, field: &'static str) -> Result<Point, KeyError> {
     Point::unpack(&packed).ok_or_else(|| refused("is not a point of Baby Jubjub"))
 }
 
-/// The point of a public key written as [`public_key_hex`] writes it: a point of the subgroup of
-/// order `l` that `Base8` generates, not the identity. A key of small order would make
-/// `S Base8 = R8 + (8 hm) A` hold for `R8 = S Base8` and any message: anyone could sign for it.
+/// The point of a public key written as [`public_key_hex`] writes it: [`Point::unpack_key`]'s
+/// (a point of the subgroup of order `l`, not the identity).
 pub fn parse_public_key(text: &str) -> Result<Point, KeyError> {
     let point = parse_point(text, "public_key")?;
-    if point == Point::IDENTITY || point.mul(suborder()) != Point::IDENTITY {
-        return Err(KeyError {
-            field: "public_key",
-            message: format!("`{text}` is not a key: not a point of the subgroup of order l that Base8 generates, or its identity"),
-        });
-    }
-    Ok(point)
+    Point::unpack_key(&point.pack()).ok_or_else(|| KeyError {
+        field: "public_key",
+        message: format!("`{text}` is not a key: not a point of the subgroup of order l that Base8 generates, or its identity"),
+    })
 }
 
 #[cfg(test)]

@@ -3,42 +3,20 @@
 //! sum over the statements of its amounts, each statement signed by a trusted source allowed to
 //! attest what it states, about one holder, at most its source's largest age before the snapshot.
 
-use crate::babyjubjub::Point;
 use crate::key::{check_id, parse_public_key};
 use crate::statement::{Items, SignedStatement};
 use halo2_proofs::halo2curves::ff::PrimeField;
 use serde::Deserialize;
+use solvent_circuits::signed::{source_key, ItemCell, StatementWitness};
 use solvent_model::error::parse_json;
 use solvent_model::portfolio::format_account;
 use solvent_model::{InputError, Policy, Portfolio};
+
+pub use solvent_model::{Attests, Source};
 use std::collections::{BTreeMap, HashSet};
 
 /// Largest trusted-sources file accepted, in bytes (a source is about 150 bytes: thousands fit).
 pub const MAX_SOURCES_BYTES: usize = 1 << 20;
-
-/// What a source may attest.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Attests {
-    /// Balances.
-    pub balances: bool,
-    /// Debts.
-    pub debts: bool,
-    /// Positions.
-    pub positions: bool,
-}
-
-/// A source a verifier trusts.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Source {
-    /// Its id.
-    pub id: String,
-    /// Its public key.
-    pub public_key: Point,
-    /// What it may attest.
-    pub attests: Attests,
-    /// The largest age of its statements at the snapshot, in seconds.
-    pub max_age: u64,
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -59,7 +37,7 @@ pub fn sources_from_json(text: &str) -> Result<Vec<Source>, InputError> {
     for (n, source) in raw.into_iter().enumerate() {
         let field = |name: &str| format!("[{n}].{name}");
         check_id(&source.id).map_err(|e| InputError::new(field("id"), e.message))?;
-        let public_key = parse_public_key(&source.public_key).map_err(|e| InputError::new(field("public_key"), e.message))?;
+        let public_key = parse_public_key(&source.public_key).map_err(|e| InputError::new(field("public_key"), e.message))?.pack_bytes();
         let mut attests = Attests::default();
         for kind in &source.attests {
             let flag = match kind.as_str() {
@@ -99,12 +77,16 @@ pub struct StatementRefused {
 /// (the portfolio's account), no statement is given twice, and every id is the policy's (asset ids
 /// for balances and debts, instrument ids for positions). Each balance, debt and position is the
 /// sum of its amounts over the statements; absent ones are zero.
+///
+/// With the portfolio come the statements as the circuit uses them (the source's index in
+/// `sources`, the items in the message's order as cells of the portfolio): with the policy's own
+/// sources, an attestation's witness.
 pub fn portfolio_from_statements(
     policy: &Policy,
     sources: &[Source],
     statements: &[SignedStatement],
     snapshot_time: u64,
-) -> Result<Portfolio, StatementRefused> {
+) -> Result<(Portfolio, Vec<StatementWitness>), StatementRefused> {
     let refuse = |statement: usize, field: &str, message: String| StatementRefused { statement, error: InputError::new(field, message) };
     let Some(first) = statements.first() else {
         return Err(refuse(0, "", "no statement: a portfolio from statements needs at least one".into()));
@@ -115,13 +97,15 @@ pub fn portfolio_from_statements(
     let mut portfolio =
         Portfolio { account: holder, balances: vec![0; assets.len()], debts: vec![0; assets.len()], positions: vec![0; instruments.len()] };
     let mut seen = HashSet::new();
+    let mut witnesses = Vec::with_capacity(statements.len());
     for (n, signed) in statements.iter().enumerate() {
         let statement = &signed.statement;
         let message = statement.message();
-        let source = sources
+        let index = sources
             .iter()
-            .find(|s| signed.verifies(&s.public_key))
+            .position(|s| signed.verifies(&source_key(s)))
             .ok_or_else(|| refuse(n, "signature", "verifies under no trusted source's public key".into()))?;
+        let source = &sources[index];
         if !seen.insert(message.to_repr()) {
             return Err(refuse(n, "", "the same statement is given twice (its amounts would count twice)".into()));
         }
@@ -147,11 +131,12 @@ pub fn portfolio_from_statements(
         }
         let Items { balances, debts, positions } = &statement.items;
         let kinds = [
-            ("balances", balances, source.attests.balances, &assets, &mut portfolio.balances),
-            ("debts", debts, source.attests.debts, &assets, &mut portfolio.debts),
-            ("positions", positions, source.attests.positions, &instruments, &mut portfolio.positions),
+            ("balances", balances, source.attests.balances, &assets, &mut portfolio.balances, ItemCell::Balance as fn(usize) -> ItemCell),
+            ("debts", debts, source.attests.debts, &assets, &mut portfolio.debts, ItemCell::Debt),
+            ("positions", positions, source.attests.positions, &instruments, &mut portfolio.positions, ItemCell::Position),
         ];
-        for (kind, items, allowed, ids, totals) in kinds {
+        let mut items_used = Vec::with_capacity(statement.items.len());
+        for (kind, items, allowed, ids, totals, cell) in kinds {
             if !items.is_empty() && !allowed {
                 return Err(refuse(n, kind, format!("`{}` does not attest {kind}", source.id)));
             }
@@ -159,10 +144,13 @@ pub fn portfolio_from_statements(
                 let field = format!("{kind}.{id}");
                 let index = *ids.get(id.as_str()).ok_or_else(|| refuse(n, &field, format!("`{id}` is not in the policy")))?;
                 totals[index] = totals[index].checked_add(*amount).ok_or_else(|| refuse(n, &field, "the sum overflows".into()))?;
+                items_used.push((cell(index), *amount));
             }
         }
+        let s = num_bigint::BigUint::from_bytes_le(signed.signature.s.to_repr().as_ref());
+        witnesses.push(StatementWitness { source: index, time: statement.time, items: items_used, r8: signed.signature.r8, s });
     }
-    Ok(portfolio)
+    Ok((portfolio, witnesses))
 }
 
 #[cfg(test)]
@@ -197,12 +185,44 @@ mod tests {
             signed("custodian-a", 990, r#"{"balances": {"USDC": "49999"}}"#),
             signed("venue-b", 1000, r#"{"positions": {"BTC-PERP": "1", "BTC-C-25000": "-2"}}"#),
         ];
-        let portfolio = portfolio_from_statements(&policy(), &sources(), &statements, 1000).unwrap();
+        let (portfolio, witnesses) = portfolio_from_statements(&policy(), &sources(), &statements, 1000).unwrap();
         let unit = 100_000_000;
+        // The circuit's view: source indices, items in the messages' order (BTC before USDC,
+        // BTC-C-25000 before BTC-PERP), each a cell of the portfolio.
+        assert_eq!(witnesses.iter().map(|w| w.source).collect::<Vec<_>>(), [0, 0, 1]);
+        assert_eq!(
+            witnesses[0].items,
+            [(ItemCell::Balance(1), 6 * unit), (ItemCell::Balance(0), unit), (ItemCell::Debt(0), 10_000 * unit)]
+        );
+        assert_eq!(witnesses[2].items, [(ItemCell::Position(1), -2 * unit), (ItemCell::Position(0), unit)]);
         assert_eq!(portfolio.account, [0xaa; 20]);
         assert_eq!(portfolio.balances, [50_000 * unit, 6 * unit]);
         assert_eq!(portfolio.debts, [10_000 * unit, 0]);
         assert_eq!(portfolio.positions, [unit, -2 * unit]);
+    }
+
+    #[test]
+    fn statements_signed_by_the_policys_sources_satisfy_the_attestation_circuit() {
+        use halo2_proofs::dev::MockProver;
+        use solvent_circuits::{AttestationCircuit, Witness};
+        let statements = [
+            signed("custodian-a", 950, r#"{"balances": {"BTC": "6", "USDC": "1"}, "debts": {"USDC": "10000"}}"#),
+            signed("custodian-a", 990, r#"{"balances": {"USDC": "49999"}}"#),
+            signed("venue-b", 1000, r#"{"positions": {"BTC-PERP": "1", "BTC-C-25000": "-2"}}"#),
+        ];
+        let mut policy = policy();
+        policy.expires_at = 2000;
+        policy.signed =
+            Some(solvent_model::SignedHoldings { sources: sources(), statement_slots: 4, items_per_statement: 3, signed_debts: true });
+        let (portfolio, witnesses) = portfolio_from_statements(&policy, &sources(), &statements, 1000).unwrap();
+        let verdict = |statements: Vec<StatementWitness>| {
+            let witness = Witness { policy: policy.clone(), portfolio: portfolio.clone(), snapshot_time: 1000, salt: [3; 31], statements };
+            let circuit = AttestationCircuit::new(&witness);
+            MockProver::run(circuit.k(), &circuit, circuit.public_columns().to_vec()).unwrap().verify()
+        };
+        assert_eq!(verdict(witnesses.clone()), Ok(()));
+        // Without the venue's statement the positions are no statement's: refused.
+        assert!(verdict(witnesses[..2].to_vec()).is_err());
     }
 
     #[test]

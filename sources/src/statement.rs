@@ -16,7 +16,7 @@ use halo2_proofs::halo2curves::bn256::Fr;
 use halo2_proofs::halo2curves::ff::Field;
 use serde::{Deserialize, Serialize};
 use solvent_circuits::encoding::{account_to_field, field_from_i128, name_to_field};
-use solvent_circuits::poseidon::permute;
+use solvent_circuits::signed::message;
 use solvent_model::decimal::{Decimal, ExcessDigits, AMOUNT_DIGITS};
 use solvent_model::error::{check_size, parse_json};
 use solvent_model::portfolio::{format_account, parse_account, parse_amount};
@@ -25,7 +25,7 @@ use solvent_model::InputError;
 use std::collections::BTreeMap;
 
 /// The schema tag of a statement file.
-pub const STATEMENT_SCHEMA: &str = "solvent/statement/v1";
+pub use solvent_circuits::signed::STATEMENT_SCHEMA;
 /// Largest statement or items file accepted, in bytes (as a portfolio file).
 pub const MAX_STATEMENT_BYTES: usize = solvent_model::portfolio::MAX_PORTFOLIO_BYTES;
 /// Largest id, in bytes (one field element with its length, as the policy's names).
@@ -116,13 +116,6 @@ struct StatementJson<'a> {
     signature: RawSignature,
 }
 
-/// `P(a, b)`: circomlib's Poseidon of two inputs, word 0 of the permutation of `(0, a, b)`.
-pub fn poseidon2(a: Fr, b: Fr) -> Fr {
-    let mut state = [Fr::ZERO, a, b];
-    permute(&mut state);
-    state[0]
-}
-
 /// The items of one object of a statement (`map`: `balances`, `debts` or `positions`), exact.
 fn amounts(map: &str, entries: &StrictMap) -> Result<BTreeMap<String, i128>, InputError> {
     let mut out = BTreeMap::new();
@@ -165,16 +158,16 @@ impl Items {
 impl Statement {
     /// The message `M` its signature covers (module documentation).
     pub fn message(&self) -> Fr {
-        let count = |n: usize| Fr::from(n as u64);
-        let mut h = poseidon2(name_to_field(STATEMENT_SCHEMA), account_to_field(&self.holder));
-        h = poseidon2(h, Fr::from(self.time));
-        h = poseidon2(h, count(self.items.balances.len()));
-        h = poseidon2(h, count(self.items.debts.len()));
-        h = poseidon2(h, count(self.items.positions.len()));
-        for (id, amount) in self.items.balances.iter().chain(&self.items.debts).chain(&self.items.positions) {
-            h = poseidon2(poseidon2(h, name_to_field(id)), field_from_i128(*amount));
-        }
-        h
+        let i = &self.items;
+        let counts = [i.balances.len(), i.debts.len(), i.positions.len()];
+        let items: Vec<(Fr, Fr)> = i
+            .balances
+            .iter()
+            .chain(&i.debts)
+            .chain(&i.positions)
+            .map(|(id, amount)| (name_to_field(id), field_from_i128(*amount)))
+            .collect();
+        message(account_to_field(&self.holder), self.time, counts, &items)
     }
 
     /// Signs it with a source's private key.
@@ -241,13 +234,6 @@ mod tests {
 
     fn statement() -> Statement {
         Statement { source: "custodian-a".into(), holder: [0xaa; 20], time: 1_764_550_000, items: Items::from_json(ITEMS).unwrap() }
-    }
-
-    #[test]
-    fn poseidon2_is_circomlibs() {
-        // circomlib's poseidon([1, 2]) (its test vector).
-        let expected = crate::babyjubjub::fr_decimal("7853200120776062878684798364095072458815029376092732009249414926327459813530");
-        assert_eq!(poseidon2(Fr::from(1u64), Fr::from(2u64)), expected);
     }
 
     #[test]

@@ -66,6 +66,9 @@ pub struct CircuitFile {
     /// Underlyings (risk model 2; absent for 0).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub underlyings: usize,
+    /// Signed holdings' slots (absent without).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed: Option<crate::shape::SignedShape>,
     /// Public columns (lanes).
     pub lanes: usize,
     /// `log2` of the number of rows.
@@ -98,6 +101,7 @@ impl CircuitFile {
             scenarios: shape.scenarios,
             risk_model: shape.risk_model(),
             underlyings: shape.underlyings(),
+            signed: shape.signed,
             lanes,
             k,
             encoding: crate::ENCODING_VERSION,
@@ -108,6 +112,7 @@ impl CircuitFile {
     /// The declared shape.
     pub fn shape(&self) -> Shape {
         Shape::from_risk_model(self.assets, self.tiers, self.instruments, self.scenarios, self.risk_model, self.underlyings)
+            .with_signed(self.signed)
     }
 }
 

@@ -31,7 +31,7 @@ pub use attestation::{Attestation, Declared, ATTESTATION_SCHEMA};
 pub use reason::{Reason, Rule, Window, RULES};
 pub use registration::Registration;
 pub use rules::{check_statement, check_trust, counts_now, gate_rules, time_rules, verify, Checks, Expected, Trusted};
-pub use shape::Shape;
+pub use shape::{Shape, SignedShape};
 pub use statement::{utc, Outcome, Statement};
 
 use alloc::string::{String, ToString};

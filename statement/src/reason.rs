@@ -72,9 +72,9 @@ pub enum Reason {
     /// Another circuit shape than the trusted policy's.
     Shape {
         /// The declared shape.
-        attested: Shape,
+        attested: Box<Shape>,
         /// The trusted policy's.
-        trusted: Shape,
+        trusted: Box<Shape>,
     },
     /// Another `k` or lane count than the policy's shape implies.
     Dimensions {

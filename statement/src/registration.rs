@@ -27,6 +27,9 @@ pub struct Registration {
     /// [`Shape::limits_number`]: 0 for the circuit of risk model v1, else 1 + the number of
     /// underlyings (the fifth number of `SolvencyGate.shapeKey`).
     pub limits: usize,
+    /// Signed holdings' slots (absent without).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed: Option<crate::shape::SignedShape>,
     /// Public columns (lanes).
     pub lanes: usize,
     /// The circuit's `k`.
@@ -54,7 +57,7 @@ pub struct Registration {
 impl Registration {
     /// The shape.
     pub fn shape(&self) -> Shape {
-        Shape::from_numbers(self.assets, self.tiers, self.instruments, self.scenarios, self.limits)
+        Shape::from_numbers(self.assets, self.tiers, self.instruments, self.scenarios, self.limits).with_signed(self.signed)
     }
 
     /// What the registration says the verifier trusts; refuses malformed hex and a policy id

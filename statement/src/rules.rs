@@ -79,7 +79,7 @@ pub fn check_statement(d: &Declared, e: &Expected, c: &Checks) -> Result<(), Rea
         return Err(Reason::PolicyName { attested: d.policy_name.clone(), trusted: e.policy_name.clone() });
     }
     if d.shape != e.shape {
-        return Err(Reason::Shape { attested: d.shape, trusted: e.shape });
+        return Err(Reason::Shape { attested: Box::new(d.shape), trusted: Box::new(e.shape) });
     }
     if (d.k, d.lanes) != (e.k, e.lanes) {
         return Err(Reason::Dimensions { shape: e.shape, attested: (d.k, d.lanes), implied: (e.k, e.lanes) });

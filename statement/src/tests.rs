@@ -164,6 +164,12 @@ fn shapes_have_one_reading_of_their_limits() {
     assert_eq!(Shape::from_risk_model(8, 4, 64, 16, 2, 2), v2);
     assert_eq!(v2.to_string(), "8a4t64i16s2u");
     assert_eq!(Shape::v1(8, 4, 64, 16).to_string(), "8a4t64i16s");
+    let signed = v2.with_signed(Some(crate::SignedShape { sources: 2, statements: 3, items: 4 }));
+    assert_eq!(signed.to_string(), "8a4t64i16s2u2k3x4");
+    // The attestation's circuit and the registration carry it (absent without it).
+    let file = crate::attestation::CircuitFile::new(signed, 2, 12);
+    assert_eq!(file.shape(), signed);
+    assert!(!serde_json_wasm::to_string(&crate::attestation::CircuitFile::new(v2, 2, 12)).unwrap().contains("signed"));
 }
 
 #[test]

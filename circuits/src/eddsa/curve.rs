@@ -107,6 +107,14 @@ impl Point {
         BigUint::from_bytes_le(&bytes)
     }
 
+    /// [`Point::pack`] as 32 bytes, big-endian (as public keys are written: `0x` and 64 hex digits).
+    pub fn pack_bytes(&self) -> [u8; 32] {
+        let bytes = self.pack().to_bytes_be();
+        let mut out = [0u8; 32];
+        out[32 - bytes.len()..].copy_from_slice(&bytes);
+        out
+    }
+
     /// The point of a packed form, if it is one: `y` below the field's modulus and
     /// `x^2 = (1 - y^2) / (a - d y^2)` a square, `x` the root of the sign bit's sign.
     pub fn unpack(packed: &BigUint) -> Option<Point> {
@@ -124,6 +132,13 @@ impl Point {
         let point = Point { x: root, y };
         let point = if point.x_is_negative() == negative { point } else { Point { x: -root, y } };
         point.on_curve().then_some(point)
+    }
+
+    /// The public key of a packed form: a point of the subgroup of order `l` that `Base8`
+    /// generates, not the identity. A key of small order would make `S Base8 = R8 + (8 hm) A`
+    /// hold for `R8 = S Base8` and any message: anyone could sign for it.
+    pub fn unpack_key(packed: &BigUint) -> Option<Point> {
+        Point::unpack(packed).filter(|point| *point != Point::IDENTITY && point.mul(suborder()) == Point::IDENTITY)
     }
 }
 

@@ -7,11 +7,89 @@ pub mod challenge;
 pub mod chip;
 pub mod curve;
 
+use curve::{biguint_of, Point};
+use halo2_proofs::{
+    circuit::{Cell, Region},
+    halo2curves::bn256::Fr,
+    plonk::{ConstraintSystem, Error},
+};
+use num_bigint::BigUint;
+
+/// Both chips on one set of sixteen advice columns and six fixed ones (the ladder's two bound
+/// columns are the challenge's first two round-constant columns: their rows never overlap).
+#[derive(Clone, Debug)]
+pub struct SignatureConfig {
+    /// The ladder.
+    pub ladder: chip::EddsaConfig,
+    /// The challenge.
+    pub challenge: challenge::ChallengeConfig,
+}
+
+/// The cells of one signature check that the rest of the circuit copies: the key `A` and the
+/// message `M` (`R8` and `hm` are copied between the chips).
+#[derive(Clone, Copy, Debug)]
+pub struct SignatureCells {
+    /// `A = (x, y)`.
+    pub key: [Cell; 2],
+    /// `M`.
+    pub message: Cell,
+}
+
+impl SignatureConfig {
+    /// Creates the columns and both chips' gates.
+    pub fn configure(meta: &mut ConstraintSystem<Fr>) -> SignatureConfig {
+        use chip::{A8X, A8Y, ACC_H, COLUMNS, DX, DY, HB, M, PX, PY, QX, QY, SB};
+        let advice = [(); COLUMNS].map(|_| meta.advice_column());
+        let fixed = [(); challenge::WIDTH].map(|_| meta.fixed_column());
+        let ladder = chip::EddsaConfig::configure(meta, advice, [fixed[0], fixed[1]]);
+        let x = [ACC_H, QX, QY, DX, DY, PX].map(|c| advice[c]);
+        let c = [PY, M, SB, HB, A8X, A8Y].map(|c| advice[c]);
+        let challenge = challenge::ChallengeConfig::configure(meta, x, c, fixed);
+        SignatureConfig { ladder, challenge }
+    }
+
+    /// Writes one check from `offset` ([`chip::ROWS`] ladder rows, then [`challenge::ROWS`]
+    /// hash rows): `R8` copied from the ladder's result into the hash, `A` from the ladder's key
+    /// into the hash, `hm` from the hash into the ladder; returns the cells of `A` and `M`.
+    pub fn assign(&self, region: &mut Region<'_, Fr>, offset: usize, rows: &SignatureWitness) -> Result<SignatureCells, Error> {
+        let ladder = self.ladder.assign(region, offset, &rows.ladder)?;
+        let hash = self.challenge.assign(region, offset + chip::ROWS, &rows.hash_states, &rows.hash_squares)?;
+        let sources = [ladder.r8[0], ladder.r8[1], ladder.key[0], ladder.key[1]];
+        for (input, source) in hash.inputs.into_iter().zip(sources) {
+            region.constrain_equal(input, source);
+        }
+        region.constrain_equal(hash.hm, ladder.hm);
+        Ok(SignatureCells { key: ladder.key, message: hash.inputs[4] })
+    }
+}
+
+/// The rows of one signature check, computed natively: the ladder's ([`chip::verification_rows`])
+/// and the challenge's ([`challenge::permutation_rows`]). Written by the chips' `assign`.
+#[derive(Clone, Debug)]
+pub struct SignatureWitness {
+    /// The ladder's rows.
+    pub ladder: Vec<chip::Row>,
+    /// The challenge's states.
+    pub hash_states: Vec<[Fr; challenge::WIDTH]>,
+    /// The challenge's S-box squares.
+    pub hash_squares: Vec<[Fr; challenge::WIDTH]>,
+}
+
+impl SignatureWitness {
+    /// The rows of a prover claiming that `(r8, s)` signs `message` under `key`: the hash of the
+    /// claimed `R8`, then the ladder of `S` and that hash (they verify exactly when it does).
+    pub fn new(key: &Point, r8: &Point, s: &BigUint, message: Fr) -> SignatureWitness {
+        let (hash_states, hash_squares) = challenge::permutation_rows([Fr::from(0), r8.x, r8.y, key.x, key.y, message]);
+        let hm = hash_states[challenge::ROWS - 1][0];
+        SignatureWitness { ladder: chip::verification_rows(key, s, &biguint_of(&hm)), hash_states, hash_squares }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::challenge::{challenge, permutation_rows, ChallengeConfig, ROWS as CHALLENGE_ROWS, WIDTH};
-    use super::chip::{verification_rows, EddsaConfig, Row, A8X, A8Y, ACC_H, COLUMNS, DX, DY, HB, M, PX, PY, QX, QY, ROWS, SB};
-    use super::curve::{biguint_of, fr_decimal, Point};
+    use super::challenge::challenge;
+    use super::curve::{fr_decimal, Point};
+    use super::{SignatureConfig, SignatureWitness};
     use crate::testing::{assert_constraint_failure, assert_failure, mock_circuit};
     use ff::Field;
     use halo2_proofs::{
@@ -21,18 +99,17 @@ mod tests {
     };
     use num_bigint::BigUint;
 
-    /// A signature verified as the circuit will: the ladder's rows, then the challenge's on the
-    /// same columns, `R8` and `A` copied from the ladder into the hash, `hm` from the hash into
-    /// the ladder, `M` from a cell of its own.
+    /// A signature verified as the attestation does ([`SignatureConfig`]), `A` and `M` copied
+    /// from cells of their own.
     #[derive(Clone)]
     struct Verification {
-        ladder: Vec<Row>,
-        hash: (Vec<[Fr; WIDTH]>, Vec<[Fr; WIDTH]>),
+        rows: SignatureWitness,
+        key: Point,
         message: Fr,
     }
 
     impl Circuit<Fr> for Verification {
-        type Config = (EddsaConfig, ChallengeConfig, Column<Advice>);
+        type Config = (SignatureConfig, Column<Advice>);
         type FloorPlanner = SimpleFloorPlanner;
         type Params = ();
 
@@ -41,30 +118,23 @@ mod tests {
         }
 
         fn configure(meta: &mut ConstraintSystem<Fr>) -> Self::Config {
-            let advice = [(); COLUMNS].map(|_| meta.advice_column());
-            let fixed = [(); WIDTH].map(|_| meta.fixed_column());
-            let eddsa = EddsaConfig::configure(meta, advice, [fixed[0], fixed[1]]);
-            let x = [ACC_H, QX, QY, DX, DY, PX].map(|c| advice[c]);
-            let c = [PY, M, SB, HB, A8X, A8Y].map(|c| advice[c]);
-            let hash = ChallengeConfig::configure(meta, x, c, fixed);
+            let config = SignatureConfig::configure(meta);
             let given = meta.advice_column();
             meta.enable_equality(given);
             assert!(meta.degree() <= 5);
-            (eddsa, hash, given)
+            (config, given)
         }
 
-        fn synthesize(&self, (eddsa, hash, given): Self::Config, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
+        fn synthesize(&self, (config, given): Self::Config, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
             layouter.assign_region(
                 || "signature",
                 |mut region| {
-                    let ladder = eddsa.assign(&mut region, 0, &self.ladder)?;
-                    let challenge = hash.assign(&mut region, ROWS, &self.hash.0, &self.hash.1)?;
-                    let message = region.assign_advice(given, 0, Value::known(self.message)).cell();
-                    let sources = [ladder.r8[0], ladder.r8[1], ladder.key[0], ladder.key[1], message];
-                    for (input, source) in challenge.inputs.into_iter().zip(sources) {
-                        region.constrain_equal(input, source);
+                    let cells = config.assign(&mut region, 0, &self.rows)?;
+                    let values = [self.key.x, self.key.y, self.message];
+                    for (row, (cell, value)) in cells.key.iter().chain([&cells.message]).zip(values).enumerate() {
+                        let own = region.assign_advice(given, row, Value::known(value)).cell();
+                        region.constrain_equal(*cell, own);
                     }
-                    region.constrain_equal(challenge.hm, ladder.hm);
                     Ok(())
                 },
             )
@@ -89,9 +159,7 @@ mod tests {
     /// The witness of a prover that claims `(r8, s)` signs `message` under `key`: the hash of
     /// the claimed `R8`, the ladder of `S` and that hash.
     fn verification(key: &Point, r8: &Point, s: &BigUint, message: Fr) -> Verification {
-        let hash = permutation_rows([Fr::ZERO, r8.x, r8.y, key.x, key.y, message]);
-        let hm = hash.0[CHALLENGE_ROWS - 1][0];
-        Verification { ladder: verification_rows(key, s, &biguint_of(&hm)), hash, message }
+        Verification { rows: SignatureWitness::new(key, r8, s, message), key: *key, message }
     }
 
     fn verdict(circuit: &Verification) -> Result<(), Vec<String>> {
@@ -117,7 +185,6 @@ mod tests {
         refused(verification(&key, &r8, &(&s + 1u32), message)); // another S
         refused(verification(&key, &Point::base8().add(&r8), &s, message)); // another R8
         refused(verification(&Point::base8().add(&key), &r8, &s, message)); // another key
-                                                                            // The hash of another message, claimed for this one.
         let mut other = verification(&key, &r8, &s, message + Fr::ONE);
         other.message = message;
         refused(other); // the hash of another message
@@ -138,7 +205,7 @@ mod tests {
         ];
         for (row, square, word, gate, constraint) in cases {
             let mut forged = honest.clone();
-            let cell = if square { &mut forged.hash.1[row][word] } else { &mut forged.hash.0[row][word] };
+            let cell = if square { &mut forged.rows.hash_squares[row][word] } else { &mut forged.rows.hash_states[row][word] };
             *cell += Fr::ONE;
             assert_constraint_failure(verdict(&forged), gate, constraint);
         }

@@ -22,7 +22,7 @@
 //! A sponge takes `38 m + 1` rows. Only `c_0` and `c_1` take part in copy constraints (inputs
 //! and digest).
 
-use super::spec::{constants, row_values, SpongeRowKind, PERMUTATION_ROWS, RATE, WIDTH};
+use super::spec::{constants, row_values, RoundRow, SpongeRowKind, PERMUTATION_ROWS, RATE, WIDTH};
 use crate::context::{Cell, Context, Switch};
 use crate::layout::{SPONGE_CELLS, SPONGE_STATE};
 use ff::Field;
@@ -55,6 +55,9 @@ pub struct PoseidonConfig {
     pub q_absorb: Selector,
     /// The digest: `c_1` is word 1 of this row's state.
     pub q_digest: Selector,
+    /// With signed holdings, the digest of `P(a, b)`: `c_1` is word 0 of this row's state
+    /// ([`PoseidonConfig::with_word0_digest`]).
+    pub q_digest_word0: Option<Selector>,
 }
 
 fn mds_row(i: usize, terms: [Expression<Fr>; WIDTH]) -> Expression<Fr> {
@@ -175,7 +178,39 @@ impl PoseidonConfig {
             vec![("c_1 = x_1", q * (digest - word))]
         });
 
-        PoseidonConfig { x, c, f, q_full, q_partial, q_double_partial, q_absorb_first, q_absorb, q_digest }
+        PoseidonConfig { x, c, f, q_full, q_partial, q_double_partial, q_absorb_first, q_absorb, q_digest, q_digest_word0: None }
+    }
+
+    /// Adds the gate reading word 0 as the digest (only circuits that hash with `P` have it, so
+    /// the others' keys are unchanged).
+    pub fn with_word0_digest(mut self, meta: &mut ConstraintSystem<Fr>) -> Self {
+        let q_digest_word0 = meta.selector();
+        let (c, x) = (self.c, self.x);
+        // c_1 = x_0
+        meta.create_gate("poseidon: digest of word 0", |meta| {
+            let q = meta.query_selector(q_digest_word0);
+            let digest = meta.query_advice(c[1], Rotation::cur());
+            let word = meta.query_advice(x[0], Rotation::cur());
+            vec![("c_1 = x_0", q * (digest - word))]
+        });
+        self.q_digest_word0 = Some(q_digest_word0);
+        self
+    }
+
+    /// The selector of a row kind.
+    ///
+    /// # Panics
+    /// For [`SpongeRowKind::DigestWord0`] in a configuration without that gate.
+    pub fn selector(&self, kind: SpongeRowKind) -> Selector {
+        match kind {
+            SpongeRowKind::AbsorbFirst => self.q_absorb_first,
+            SpongeRowKind::Absorb => self.q_absorb,
+            SpongeRowKind::Digest => self.q_digest,
+            SpongeRowKind::DigestWord0 => self.q_digest_word0.expect("a configuration with the digest of word 0"),
+            SpongeRowKind::Round(RoundRow::Full) => self.q_full,
+            SpongeRowKind::Round(RoundRow::Partial) => self.q_partial,
+            SpongeRowKind::Round(RoundRow::DoublePartial) => self.q_double_partial,
+        }
     }
 }
 
@@ -246,6 +281,16 @@ pub fn sponge_rows_for(initial: [Fr; WIDTH], inputs: &[Fr]) -> SpongeRows {
     rows
 }
 
+/// The rows of `P(a, b)`: the sponge from `(0, 0, 0)` over `a, b`, its digest word 0 of the
+/// permuted state.
+pub fn pair_rows(a: Fr, b: Fr) -> SpongeRows {
+    let mut rows = sponge_rows_for([Fr::ZERO; WIDTH], &[a, b]);
+    let last = rows.x.len() - 1;
+    rows.c[last] = [Fr::ZERO, rows.x[last][0], Fr::ZERO];
+    rows.kinds[last] = SpongeRowKind::DigestWord0;
+    rows
+}
+
 /// Hashing cells of a [`Context`].
 pub trait HashInstructions {
     /// The sponge from `initial` (word 2 must be 0) over `inputs`, laid out from row `start`, its
@@ -253,6 +298,10 @@ pub trait HashInstructions {
     /// [`sponge_public_constants`]); returns the digest's cell (in the main column's copy-enabled
     /// auxiliary column).
     fn hash(&self, ctx: &mut Context, start: usize, fixed: usize, initial: [Fr; WIDTH], inputs: &[Cell]) -> Cell;
+
+    /// `P(a, b)` laid out from row `start` ([`pair_rows`], `sponge_rows(2)` rows), its constants
+    /// placed as [`HashInstructions::hash`]'s; returns the digest's cell.
+    fn hash_pair(&self, ctx: &mut Context, start: usize, fixed: usize, a: Cell, b: Cell) -> Cell;
 }
 
 /// The sponge's chip.
@@ -262,43 +311,51 @@ pub struct SpongeChip;
 impl HashInstructions for SpongeChip {
     fn hash(&self, ctx: &mut Context, start: usize, fixed: usize, initial: [Fr; WIDTH], inputs: &[Cell]) -> Cell {
         let values: Vec<Fr> = inputs.iter().map(|c| c.value).collect();
-        let rows = sponge_rows_for(initial, &values);
         debug_assert_eq!(initial[2], Fr::ZERO, "word 2 of the initial state is not in a public lane");
-        let zero = ctx.load_constant(Fr::ZERO);
-        let mut digest = None;
-        for r in 0..rows.x.len() {
-            let row = start + r;
-            for (j, column) in SPONGE_STATE.iter().enumerate() {
-                ctx.assign_at(*column, row, rows.x[r][j]);
-            }
-            let cells: [Cell; WIDTH] = std::array::from_fn(|j| ctx.assign_at(SPONGE_CELLS[j], row, rows.c[r][j]));
-            for (j, value) in rows.f[r].iter().take(fixed).enumerate() {
-                if *value != Fr::ZERO {
-                    ctx.fixed(j, row, *value);
-                }
-            }
-            let kind = rows.kinds[r];
-            ctx.switch(Switch::Sponge(kind), row);
-            match kind {
-                SpongeRowKind::AbsorbFirst | SpongeRowKind::Absorb => {
-                    let block = r / (PERMUTATION_ROWS + 1);
-                    for (j, cell) in cells.iter().take(RATE).enumerate() {
-                        // Inputs are copies; padding is 0.
-                        ctx.constrain_equal(*cell, inputs.get(block * RATE + j).copied().unwrap_or(zero));
-                    }
-                }
-                SpongeRowKind::Digest => digest = Some(cells[1]),
-                SpongeRowKind::Round(_) => {}
+        place_sponge(ctx, start, fixed, &sponge_rows_for(initial, &values), inputs)
+    }
+
+    fn hash_pair(&self, ctx: &mut Context, start: usize, fixed: usize, a: Cell, b: Cell) -> Cell {
+        place_sponge(ctx, start, fixed, &pair_rows(a.value, b.value), &[a, b])
+    }
+}
+
+/// Records a sponge's rows from row `start`: state and cells, constants `j < fixed`, selectors,
+/// the inputs copied in; returns the digest's cell.
+fn place_sponge(ctx: &mut Context, start: usize, fixed: usize, rows: &SpongeRows, inputs: &[Cell]) -> Cell {
+    let zero = ctx.load_constant(Fr::ZERO);
+    let mut digest = None;
+    for r in 0..rows.x.len() {
+        let row = start + r;
+        for (j, column) in SPONGE_STATE.iter().enumerate() {
+            ctx.assign_at(*column, row, rows.x[r][j]);
+        }
+        let cells: [Cell; WIDTH] = std::array::from_fn(|j| ctx.assign_at(SPONGE_CELLS[j], row, rows.c[r][j]));
+        for (j, value) in rows.f[r].iter().take(fixed).enumerate() {
+            if *value != Fr::ZERO {
+                ctx.fixed(j, row, *value);
             }
         }
-        digest.expect("a sponge ends with its digest")
+        let kind = rows.kinds[r];
+        ctx.switch(Switch::Sponge(kind), row);
+        match kind {
+            SpongeRowKind::AbsorbFirst | SpongeRowKind::Absorb => {
+                let block = r / (PERMUTATION_ROWS + 1);
+                for (j, cell) in cells.iter().take(RATE).enumerate() {
+                    // Inputs are copies; padding is 0.
+                    ctx.constrain_equal(*cell, inputs.get(block * RATE + j).copied().unwrap_or(zero));
+                }
+            }
+            SpongeRowKind::Digest | SpongeRowKind::DigestWord0 => digest = Some(cells[1]),
+            SpongeRowKind::Round(_) => {}
+        }
     }
+    digest.expect("a sponge ends with its digest")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::poseidon::spec::RoundRow;
     use halo2_proofs::{
         circuit::{Layouter, SimpleFloorPlanner, Value},
         dev::MockProver,
@@ -307,7 +364,7 @@ mod tests {
 
     #[derive(Clone)]
     struct SpongeCircuit {
-        inputs: Vec<Fr>,
+        rows: SpongeRows,
         /// (row, column index: 0..3 for x, 3..6 for c) of a cell moved by one.
         tamper: Option<(usize, usize)>,
     }
@@ -325,11 +382,11 @@ mod tests {
             let x = [(); WIDTH].map(|_| meta.advice_column());
             let c = [(); WIDTH].map(|_| meta.advice_column());
             let f = [(); WIDTH].map(|_| meta.fixed_column().into());
-            PoseidonConfig::configure(meta, x, c, f)
+            PoseidonConfig::configure(meta, x, c, f).with_word0_digest(meta)
         }
 
         fn synthesize(&self, config: PoseidonConfig, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
-            let rows = sponge_rows_for([Fr::from(9), Fr::from(4), Fr::ZERO], &self.inputs);
+            let rows = &self.rows;
             layouter.assign_region(
                 || "sponge",
                 |mut region| {
@@ -341,15 +398,7 @@ mod tests {
                             let fixed = halo2_proofs::plonk::Column::<halo2_proofs::plonk::Fixed>::try_from(config.f[j]).unwrap();
                             region.assign_fixed(fixed, r, rows.f[r][j]);
                         }
-                        let selector = match rows.kinds[r] {
-                            SpongeRowKind::AbsorbFirst => config.q_absorb_first,
-                            SpongeRowKind::Absorb => config.q_absorb,
-                            SpongeRowKind::Digest => config.q_digest,
-                            SpongeRowKind::Round(RoundRow::Full) => config.q_full,
-                            SpongeRowKind::Round(RoundRow::Partial) => config.q_partial,
-                            SpongeRowKind::Round(RoundRow::DoublePartial) => config.q_double_partial,
-                        };
-                        selector.enable(&mut region, r)?;
+                        config.selector(rows.kinds[r]).enable(&mut region, r)?;
                     }
                     Ok(())
                 },
@@ -358,7 +407,12 @@ mod tests {
     }
 
     fn failures(tamper: Option<(usize, usize)>) -> Vec<String> {
-        let circuit = SpongeCircuit { inputs: (1..=5).map(Fr::from).collect(), tamper };
+        let inputs: Vec<Fr> = (1..=5).map(Fr::from).collect();
+        pair_failures(sponge_rows_for([Fr::from(9), Fr::from(4), Fr::ZERO], &inputs), tamper)
+    }
+
+    fn pair_failures(rows: SpongeRows, tamper: Option<(usize, usize)>) -> Vec<String> {
+        let circuit = SpongeCircuit { rows, tamper };
         match MockProver::run(8, &circuit, vec![]).unwrap().verify() {
             Ok(()) => vec![],
             Err(failures) => failures.iter().map(|f| f.to_string()).collect(),
@@ -373,6 +427,17 @@ mod tests {
         let rows = sponge_rows_for(initial, &inputs);
         assert_eq!(rows.x.len(), sponge_rows(inputs.len()));
         assert_eq!(rows.digest(), super::super::sponge(initial, &inputs));
+    }
+
+    #[test]
+    fn a_pair_hash_gives_circomlibs_poseidon_and_refuses_another_digest() {
+        let rows = pair_rows(Fr::from(1), Fr::from(2));
+        assert_eq!(rows.digest(), super::super::hash_pair(Fr::from(1), Fr::from(2)));
+        assert_eq!(rows.x.len(), sponge_rows(2));
+        assert_eq!(pair_failures(rows.clone(), None), Vec::<String>::new());
+        let last = rows.x.len() - 1;
+        let found = pair_failures(rows, Some((last, WIDTH + 1)));
+        assert!(found.iter().any(|f| f.contains("('poseidon: digest of word 0')") && f.contains("('c_1 = x_0') in gate")), "{found:?}");
     }
 
     #[test]

@@ -4,4 +4,4 @@ pub mod chip;
 pub mod native;
 pub mod spec;
 
-pub use native::{permute, sponge};
+pub use native::{hash_pair, permute, sponge};

@@ -30,6 +30,14 @@ pub fn sponge(initial: [Fr; WIDTH], inputs: &[Fr]) -> Fr {
     state[1]
 }
 
+/// `P(a, b)`: circomlib's Poseidon of two inputs, word 0 of the permutation of `(0, a, b)` (the
+/// hash of a signed statement's message chain, `docs/design.md` §12).
+pub fn hash_pair(a: Fr, b: Fr) -> Fr {
+    let mut state = [Fr::ZERO, a, b];
+    permute(&mut state);
+    state[0]
+}
+
 /// The number of permutations a sponge over `inputs` elements runs.
 pub fn blocks(inputs: usize) -> usize {
     inputs.div_ceil(RATE).max(1)
@@ -61,6 +69,13 @@ mod tests {
         permute(&mut state);
         let expected = Fr::from_str_vartime("7853200120776062878684798364095072458815029376092732009249414926327459813530").unwrap();
         assert_eq!(state[0], expected);
+    }
+
+    #[test]
+    fn hash_pair_is_word_0_of_the_permutation() {
+        let mut state = [Fr::ZERO, Fr::from(1), Fr::from(2)];
+        permute(&mut state);
+        assert_eq!(hash_pair(Fr::from(1), Fr::from(2)), state[0]);
     }
 
     #[test]

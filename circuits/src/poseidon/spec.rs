@@ -88,6 +88,9 @@ pub enum SpongeRowKind {
     Round(RoundRow),
     /// Reads the digest (`q_digest`).
     Digest,
+    /// Reads word 0 of the state as the digest (`q_digest_word0`): circomlib's Poseidon of two
+    /// inputs, `P(a, b)`, which signed statements' messages chain (`docs/design.md` §12).
+    DigestWord0,
 }
 
 /// The constants, computed once.

@@ -54,7 +54,7 @@ fn proven() -> &'static Proven {
     PROVEN.get_or_init(|| {
         let policy = Policy::from_json(demo::POLICY).unwrap();
         let portfolio = Portfolio::from_json(demo::PORTFOLIO, &policy).unwrap().0;
-        let witness = Witness { policy, portfolio, snapshot_time: demo::SNAPSHOT_TIME, salt: prove::random_salt() };
+        let witness = Witness { policy, portfolio, snapshot_time: demo::SNAPSHOT_TIME, salt: prove::random_salt(), statements: Vec::new() };
         let circuit = AttestationCircuit::new(&witness);
         let ceremony = solvent_params::load(&solvent_params::fixtures::kzg_bn254_12()).expect("the committed ceremony fixture");
         let srs = solvent_params::downsize(&ceremony, circuit.k()).unwrap();

@@ -140,7 +140,7 @@ fn prove_and_write(
         return Err(Error::Refused("refusing to prove: a claim fails for this portfolio (no attestation written)".into()));
     }
     check_resources(policy.shape(), plan.max_memory)?;
-    let witness = Witness { policy, portfolio, snapshot_time, salt: proving::random_salt() };
+    let witness = Witness { policy, portfolio, snapshot_time, salt: proving::random_salt(), statements: Vec::new() };
     let circuit = step("witness", || Ok(AttestationCircuit::new(&witness)))?;
     note(format_args!("circuit {}: {} rows, k = {}, {}", circuit.shape(), circuit.rows(), circuit.k(), lanes_text(circuit.dims().lanes)));
     let (keys, srs) = keys_for(&circuit, options)?;

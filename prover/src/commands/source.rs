@@ -165,7 +165,7 @@ pub fn portfolio_from_statements(options: &PortfolioFromStatementsOptions, out: 
         let text = read_text(path, MAX_STATEMENT_BYTES)?;
         statements.push(SignedStatement::from_json(&text).map_err(|e| Error::input(path, e))?);
     }
-    let portfolio = sum_statements(&policy, &sources, &statements, options.time)
+    let (portfolio, _) = sum_statements(&policy, &sources, &statements, options.time)
         .map_err(|refused| Error::input(&options.statements[refused.statement], refused.error))?;
     let document = crate::opening::portfolio_document(&policy, &portfolio);
     let text = serde_json::to_string_pretty(&document).expect("serialisable") + "\n";

@@ -14,6 +14,7 @@ mod install;
 mod js;
 mod onchain;
 mod robustness;
+mod signed;
 mod soundness;
 mod trust;
 mod wasm;

@@ -145,7 +145,7 @@ fn run_v2() {
     )
     .unwrap()
     .0;
-    let witness = Witness { policy, portfolio, snapshot_time: 150, salt: prove::random_salt() };
+    let witness = Witness { policy, portfolio, snapshot_time: 150, salt: prove::random_salt(), statements: Vec::new() };
     let circuit = AttestationCircuit::new(&witness);
     let srs = common::srs(circuit.k());
     let keys = solvent_prover::keys::generate(circuit.shape(), &srs).unwrap();

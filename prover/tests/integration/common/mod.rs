@@ -44,7 +44,7 @@ pub fn srs(k: u32) -> Srs {
 pub fn demo_witness() -> Witness {
     let policy = Policy::from_json(demo::POLICY).unwrap();
     let portfolio = Portfolio::from_json(demo::PORTFOLIO, &policy).unwrap().0;
-    Witness { policy, portfolio, snapshot_time: demo::SNAPSHOT_TIME, salt: prove::random_salt() }
+    Witness { policy, portfolio, snapshot_time: demo::SNAPSHOT_TIME, salt: prove::random_salt(), statements: Vec::new() }
 }
 
 /// The demo's witness, keys, SRS and a proof.
