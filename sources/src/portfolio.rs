@@ -178,13 +178,18 @@ mod tests {
         Statement { source: key.into(), holder: [0xaa; 20], time, items: Items::from_json(items).unwrap() }.sign(key.as_bytes())
     }
 
-    #[test]
-    fn the_portfolio_is_the_sum_of_the_statements() {
-        let statements = [
+    /// The custodian's two statements and the venue's: the SPAN portfolio, at 1000.
+    fn three_statements() -> [SignedStatement; 3] {
+        [
             signed("custodian-a", 950, r#"{"balances": {"BTC": "6", "USDC": "1"}, "debts": {"USDC": "10000"}}"#),
             signed("custodian-a", 990, r#"{"balances": {"USDC": "49999"}}"#),
             signed("venue-b", 1000, r#"{"positions": {"BTC-PERP": "1", "BTC-C-25000": "-2"}}"#),
-        ];
+        ]
+    }
+
+    #[test]
+    fn the_portfolio_is_the_sum_of_the_statements() {
+        let statements = three_statements();
         let (portfolio, witnesses) = portfolio_from_statements(&policy(), &sources(), &statements, 1000).unwrap();
         let unit = 100_000_000;
         // The circuit's view: source indices, items in the messages' order (BTC before USDC,
@@ -201,28 +206,58 @@ mod tests {
         assert_eq!(portfolio.positions, [unit, -2 * unit]);
     }
 
-    #[test]
-    fn statements_signed_by_the_policys_sources_satisfy_the_attestation_circuit() {
-        use halo2_proofs::dev::MockProver;
-        use solvent_circuits::{AttestationCircuit, Witness};
-        let statements = [
-            signed("custodian-a", 950, r#"{"balances": {"BTC": "6", "USDC": "1"}, "debts": {"USDC": "10000"}}"#),
-            signed("custodian-a", 990, r#"{"balances": {"USDC": "49999"}}"#),
-            signed("venue-b", 1000, r#"{"positions": {"BTC-PERP": "1", "BTC-C-25000": "-2"}}"#),
-        ];
+    /// The SPAN policy trusting [`sources`], with 4 statement slots of 3 items, valid until 2000.
+    fn signed_policy() -> Policy {
         let mut policy = policy();
         policy.expires_at = 2000;
         policy.signed =
             Some(solvent_model::SignedHoldings { sources: sources(), statement_slots: 4, items_per_statement: 3, signed_debts: true });
+        policy
+    }
+
+    /// MockProver's verdict on the attestation of `portfolio` from `statements` at 1000.
+    fn circuit_verdict(policy: &Policy, portfolio: &Portfolio, statements: Vec<StatementWitness>) -> bool {
+        use halo2_proofs::dev::MockProver;
+        use solvent_circuits::{AttestationCircuit, Witness};
+        let witness = Witness { policy: policy.clone(), portfolio: portfolio.clone(), snapshot_time: 1000, salt: [3; 31], statements };
+        let circuit = AttestationCircuit::new(&witness);
+        MockProver::run(circuit.k(), &circuit, circuit.public_columns().to_vec()).unwrap().verify().is_ok()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+        /// Random amounts split over two custodian statements, the second 95 to 101 s old (its
+        /// source allows 100): the circuit accepts exactly when the native reference accepts the
+        /// statements and the model the summed portfolio.
+        #[test]
+        fn the_circuit_accepts_what_the_native_reference_accepts(
+            btc in 0u64..20, usdc in 0u64..100_000, more_usdc in 0u64..100_000, debt in 0u64..200_000, age in 95u64..=101
+        ) {
+            let statements = [
+                signed("custodian-a", 1000, &format!(r#"{{"balances": {{"BTC": "{btc}", "USDC": "{usdc}"}}, "debts": {{"USDC": "{debt}"}}}}"#)),
+                signed("custodian-a", 1000 - age, &format!(r#"{{"balances": {{"USDC": "{more_usdc}"}}}}"#)),
+                signed("venue-b", 1000, r#"{"positions": {"BTC-PERP": "1", "BTC-C-25000": "-2"}}"#),
+            ];
+            let policy = signed_policy();
+            let native = portfolio_from_statements(&policy, &sources(), &statements, 1000);
+            // The witness without the age rule (the same sources, trusted for any age).
+            let lenient: Vec<Source> = sources().into_iter().map(|s| Source { max_age: 1 << 40, ..s }).collect();
+            let (portfolio, witnesses) = portfolio_from_statements(&policy, &lenient, &statements, 1000).unwrap();
+            let expected = native.is_ok() && solvent_model::evaluate(&policy, &portfolio, 1000).all_ok();
+            proptest::prop_assert_eq!(native.is_ok(), age <= 100);
+            proptest::prop_assert_eq!(circuit_verdict(&policy, &portfolio, witnesses), expected);
+        }
+    }
+
+    #[test]
+    fn statements_signed_by_the_policys_sources_satisfy_the_attestation_circuit() {
+        let statements = three_statements();
+        let policy = signed_policy();
         let (portfolio, witnesses) = portfolio_from_statements(&policy, &sources(), &statements, 1000).unwrap();
-        let verdict = |statements: Vec<StatementWitness>| {
-            let witness = Witness { policy: policy.clone(), portfolio: portfolio.clone(), snapshot_time: 1000, salt: [3; 31], statements };
-            let circuit = AttestationCircuit::new(&witness);
-            MockProver::run(circuit.k(), &circuit, circuit.public_columns().to_vec()).unwrap().verify()
-        };
-        assert_eq!(verdict(witnesses.clone()), Ok(()));
+        let verdict = |statements: Vec<StatementWitness>| circuit_verdict(&policy, &portfolio, statements);
+        assert!(verdict(witnesses.clone()));
         // Without the venue's statement the positions are no statement's: refused.
-        assert!(verdict(witnesses[..2].to_vec()).is_err());
+        assert!(!verdict(witnesses[..2].to_vec()));
     }
 
     #[test]
