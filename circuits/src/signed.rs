@@ -152,6 +152,29 @@ pub fn source_key(source: &Source) -> Point {
     Point::unpack_key(&BigUint::from_bytes_be(&source.public_key)).expect("a policy's source keys are validated when it is read")
 }
 
+/// Checks that every source's key is one ([`Point::unpack_key`]: a point of the subgroup of order
+/// `l`, not the identity), naming `{prefix}[k].public_key` otherwise: what makes [`source_key`]
+/// total on a policy that passed it. A key of small order would accept any message.
+pub fn check_keys(sources: &[Source], prefix: &str) -> Result<(), solvent_model::InputError> {
+    for (k, source) in sources.iter().enumerate() {
+        if Point::unpack_key(&BigUint::from_bytes_be(&source.public_key)).is_none() {
+            return Err(solvent_model::InputError::new(
+                format!("{prefix}[{k}].public_key"),
+                format!(
+                    "`{}` is not a key: not a point of the subgroup of order l that Base8 generates, or its identity",
+                    solvent_model::signed::key_hex(&source.public_key)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a policy's source keys ([`check_keys`] on its `sources`).
+pub fn check_policy_keys(policy: &Policy) -> Result<(), solvent_model::InputError> {
+    policy.signed.as_ref().map_or(Ok(()), |signed| check_keys(&signed.sources, "sources"))
+}
+
 /// A disabled slot's signature of `message` under `Base8` (private scalar 1): `R8 = Base8`,
 /// `S = 1 + 8 hm mod l`.
 fn padding_signature(message: Fr) -> (Point, BigUint) {

@@ -20,6 +20,7 @@ pub mod policy;
 mod policy_file;
 pub mod portfolio;
 pub mod risk;
+pub mod signed;
 pub mod strict_map;
 
 pub use decimal::{Decimal, AMOUNT_SCALE, RATIO_SCALE};

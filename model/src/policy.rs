@@ -49,6 +49,10 @@ struct RawPolicy {
     underlyings: Option<Vec<RawUnderlying>>,
     #[serde(default)]
     oracle: Option<RawOracle>,
+    #[serde(default)]
+    sources: Option<Vec<crate::signed::RawSource>>,
+    #[serde(default)]
+    statements: Option<crate::signed::RawStatements>,
 }
 
 #[derive(Deserialize)]
@@ -394,6 +398,7 @@ impl Policy {
             }
             Ok(value)
         };
+        let signed = crate::signed::signed_holdings(raw.sources, raw.statements)?;
         Ok(Policy {
             id: raw.id,
             effective_at: raw.effective_at,
@@ -405,7 +410,7 @@ impl Policy {
             collateral_ratio: ratio("thresholds.collateral_ratio", &raw.thresholds.collateral_ratio)?,
             underlyings,
             oracle,
-            signed: None,
+            signed,
         })
     }
 

@@ -82,6 +82,11 @@ impl Policy {
         if let Some(o) = self.oracle {
             policy.insert("oracle".into(), json!({ "prices_at": o.prices_at, "buffer_per_hour": ratio(o.buffer_per_hour) }));
         }
+        if let Some(signed) = &self.signed {
+            let (sources, statements) = signed.to_json();
+            policy.insert("sources".into(), sources);
+            policy.insert("statements".into(), statements);
+        }
         serde_json::to_string_pretty(&Value::Object(policy)).expect("serialisable") + "\n"
     }
 }

@@ -1,14 +1,11 @@
 //! A portfolio from signed statements (`docs/design.md` §12): the trusted sources (in the form a
-//! policy's `sources` will take), and the portfolio whose every balance, debt and position is the
+//! policy's `sources`), and the portfolio whose every balance, debt and position is the
 //! sum over the statements of its amounts, each statement signed by a trusted source allowed to
 //! attest what it states, about one holder, at most its source's largest age before the snapshot.
 
-use crate::key::{check_id, parse_public_key};
 use crate::statement::{Items, SignedStatement};
 use halo2_proofs::halo2curves::ff::PrimeField;
-use serde::Deserialize;
-use solvent_circuits::signed::{source_key, ItemCell, StatementWitness};
-use solvent_model::error::parse_json;
+use solvent_circuits::signed::{check_keys, source_key, ItemCell, StatementWitness};
 use solvent_model::portfolio::format_account;
 use solvent_model::{InputError, Policy, Portfolio};
 
@@ -18,46 +15,14 @@ use std::collections::{BTreeMap, HashSet};
 /// Largest trusted-sources file accepted, in bytes (a source is about 150 bytes: thousands fit).
 pub const MAX_SOURCES_BYTES: usize = 1 << 20;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSource {
-    id: String,
-    public_key: String,
-    attests: Vec<String>,
-    max_age: u64,
-}
-
 /// Parses a list of trusted sources, `[{"id", "public_key", "attests": ["balances", "debts",
-/// "positions"], "max_age"}]` (the form of a policy's `sources`): ids and public keys distinct,
-/// `attests` not empty and without repetition.
+/// "positions"], "max_age"}]` (the form of a policy's `sources`, `solvent_model::signed`): ids and
+/// public keys distinct, `attests` not empty and without repetition, each key a point of the
+/// subgroup of order `l` other than the identity.
 pub fn sources_from_json(text: &str) -> Result<Vec<Source>, InputError> {
     solvent_model::error::check_size("sources file", text.len(), MAX_SOURCES_BYTES)?;
-    let raw: Vec<RawSource> = parse_json(text)?;
-    let mut sources: Vec<Source> = Vec::new();
-    for (n, source) in raw.into_iter().enumerate() {
-        let field = |name: &str| format!("[{n}].{name}");
-        check_id(&source.id).map_err(|e| InputError::new(field("id"), e.message))?;
-        let public_key = parse_public_key(&source.public_key).map_err(|e| InputError::new(field("public_key"), e.message))?.pack_bytes();
-        let mut attests = Attests::default();
-        for kind in &source.attests {
-            let flag = match kind.as_str() {
-                "balances" => &mut attests.balances,
-                "debts" => &mut attests.debts,
-                "positions" => &mut attests.positions,
-                other => return Err(InputError::new(field("attests"), format!("`{other}` is none of balances, debts, positions"))),
-            };
-            if std::mem::replace(flag, true) {
-                return Err(InputError::new(field("attests"), format!("`{kind}` twice")));
-            }
-        }
-        if attests == Attests::default() {
-            return Err(InputError::new(field("attests"), "is empty: a source attests balances, debts or positions"));
-        }
-        if let Some(other) = sources.iter().find(|s| s.id == source.id || s.public_key == public_key) {
-            return Err(InputError::new(field("id"), format!("`{}` repeats the id or public key of `{}`", source.id, other.id)));
-        }
-        sources.push(Source { id: source.id, public_key, attests, max_age: source.max_age });
-    }
+    let sources = solvent_model::signed::sources_from_json(text)?;
+    check_keys(&sources, "")?;
     Ok(sources)
 }
 

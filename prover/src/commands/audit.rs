@@ -90,7 +90,7 @@ fn policies_of(dir: &Path) -> Result<Vec<(PathBuf, Policy)>, Error> {
         .into_iter()
         .map(|path| {
             let text = read_kind(&path, MAX_POLICY_BYTES, "policy", "--policies")?;
-            let policy = Policy::from_json(&text).map_err(|e| Error::input(&path, e))?;
+            let policy = super::parse_policy(&path, &text)?;
             Ok((path, policy))
         })
         .collect()

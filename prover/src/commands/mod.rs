@@ -137,10 +137,18 @@ fn article(word: &str) -> &'static str {
 /// Loads and validates a policy; prints the validator's warnings.
 pub(crate) fn load_policy(path: &Path) -> Result<Policy, Error> {
     let text = read_kind(path, solvent_model::policy::MAX_POLICY_BYTES, "policy", "--policy")?;
-    let policy = Policy::from_json(&text).map_err(|e| Error::input(path, e))?;
+    let policy = parse_policy(path, &text)?;
     for w in policy.warnings(now()) {
         warn(format_args!("{}: {}: {}", path.display(), w.field, w.message));
     }
+    Ok(policy)
+}
+
+/// Parses a policy file's text and checks its sources' keys (where the curve is: the model
+/// checks only their form), naming the file and field.
+pub(crate) fn parse_policy(path: &Path, text: &str) -> Result<Policy, Error> {
+    let policy = Policy::from_json(text).map_err(|e| Error::input(path, e))?;
+    solvent_circuits::signed::check_policy_keys(&policy).map_err(|e| Error::input(path, e))?;
     Ok(policy)
 }
 

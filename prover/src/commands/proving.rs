@@ -2,14 +2,17 @@
 
 use super::{emit, key_store, load_policy, load_portfolio, portfolio_from_text, report_keys, set_threads, srs_source, KeyOptions};
 use crate::console::{lanes_text, note, step, warn};
-use crate::files::{check_outputs, write_file, write_private};
+use crate::files::{check_outputs, read_text, write_file, write_private};
 use crate::keys::Keys;
 use crate::opening::Opening;
 use crate::resources::{estimate, parse_bytes};
 use crate::verification::{verify_attestation, TrustedSrs};
 use crate::{demo as example, prove as proving, report, srs::srs_for, Error};
+use solvent_circuits::signed::StatementWitness;
 use solvent_circuits::{AttestationCircuit, Shape, Witness};
-use solvent_model::{evaluate, policy::Policy, Portfolio};
+use solvent_model::{evaluate, policy::Policy, InputError, Portfolio};
+use solvent_sources::portfolio::portfolio_from_statements;
+use solvent_sources::statement::{SignedStatement, MAX_STATEMENT_BYTES};
 use solvent_verifier::{attestation::encode_hex, Attestation, AttestationFile, Checks};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -80,9 +83,15 @@ pub struct ProveOptions {
     /// The protocol's risk policy.
     #[arg(long, value_name = "FILE")]
     pub policy: PathBuf,
-    /// The private portfolio.
-    #[arg(long, value_name = "FILE")]
-    pub portfolio: PathBuf,
+    /// The private portfolio. With a policy that lists sources it may be left out: the
+    /// portfolio is then the sum of the `--statements`.
+    #[arg(long, value_name = "FILE", required_unless_present = "statements")]
+    pub portfolio: Option<PathBuf>,
+    /// Statements signed by the policy's sources (`solvent/statement/v1`), for a policy that
+    /// lists sources: the balances and positions the proof uses are their sums (`docs/design.md`
+    /// §12).
+    #[arg(long, value_name = "STATEMENT", num_args = 1..)]
+    pub statements: Vec<PathBuf>,
     /// The attestation file to write.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -107,16 +116,85 @@ pub struct ProveOptions {
 pub fn prove(options: &ProveOptions, _out: &mut dyn Write) -> Result<i32, Error> {
     set_threads(&options.keys);
     let policy = load_policy(&options.policy)?;
-    let portfolio = load_portfolio(&options.portfolio, &policy)?;
     let mut outputs = vec![("--out", options.out.as_path())];
     outputs.extend(options.opening.as_deref().map(|o| ("--opening", o)));
-    check_outputs(&[&options.policy, &options.portfolio], &outputs)?;
+    let mut inputs: Vec<&Path> = vec![&options.policy];
+    inputs.extend(options.portfolio.as_deref());
+    inputs.extend(options.statements.iter().map(PathBuf::as_path));
+    check_outputs(&inputs, &outputs)?;
+    let time = super::requested_time(options.time)?;
+    let (portfolio, statements) = holdings(&policy, options, time)?;
     if options.opening.is_none() {
         warn("no --opening: without the opening (the portfolio and salt) no auditor can ever open this attestation's commitment");
     }
-    let time = super::requested_time(options.time)?;
     let plan = Plan { out: &options.out, opening: options.opening.as_deref(), max_memory: options.max_memory.as_deref() };
-    prove_and_write(policy, portfolio, time, &plan, &options.keys).map(|_| 0)
+    prove_and_write(policy, portfolio, statements, time, &plan, &options.keys).map(|_| 0)
+}
+
+/// The portfolio to prove and, for a policy with sources, the statements it is the sum of: each
+/// statement checked as `portfolio from-statements` checks it against the policy's sources, the
+/// statements fitting the policy's slots, and a given portfolio's balances and positions equal to
+/// the sums and its debts at least the signed ones (equal with `signed_debts`).
+fn holdings(policy: &Policy, options: &ProveOptions, time: u64) -> Result<(Portfolio, Vec<StatementWitness>), Error> {
+    let Some(signed) = &policy.signed else {
+        if !options.statements.is_empty() {
+            return Err(Error::argument("--statements", "the policy lists no sources: its portfolio is the prover's own"));
+        }
+        let path = options.portfolio.as_deref().expect("clap requires --portfolio without --statements");
+        return Ok((load_portfolio(path, policy)?, Vec::new()));
+    };
+    if options.statements.is_empty() {
+        return Err(Error::argument("--statements", "the policy lists sources: name the signed statements its holdings come from"));
+    }
+    if options.statements.len() > signed.statement_slots {
+        return Err(Error::argument(
+            "--statements",
+            format!("{} statements; the policy's circuit has {} statement slots", options.statements.len(), signed.statement_slots),
+        ));
+    }
+    let mut statements = Vec::with_capacity(options.statements.len());
+    for path in &options.statements {
+        let statement = SignedStatement::from_json(&read_text(path, MAX_STATEMENT_BYTES)?).map_err(|e| Error::input(path, e))?;
+        if statement.statement.items.len() > signed.items_per_statement {
+            let message = format!(
+                "has {} items; the policy's statements hold at most {}",
+                statement.statement.items.len(),
+                signed.items_per_statement
+            );
+            return Err(Error::input(path, InputError::new("", message)));
+        }
+        statements.push(statement);
+    }
+    let (sums, witnesses) = portfolio_from_statements(policy, &signed.sources, &statements, time)
+        .map_err(|refused| Error::input(&options.statements[refused.statement], refused.error))?;
+    let Some(path) = options.portfolio.as_deref() else {
+        // The sums must be a portfolio the policy accepts (each amount within the model's bounds).
+        let text = serde_json::to_string(&crate::opening::portfolio_document(policy, &sums)).expect("serialisable");
+        let portfolio = Portfolio::from_json_exact(&text, policy)
+            .map_err(|e| Error::argument("--statements", format!("the statements' sums are no portfolio the policy accepts: {e}")))?;
+        return Ok((portfolio, witnesses));
+    };
+    let portfolio = load_portfolio(path, policy)?;
+    let differs = |field: String, message: String| Err(Error::input(path, InputError::new(field, message)));
+    if portfolio.account != sums.account {
+        return differs("account".into(), "is not the statements' holder".into());
+    }
+    for (a, asset) in policy.assets.iter().enumerate() {
+        if portfolio.balances[a] != sums.balances[a] {
+            return differs(format!("balances.{}", asset.id), "is not the sum of the statements' balances".into());
+        }
+        let debt = (portfolio.debts[a], sums.debts[a]);
+        if debt.0 < debt.1 || (signed.signed_debts && debt.0 != debt.1) {
+            let rule = if signed.signed_debts { "equal to" } else { "at least" };
+            return differs(format!("debts.{}", asset.id), format!("must be {rule} the sum of the statements' debts"));
+        }
+    }
+    for (i, instrument) in policy.instruments.iter().enumerate() {
+        if portfolio.positions[i] != sums.positions[i] {
+            return differs(format!("positions.{}", instrument.id), "is not the sum of the statements' positions".into());
+        }
+    }
+    Ok((portfolio, witnesses))
 }
 
 /// Where `prove` writes, and its memory limit.
@@ -129,6 +207,7 @@ struct Plan<'a> {
 fn prove_and_write(
     policy: Policy,
     portfolio: Portfolio,
+    statements: Vec<StatementWitness>,
     snapshot_time: u64,
     plan: &Plan,
     options: &KeyOptions,
@@ -140,7 +219,7 @@ fn prove_and_write(
         return Err(Error::Refused("refusing to prove: a claim fails for this portfolio (no attestation written)".into()));
     }
     check_resources(policy.shape(), plan.max_memory)?;
-    let witness = Witness { policy, portfolio, snapshot_time, salt: proving::random_salt(), statements: Vec::new() };
+    let witness = Witness { policy, portfolio, snapshot_time, salt: proving::random_salt(), statements };
     let circuit = step("witness", || Ok(AttestationCircuit::new(&witness)))?;
     note(format_args!("circuit {}: {} rows, k = {}, {}", circuit.shape(), circuit.rows(), circuit.k(), lanes_text(circuit.dims().lanes)));
     let (keys, srs) = keys_for(&circuit, options)?;
@@ -187,7 +266,7 @@ pub fn demo(options: &DemoOptions, out: &mut dyn Write) -> Result<i32, Error> {
     std::fs::create_dir_all(&dir).map_err(|error| Error::Io { file: dir.display().to_string(), error })?;
     let path = options.out.clone().unwrap_or_else(|| dir.join("attestation.json"));
     let plan = Plan { out: &path, opening: None, max_memory: None };
-    let result = prove_and_write(policy.clone(), portfolio, example::SNAPSHOT_TIME, &plan, &options.keys);
+    let result = prove_and_write(policy.clone(), portfolio, Vec::new(), example::SNAPSHOT_TIME, &plan, &options.keys);
     let attestation = match result {
         Ok(a) => a,
         Err(e) => {

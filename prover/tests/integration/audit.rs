@@ -50,7 +50,8 @@ impl Audit {
     fn attest(&self, name: &str, policy: &str, portfolio: &str, time: u64) {
         let prove = ProveOptions {
             policy: self.path(&format!("policies/{policy}.json")),
-            portfolio: self.path(&format!("inputs/{portfolio}.json")),
+            portfolio: Some(self.path(&format!("inputs/{portfolio}.json"))),
+            statements: Vec::new(),
             out: self.path(&format!("attestations/{name}.json")),
             opening: Some(self.path(&format!("openings/{name}.opening.json"))),
             time: Some(time),

@@ -40,7 +40,8 @@ impl Folder {
     fn attest_calldata(&self, portfolio: &Path) -> String {
         let prove = ProveOptions {
             policy: self.path("policy.json"),
-            portfolio: portfolio.to_path_buf(),
+            portfolio: Some(portfolio.to_path_buf()),
+            statements: Vec::new(),
             out: self.path("a.json"),
             opening: None,
             time: Some(150),
@@ -358,7 +359,8 @@ fn a_built_v2_policy_is_checked_proven_and_verified_and_a_broken_limit_is_refuse
 
     let prove = |portfolio: &Path, out: &str| ProveOptions {
         policy: folder.path("built.json"),
-        portfolio: portfolio.to_path_buf(),
+        portfolio: Some(portfolio.to_path_buf()),
+        statements: Vec::new(),
         out: folder.path(out),
         opening: None,
         time: Some(time),

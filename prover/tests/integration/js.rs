@@ -31,7 +31,8 @@ fn the_js_package_agrees_with_the_cli_on_every_case() {
     commands::export_verifier(&export, &mut Vec::new()).unwrap();
     let prove = ProveOptions {
         policy: dir.join("policy.json"),
-        portfolio: dir.join("portfolio.json"),
+        portfolio: Some(dir.join("portfolio.json")),
+        statements: Vec::new(),
         out: dir.join("a.json"),
         opening: None,
         time: Some(150),

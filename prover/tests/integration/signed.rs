@@ -57,3 +57,117 @@ fn a_proof_from_signed_statements_verifies_natively_in_wasm_and_in_halo2() {
     assert_ne!(other_commitment, commitment);
     assert!(solvent_verifier::verify_proof(&keys.verifier_key, &other_commitment, &inputs, &proof.bytes).is_err());
 }
+
+/// A policy file with the two sources, a statement file per statement.
+struct Files {
+    dir: tempfile::TempDir,
+}
+
+impl Files {
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, text: &str) -> std::path::PathBuf {
+        std::fs::write(self.path(name), text).unwrap();
+        self.path(name)
+    }
+}
+
+fn policy_file_text(custodian_key: &str) -> String {
+    let span = include_str!("../../../model/tests/vectors/span-policy.json").replace(r#""expires_at": 200"#, r#""expires_at": 2000"#);
+    let sources = format!(
+        r#", "sources": [{{"id": "custodian-a", "public_key": "{custodian_key}", "attests": ["balances", "debts"], "max_age": 100}},
+            {{"id": "venue-b", "public_key": "{}", "attests": ["positions"], "max_age": 10}}],
+           "statements": {{"slots": 3, "items": 3, "signed_debts": true}}"#,
+        public_key_hex(&solvent_sources::eddsa::public_key(b"venue-b"))
+    );
+    span.trim_end().strip_suffix('}').unwrap().to_string() + &sources + "}"
+}
+
+#[test]
+fn prove_takes_the_holdings_from_signed_statements_and_verify_accepts_the_attestation() {
+    use solvent_prover::commands::{self, KeyOptions, ProveOptions, TrustOptions, VerifyOptions};
+    let files = Files { dir: tempfile::tempdir().unwrap() };
+    let custodian = public_key_hex(&solvent_sources::eddsa::public_key(b"custodian-a"));
+    let policy = files.write("policy.json", &policy_file_text(&custodian));
+    let custodian_statement = signed("custodian-a", 950, r#"{"balances": {"BTC": "6", "USDC": "50000"}, "debts": {"USDC": "10000"}}"#);
+    let venue_statement = signed("venue-b", 1000, r#"{"positions": {"BTC-PERP": "1", "BTC-C-25000": "-2"}}"#);
+    let statements = vec![files.write("c.json", &custodian_statement.to_json()), files.write("v.json", &venue_statement.to_json())];
+    let keys = KeyOptions { srs: Some(common::cli::real_srs()), keys: Some(files.path("keys")), threads: None };
+    let prove = ProveOptions {
+        policy: policy.clone(),
+        portfolio: None,
+        statements: statements.clone(),
+        out: files.path("a.json"),
+        opening: Some(files.path("opening.json")),
+        time: Some(1000),
+        max_memory: None,
+        keys: keys.clone(),
+    };
+    assert_eq!(commands::prove(&prove, &mut Vec::new()).unwrap(), 0);
+    let verify = VerifyOptions {
+        attestation: files.path("a.json"),
+        policy: policy.clone(),
+        account: Some(format!("0x{}", "aa".repeat(20))),
+        json: false,
+        trust: TrustOptions {
+            srs: Some(common::cli::real_srs()),
+            keys: Some(files.path("keys")),
+            now: Some(1000),
+            ..TrustOptions::default()
+        },
+    };
+    assert_eq!(commands::verify(&verify, &mut Vec::new()).unwrap(), 0);
+    let attestation = std::fs::read_to_string(files.path("a.json")).unwrap();
+    assert!(attestation.contains(r#""signed""#), "the attestation's circuit names its statement slots");
+
+    // No on-chain verifier yet: export-verifier refuses the policy, saying so.
+    let export = commands::ExportOptions {
+        policy: policy.clone(),
+        out: files.path("onchain"),
+        verifier_address: None,
+        max_snapshot_age: 3600,
+        allow_insecure_srs: false,
+        keys: keys.clone(),
+    };
+    let error = commands::export_verifier(&export, &mut Vec::new()).unwrap_err().to_string();
+    assert!(error.contains("lists sources") && !files.path("onchain").exists(), "{error}");
+
+    // A policy trusting another custodian key refuses the attestation (another commitment).
+    let stranger = public_key_hex(&solvent_sources::eddsa::public_key(b"someone else"));
+    let other = files.write("other.json", &policy_file_text(&stranger));
+    assert_ne!(commands::verify(&VerifyOptions { policy: other, ..verify.clone() }, &mut Vec::new()).unwrap(), 0);
+
+    // Refusals, naming the file and field (nothing written).
+    let refused = |options: ProveOptions| {
+        std::fs::remove_file(files.path("a.json")).ok();
+        let error = commands::prove(&options, &mut Vec::new()).unwrap_err().to_string();
+        assert!(!files.path("a.json").exists(), "nothing written");
+        error
+    };
+    let error = refused(ProveOptions { statements: vec![], portfolio: Some(files.path("none.json")), ..prove.clone() });
+    assert!(error.contains("--statements"), "{error}");
+    let four = vec![statements[0].clone(), statements[1].clone(), statements[0].clone(), statements[1].clone()];
+    let error = refused(ProveOptions { statements: four, ..prove.clone() });
+    assert!(error.contains("--statements") && error.contains("3 statement slots"), "{error}");
+    let book = |btc: &str| {
+        format!(
+            r#"{{"schema": "solvent/portfolio/v1", "account": "0x{}", "balances": {{"USDC": "50000", "BTC": "{btc}"}},
+                "debts": {{"USDC": "10000"}}, "positions": {{"BTC-PERP": "1", "BTC-C-25000": "-2"}}}}"#,
+            "aa".repeat(20)
+        )
+    };
+    // The statements' own sums, given as the portfolio, prove; one more BTC does not.
+    let own = files.write("own.json", &book("6"));
+    assert_eq!(commands::prove(&ProveOptions { portfolio: Some(own), ..prove.clone() }, &mut Vec::new()).unwrap(), 0);
+    let portfolio = files.write("book.json", &book("7"));
+    let error = refused(ProveOptions { portfolio: Some(portfolio), ..prove.clone() });
+    assert!(error.contains("book.json") && error.contains("balances.BTC"), "{error}");
+    let bad_key = files.write("bad-key.json", &policy_file_text(&format!("0x{}", "00".repeat(32))));
+    let error = refused(ProveOptions { policy: bad_key, ..prove.clone() });
+    assert!(error.contains("bad-key.json") && error.contains("sources[0].public_key"), "{error}");
+    let late = files.write("late.json", &signed("custodian-a", 850, r#"{"balances": {"BTC": "6", "USDC": "50000"}}"#).to_json());
+    let error = refused(ProveOptions { statements: vec![late, statements[1].clone()], ..prove.clone() });
+    assert!(error.contains("late.json") && error.contains("time"), "{error}");
+}
