@@ -1,6 +1,6 @@
 //! Signed holdings proven for real (`docs/design.md` §12): statements signed by solvent's
 //! EdDSA-Poseidon signer (equal to `@zk-kit/eddsa-poseidon`'s, `sources/tests/zkkit.rs`) under a
-//! policy's sources, summed into the portfolio, proven with the ceremony SRS and checked by
+//! policy's sources (and by `@zk-kit/eddsa-poseidon` itself, in Node), summed into the portfolio, proven with the ceremony SRS and checked by
 //! solvent's native and wasm verifiers and halo2's own (the Solidity verifier of this circuit
 //! is 27,175 bytes, over EIP-170's 24,576: not yet deployable); a proof of other statements' sums is not accepted.
 
@@ -68,6 +68,41 @@ impl Files {
         self.dir.path().join(name)
     }
 
+    /// `prove --policy P --statements ... --time 1000 --out a.json` with the ceremony SRS.
+    fn prove(&self, policy: &std::path::Path, statements: Vec<std::path::PathBuf>) -> solvent_prover::commands::ProveOptions {
+        solvent_prover::commands::ProveOptions {
+            policy: policy.to_path_buf(),
+            portfolio: None,
+            statements,
+            out: self.path("a.json"),
+            opening: None,
+            time: Some(1000),
+            max_memory: None,
+            keys: self.keys(),
+        }
+    }
+
+    fn keys(&self) -> solvent_prover::commands::KeyOptions {
+        solvent_prover::commands::KeyOptions { srs: Some(common::cli::real_srs()), keys: Some(self.path("keys")), threads: None }
+    }
+
+    /// `verify --attestation a.json --policy P --account 0xaa.. --now 1000` with the ceremony SRS.
+    fn verify(&self, policy: &std::path::Path) -> solvent_prover::commands::VerifyOptions {
+        use solvent_prover::commands::{TrustOptions, VerifyOptions};
+        VerifyOptions {
+            attestation: self.path("a.json"),
+            policy: policy.to_path_buf(),
+            account: Some(format!("0x{}", "aa".repeat(20))),
+            json: false,
+            trust: TrustOptions {
+                srs: Some(common::cli::real_srs()),
+                keys: Some(self.path("keys")),
+                now: Some(1000),
+                ..TrustOptions::default()
+            },
+        }
+    }
+
     fn write(&self, name: &str, text: &str) -> std::path::PathBuf {
         std::fs::write(self.path(name), text).unwrap();
         self.path(name)
@@ -87,37 +122,17 @@ fn policy_file_text(custodian_key: &str) -> String {
 
 #[test]
 fn prove_takes_the_holdings_from_signed_statements_and_verify_accepts_the_attestation() {
-    use solvent_prover::commands::{self, KeyOptions, ProveOptions, TrustOptions, VerifyOptions};
+    use solvent_prover::commands::{self, ProveOptions, VerifyOptions};
     let files = Files { dir: tempfile::tempdir().unwrap() };
     let custodian = public_key_hex(&solvent_sources::eddsa::public_key(b"custodian-a"));
     let policy = files.write("policy.json", &policy_file_text(&custodian));
     let custodian_statement = signed("custodian-a", 950, r#"{"balances": {"BTC": "6", "USDC": "50000"}, "debts": {"USDC": "10000"}}"#);
     let venue_statement = signed("venue-b", 1000, r#"{"positions": {"BTC-PERP": "1", "BTC-C-25000": "-2"}}"#);
     let statements = vec![files.write("c.json", &custodian_statement.to_json()), files.write("v.json", &venue_statement.to_json())];
-    let keys = KeyOptions { srs: Some(common::cli::real_srs()), keys: Some(files.path("keys")), threads: None };
-    let prove = ProveOptions {
-        policy: policy.clone(),
-        portfolio: None,
-        statements: statements.clone(),
-        out: files.path("a.json"),
-        opening: Some(files.path("opening.json")),
-        time: Some(1000),
-        max_memory: None,
-        keys: keys.clone(),
-    };
+    let keys = files.keys();
+    let prove = ProveOptions { opening: Some(files.path("opening.json")), ..files.prove(&policy, statements.clone()) };
     assert_eq!(commands::prove(&prove, &mut Vec::new()).unwrap(), 0);
-    let verify = VerifyOptions {
-        attestation: files.path("a.json"),
-        policy: policy.clone(),
-        account: Some(format!("0x{}", "aa".repeat(20))),
-        json: false,
-        trust: TrustOptions {
-            srs: Some(common::cli::real_srs()),
-            keys: Some(files.path("keys")),
-            now: Some(1000),
-            ..TrustOptions::default()
-        },
-    };
+    let verify = files.verify(&policy);
     assert_eq!(commands::verify(&verify, &mut Vec::new()).unwrap(), 0);
     let attestation = std::fs::read_to_string(files.path("a.json")).unwrap();
     assert!(attestation.contains(r#""signed""#), "the attestation's circuit names its statement slots");
@@ -170,4 +185,53 @@ fn prove_takes_the_holdings_from_signed_statements_and_verify_accepts_the_attest
     let late = files.write("late.json", &signed("custodian-a", 850, r#"{"balances": {"BTC": "6", "USDC": "50000"}}"#).to_json());
     let error = refused(ProveOptions { statements: vec![late, statements[1].clone()], ..prove.clone() });
     assert!(error.contains("late.json") && error.contains("time"), "{error}");
+}
+
+/// Signs a statement with `@zk-kit/eddsa-poseidon` in Node (`sources/signer-js/statement.cjs`,
+/// written from the specification alone) and returns the statement file.
+fn signed_in_node(key: &str, time: u64, items: serde_json::Value) -> String {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../sources/signer-js");
+    assert!(folder.join("node_modules/@zk-kit/eddsa-poseidon").exists(), "run `npm ci --prefix sources/signer-js` (scripts/test.sh does)");
+    let holder = format!("0x{}", "aa".repeat(20));
+    let mut input = items.clone();
+    input["key"] = key.into();
+    input["holder"] = holder.clone().into();
+    input["time"] = time.into();
+    let mut child =
+        Command::new("node").arg("statement.cjs").current_dir(&folder).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("node");
+    child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "statement.cjs failed");
+    let theirs: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let hex = |field: &str| {
+        let decimal = theirs[field].as_str().unwrap();
+        solvent_sources::key::hex_32(&num_bigint::BigUint::parse_bytes(decimal.as_bytes(), 10).unwrap())
+    };
+    let mut file = items;
+    file["schema"] = "solvent/statement/v1".into();
+    file["source"] = key.into();
+    file["holder"] = holder.into();
+    file["time"] = time.into();
+    file["signature"] = serde_json::json!({"r8": hex("r8"), "s": hex("s")});
+    file.to_string()
+}
+
+#[test]
+fn statements_signed_by_zk_kit_in_node_prove_and_verify() {
+    use solvent_prover::commands;
+    let files = Files { dir: tempfile::tempdir().unwrap() };
+    let custodian = public_key_hex(&solvent_sources::eddsa::public_key(b"custodian-a"));
+    let policy = files.write("policy.json", &policy_file_text(&custodian));
+    let custodian_items = serde_json::json!({"balances": {"USDC": "50000", "BTC": "6"}, "debts": {"USDC": "10000"}});
+    let venue_items = serde_json::json!({"positions": {"BTC-PERP": "1", "BTC-C-25000": "-2"}});
+    let statements = vec![
+        files.write("c.json", &signed_in_node("custodian-a", 950, custodian_items)),
+        files.write("v.json", &signed_in_node("venue-b", 1000, venue_items)),
+    ];
+    let prove = files.prove(&policy, statements);
+    assert_eq!(commands::prove(&prove, &mut Vec::new()).unwrap(), 0);
+    let verify = files.verify(&policy);
+    assert_eq!(commands::verify(&verify, &mut Vec::new()).unwrap(), 0);
 }
