@@ -7,6 +7,27 @@ pragma solidity ^0.8.19;
 /// registry. SolvencyGate implements it and takes its events and errors from it; a test checks
 /// that SolvencyGate's ABI is exactly this one's.
 interface ISolvencyGate {
+    /// A circuit shape: the numbers its verifier is chosen by (`solvent_statement::Shape`).
+    struct CircuitShape {
+        /// Assets.
+        uint32 assets;
+        /// Haircut tiers per asset.
+        uint32 tiers;
+        /// Instruments.
+        uint32 instruments;
+        /// Scenarios.
+        uint32 scenarios;
+        /// 0 for the circuit of risk model v1, else 1 + the number of underlyings of the circuit
+        /// with the limits of risk model v2.
+        uint32 limits;
+        /// Sources of signed holdings (0 without signed holdings).
+        uint32 sources;
+        /// Statement slots (0 without signed holdings).
+        uint32 statementSlots;
+        /// Item slots per statement (0 without signed holdings).
+        uint32 statementItems;
+    }
+
     /// A policy was registered or its window changed.
     event PolicyAccepted(bytes32 indexed policyId, bytes32 shape, uint64 effectiveAt, uint64 expiresAt);
     /// A policy was withdrawn.
@@ -58,10 +79,7 @@ interface ISolvencyGate {
     /// The latest attestation of an account under a policy (snapshotTime 0: none).
     function records(address account, bytes32 policyId) external view returns (uint256 commitment, uint64 snapshotTime);
     /// The key of a circuit shape.
-    function shapeKey(uint32 assets, uint32 tiers, uint32 instruments, uint32 scenarios, uint32 limits)
-        external
-        pure
-        returns (bytes32);
+    function shapeKey(CircuitShape calldata shape) external pure returns (bytes32);
     /// The id of a policy commitment.
     function policyId(uint256[] calldata commitment) external pure returns (bytes32);
     /// The registered window, shape and commitment of a policy.
@@ -74,26 +92,14 @@ interface ISolvencyGate {
         uint256[] calldata commitment,
         uint64 effectiveAt,
         uint64 expiresAt,
-        uint32 assets,
-        uint32 tiers,
-        uint32 instruments,
-        uint32 scenarios,
-        uint32 limits
+        CircuitShape calldata shape
     ) external returns (bytes32 id);
     /// Withdraws a policy.
     function revokePolicy(bytes32 id) external;
     /// Sets the verifier contract for a circuit shape, recording its SRS identity.
-    function setVerifier(uint32 assets, uint32 tiers, uint32 instruments, uint32 scenarios, uint32 limits, address verifier)
-        external;
+    function setVerifier(CircuitShape calldata shape, address verifier) external;
     /// Deploys a verifier from its creation code and sets it for a circuit shape.
-    function deployVerifier(
-        uint32 assets,
-        uint32 tiers,
-        uint32 instruments,
-        uint32 scenarios,
-        uint32 limits,
-        bytes calldata creationCode
-    ) external returns (address verifier);
+    function deployVerifier(CircuitShape calldata shape, bytes calldata creationCode) external returns (address verifier);
     /// Sets the largest accepted snapshot age in seconds.
     function setMaxSnapshotAge(uint64 maxAge) external;
     /// Hands the registry to another owner.

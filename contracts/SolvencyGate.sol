@@ -81,15 +81,21 @@ contract SolvencyGate is ISolvencyGate {
         emit MaxSnapshotAgeSet(maxAge);
     }
 
-    /// The key of a circuit shape: keccak256 of its five numbers as 32-bit big-endian integers
-    /// (`limits`: 0 for the circuit of risk model v1, else 1 + the number of underlyings of the
-    /// circuit with the limits of risk model v2).
-    function shapeKey(uint32 assets, uint32 tiers, uint32 instruments, uint32 scenarios, uint32 limits)
-        public
-        pure
-        returns (bytes32)
-    {
-        return keccak256(abi.encodePacked(assets, tiers, instruments, scenarios, limits));
+    /// The key of a circuit shape: keccak256 of its eight numbers as 32-bit big-endian integers,
+    /// in `CircuitShape`'s order.
+    function shapeKey(CircuitShape calldata shape) public pure returns (bytes32) {
+        return keccak256(
+            abi.encodePacked(
+                shape.assets,
+                shape.tiers,
+                shape.instruments,
+                shape.scenarios,
+                shape.limits,
+                shape.sources,
+                shape.statementSlots,
+                shape.statementItems
+            )
+        );
     }
 
     /// The id of a policy commitment: keccak256 of its words.
@@ -103,18 +109,14 @@ contract SolvencyGate is ISolvencyGate {
         uint256[] calldata commitment,
         uint64 effectiveAt,
         uint64 expiresAt,
-        uint32 assets,
-        uint32 tiers,
-        uint32 instruments,
-        uint32 scenarios,
-        uint32 limits
+        CircuitShape calldata shape
     ) external onlyOwner returns (bytes32 id) {
         if (effectiveAt == 0 || effectiveAt >= expiresAt) revert BadWindow(effectiveAt, expiresAt);
         if (commitment.length == 0 || commitment.length % 2 != 0) revert BadCommitment(commitment.length);
         id = policyId(commitment);
-        bytes32 shape = shapeKey(assets, tiers, instruments, scenarios, limits);
-        policies[id] = Policy(effectiveAt, expiresAt, shape, commitment);
-        emit PolicyAccepted(id, shape, effectiveAt, expiresAt);
+        bytes32 key = shapeKey(shape);
+        policies[id] = Policy(effectiveAt, expiresAt, key, commitment);
+        emit PolicyAccepted(id, key, effectiveAt, expiresAt);
     }
 
     /// Withdraws a policy: its attestations stop counting at once.
@@ -135,29 +137,23 @@ contract SolvencyGate is ISolvencyGate {
 
     /// Sets the verifier contract for a circuit shape (the zero address removes it), recording
     /// its SRS identity.
-    function setVerifier(uint32 assets, uint32 tiers, uint32 instruments, uint32 scenarios, uint32 limits, address verifier)
-        external
-        onlyOwner
-    {
-        _setVerifier(shapeKey(assets, tiers, instruments, scenarios, limits), verifier);
+    function setVerifier(CircuitShape calldata shape, address verifier) external onlyOwner {
+        _setVerifier(shapeKey(shape), verifier);
     }
 
     /// Deploys a verifier from its creation code (`SolventVerifier.bin` of `solvent
     /// export-verifier`) and sets it for a circuit shape; returns its address.
-    function deployVerifier(
-        uint32 assets,
-        uint32 tiers,
-        uint32 instruments,
-        uint32 scenarios,
-        uint32 limits,
-        bytes calldata creationCode
-    ) external onlyOwner returns (address verifier) {
+    function deployVerifier(CircuitShape calldata shape, bytes calldata creationCode)
+        external
+        onlyOwner
+        returns (address verifier)
+    {
         bytes memory code = creationCode;
         assembly ("memory-safe") {
             verifier := create(0, add(code, 0x20), mload(code))
         }
         if (verifier == address(0)) revert NotAVerifier(verifier);
-        _setVerifier(shapeKey(assets, tiers, instruments, scenarios, limits), verifier);
+        _setVerifier(shapeKey(shape), verifier);
     }
 
     /// Records `verifier` for `shape` with the SRS its `srsIdentity()` names (a call of exactly

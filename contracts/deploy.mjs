@@ -44,7 +44,9 @@ const send = async (data, what) => {
   if (receipt.status !== 1) throw new Error(`${what} reverted`);
 };
 await send(exported.deploy_verifier_calldata, 'deployVerifier');
-const shape = await gate.shapeKey(exported.assets, exported.tiers, exported.instruments, exported.scenarios, exported.limits);
+const signed = exported.signed ?? { sources: 0, statements: 0, items: 0 };
+const shape = await gate.shapeKey([exported.assets, exported.tiers, exported.instruments, exported.scenarios, exported.limits,
+  signed.sources, signed.statements, signed.items]);
 const [identity, insecure] = await gate.verifierSrs(shape);
 if (identity !== exported.srs_identity || insecure !== exported.srs_insecure) {
   throw new Error(`the gate recorded SRS ${identity} (insecure ${insecure}), not verifier.json's ${exported.srs_identity}`);

@@ -3,7 +3,8 @@
 use cosmwasm_std::{Binary, HexBinary};
 use serde::{Deserialize, Serialize};
 
-/// A circuit shape: assets, tiers per asset, instruments, scenarios.
+/// A circuit shape: assets, tiers per asset, instruments, scenarios, limits and signed holdings'
+/// slots (the verifier key is chosen by all of them).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Shape {
@@ -19,6 +20,15 @@ pub struct Shape {
     /// the limits of risk model v2.
     #[serde(default)]
     pub limits: u32,
+    /// Sources of signed holdings (0 without signed holdings).
+    #[serde(default)]
+    pub sources: u32,
+    /// Statement slots (0 without signed holdings).
+    #[serde(default)]
+    pub statement_slots: u32,
+    /// Item slots per statement (0 without signed holdings).
+    #[serde(default)]
+    pub statement_items: u32,
 }
 
 /// Instantiates the gate; the sender becomes its owner.

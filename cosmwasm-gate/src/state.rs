@@ -68,7 +68,19 @@ pub fn remove_policy(storage: &mut dyn Storage, id: &[u8]) {
 }
 
 fn shape_key(shape: &Shape) -> Vec<u8> {
-    [shape.assets, shape.tiers, shape.instruments, shape.scenarios, shape.limits].iter().flat_map(|n| n.to_be_bytes()).collect()
+    [
+        shape.assets,
+        shape.tiers,
+        shape.instruments,
+        shape.scenarios,
+        shape.limits,
+        shape.sources,
+        shape.statement_slots,
+        shape.statement_items,
+    ]
+    .iter()
+    .flat_map(|n| n.to_be_bytes())
+    .collect()
 }
 
 pub fn verifier(storage: &dyn Storage, shape: &Shape) -> Option<Vec<u8>> {

@@ -32,20 +32,32 @@ fn at(time: u64) -> Env {
     env
 }
 
-/// A gate with the fixture's policy and key registered by its owner.
-fn registered(deps: &mut Deps, registration: &Registration) -> Addr {
-    let owner = deps.api.addr_make("owner");
-    instantiate(deps.as_mut(), at(1), message_info(&owner, &[]), InstantiateMsg { max_snapshot_age: MAX_AGE }).unwrap();
-    let shape = Shape {
+/// The fixture's circuit shape.
+fn shape(registration: &Registration) -> Shape {
+    Shape {
         assets: registration.assets as u32,
         tiers: registration.tiers as u32,
         instruments: registration.instruments as u32,
         scenarios: registration.scenarios as u32,
         limits: registration.limits as u32,
-    };
+        sources: registration.signed.map_or(0, |signed| signed.sources as u32),
+        statement_slots: registration.signed.map_or(0, |signed| signed.statements as u32),
+        statement_items: registration.signed.map_or(0, |signed| signed.items as u32),
+    }
+}
+
+/// `accept_policy` of the fixture's policy registered with `shape`.
+fn accept_policy(registration: &Registration, shape: Shape) -> ExecuteMsg {
     let commitment = registration.policy_commitment.iter().map(|p| HexBinary::from_hex(&p[2..]).unwrap()).collect();
-    let accept =
-        ExecuteMsg::AcceptPolicy { commitment, effective_at: registration.effective_at, expires_at: registration.expires_at, shape };
+    ExecuteMsg::AcceptPolicy { commitment, effective_at: registration.effective_at, expires_at: registration.expires_at, shape }
+}
+
+/// A gate with the fixture's policy and key registered by its owner.
+fn registered(deps: &mut Deps, registration: &Registration) -> Addr {
+    let owner = deps.api.addr_make("owner");
+    instantiate(deps.as_mut(), at(1), message_info(&owner, &[]), InstantiateMsg { max_snapshot_age: MAX_AGE }).unwrap();
+    let shape = shape(registration);
+    let accept = accept_policy(registration, shape);
     execute(deps.as_mut(), at(1), message_info(&owner, &[]), accept).unwrap();
     let key = ExecuteMsg::SetVerifier { shape, key: Binary::from(read("verifier.key")) };
     execute(deps.as_mut(), at(1), message_info(&owner, &[]), key).unwrap();
@@ -128,6 +140,11 @@ fn the_gate_refuses_each_case_in_solvency_gates_order() {
     changed.snapshot_time += 1;
     assert_eq!(name(attest(&mut deps, &account, now, &changed)), "ProofRejected");
     assert!(!is_attested(&deps, now, &account, &declared), "nothing was recorded");
+    // The policy registered again with signed holdings' slots in its shape: another circuit,
+    // whose key was never set.
+    let signed = Shape { sources: 2, statement_slots: 3, statement_items: 3, ..shape(&registration) };
+    execute(deps.as_mut(), at(now), message_info(&owner, &[]), accept_policy(&registration, signed)).unwrap();
+    assert_eq!(name(attest(&mut deps, &account, now, &declared)), "NoVerifier");
     // The owner only changes the registry.
     let key = ExecuteMsg::SetMaxSnapshotAge { seconds: 1 };
     assert_eq!(name(execute(deps.as_mut(), at(now), message_info(&account, &[]), key).map(|_| ())), "NotOwner");

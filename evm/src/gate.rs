@@ -64,11 +64,18 @@ pub fn constructor_args(max_snapshot_age: u64) -> Vec<u8> {
     encode(&[Token::uint(max_snapshot_age)])
 }
 
-/// The shape's five numbers of `shapeKey`: the counts, and `limits` (0 for risk model v1, else
-/// 1 + the number of underlyings).
-fn shape_tokens(shape: Shape) -> [Token; 5] {
-    let limits = shape.limits_number();
-    [shape.assets, shape.tiers, shape.instruments, shape.scenarios, limits].map(|n| Token::uint(n as u64))
+/// The shape's eight numbers, `ISolvencyGate.CircuitShape`: the counts, `limits` (0 for risk
+/// model v1, else 1 + the number of underlyings), and signed holdings' sources, statement slots
+/// and items per statement (0 without).
+fn shape_numbers(shape: Shape) -> [u32; 8] {
+    let signed = shape.signed.map_or([0; 3], |signed| [signed.sources, signed.statements, signed.items]);
+    [shape.assets, shape.tiers, shape.instruments, shape.scenarios, shape.limits_number(), signed[0], signed[1], signed[2]]
+        .map(|n| n as u32)
+}
+
+/// The shape as the tokens of a `CircuitShape` argument (a static tuple: its words in line).
+fn shape_tokens(shape: Shape) -> [Token; 8] {
+    shape_numbers(shape).map(|n| Token::uint(n.into()))
 }
 
 /// `acceptPolicy`: registers a policy commitment with its `[effective_at, expires_at)` window and
@@ -104,12 +111,15 @@ pub fn verifier_srs(shape: Shape) -> Vec<u8> {
     encode_call(VERIFIER_SRS, &[Token::Word(shape_key(shape))])
 }
 
-/// `shapeKey` of a shape: keccak256 of its five numbers as 32-bit big-endian integers.
+/// `shapeKey` of a shape: keccak256 of its eight numbers as 32-bit big-endian integers.
 pub fn shape_key(shape: Shape) -> [u8; 32] {
-    let limits = shape.limits_number();
-    let packed: Vec<u8> =
-        [shape.assets, shape.tiers, shape.instruments, shape.scenarios, limits].iter().flat_map(|n| (*n as u32).to_be_bytes()).collect();
+    let packed: Vec<u8> = shape_numbers(shape).iter().flat_map(|n| n.to_be_bytes()).collect();
     crate::abi::keccak256(&packed)
+}
+
+/// `shapeKey(shape)`, the contract's own computation of [`shape_key`].
+pub fn shape_key_call(shape: Shape) -> Vec<u8> {
+    encode_call(SolvencyGate::shapeKeyCall::SIGNATURE, &shape_tokens(shape))
 }
 
 /// `setMaxSnapshotAge`.

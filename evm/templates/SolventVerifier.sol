@@ -152,8 +152,14 @@ contract SolventVerifier {
             mstore(add(TRANSCRIPT_MPTR, 0x40), mload(add(FIRST_LANE_MPTR, 0x20)))
 {% for step in transcript -%}
 {% match step -%}
-{% when TranscriptStep::CheckPoint(cptr) %}            {% call check_point(cptr) %}{% endcall %}
-{% when TranscriptStep::CheckScalar(cptr) %}            {% call check_scalar(cptr) %}{% endcall %}
+{% when TranscriptStep::CheckPoints { from, end } -%}
+{% if end.0 - from.0 == 64 %}            {% call check_point(from) %}{% endcall %}
+{% else %}            for { let cptr := {{ from }} } lt(cptr, {{ end }}) { cptr := add(cptr, 0x40) } {% call check_point("cptr") %}{% endcall %}
+{% endif -%}
+{% when TranscriptStep::CheckScalars { from, end } -%}
+{% if end.0 - from.0 == 32 %}            {% call check_scalar(from) %}{% endcall %}
+{% else %}            for { let cptr := {{ from }} } lt(cptr, {{ end }}) { cptr := add(cptr, 0x20) } { {% call check_scalar("cptr") %}{% endcall %} }
+{% endif -%}
 {% when TranscriptStep::Absorb { to, from, length } %}            calldatacopy({{ to }}, {{ from }}, {{ length }})
 {% when TranscriptStep::Squeeze { into, length } %}            mstore(TRANSCRIPT_MPTR, keccak256(TRANSCRIPT_MPTR, {{ length }}))
             mstore({{ into }}, mod(mload(TRANSCRIPT_MPTR), r))
@@ -182,7 +188,13 @@ contract SolventVerifier {
             // - Z_0(z') W + z' W'.
             mstore(ACCUMULATOR_MPTR, 0)
             mstore(add(ACCUMULATOR_MPTR, 0x20), 0)
-{% for term in msm %}            {% call ec_mul_add("ACCUMULATOR_MPTR", term.x, term.y, term.scalar) %}{% endcall %}
+{% for term in msm -%}
+{% match term -%}
+{% when MsmTerm::Single { x, y, scalar } %}            {% call ec_mul_add("ACCUMULATOR_MPTR", x, y, scalar) %}{% endcall %}
+{% when MsmTerm::Run { points, end, scalars } %}            for { let cptr := {{ points }} let mptr := {{ scalars }} } lt(cptr, {{ end }}) { cptr := add(cptr, 0x40) mptr := add(mptr, 0x20) } {
+            {% call ec_mul_add("ACCUMULATOR_MPTR", "calldataload(cptr)", "calldataload(add(cptr, 0x20))", "mload(mptr)") %}{% endcall %}
+            }
+{% endmatch -%}
 {% endfor %}
             // The pairing: e(accumulator, G2) e(W', -[tau]G2) == 1.
             mstore(PAIRING_MPTR, mload(ACCUMULATOR_MPTR))

@@ -49,7 +49,7 @@ fn the_rendered_verifier_accepts_the_fixture_proof_and_refuses_each_changed_word
 
 #[test]
 fn the_gate_deploys_the_fixture_verifier_records_its_srs_and_refuses_a_non_verifier() {
-    use solvent_evm::{abi::encode_call, abi::Token, gate};
+    use solvent_evm::gate;
     let key = VerifierKey::from_bytes(&read("verifier.key")).unwrap();
     let registration = Registration::parse(&read("verifier.json")).unwrap();
     let shape = registration.shape();
@@ -59,10 +59,11 @@ fn the_gate_deploys_the_fixture_verifier_records_its_srs_and_refuses_a_non_verif
     let mut chain = LocalChain::new();
     let (gate_address, _) = chain.deploy(OWNER, [gate_code.bytecode, gate::constructor_args(3600)].concat()).unwrap();
     // The contract's shapeKey is the crate's.
-    let limits = shape.limits_number() as u64;
-    let numbers = [shape.assets, shape.tiers, shape.instruments, shape.scenarios].map(|n| Token::uint(n as u64));
-    let key_call = encode_call("shapeKey(uint32,uint32,uint32,uint32,uint32)", &[numbers.to_vec(), vec![Token::uint(limits)]].concat());
-    assert_eq!(chain.call(OWNER, gate_address, key_call).unwrap().output, gate::shape_key(shape).to_vec());
+    assert_eq!(chain.call(OWNER, gate_address, gate::shape_key_call(shape)).unwrap().output, gate::shape_key(shape).to_vec());
+    // Signed holdings' slots are part of the key.
+    let signed = solvent_statement::Shape { signed: Some(solvent_statement::SignedShape { sources: 2, statements: 3, items: 3 }), ..shape };
+    assert_ne!(gate::shape_key(signed), gate::shape_key(shape));
+    assert_eq!(chain.call(OWNER, gate_address, gate::shape_key_call(signed)).unwrap().output, gate::shape_key(signed).to_vec());
     // Only the owner deploys; the deployed verifier's SRS is recorded.
     let deploy = gate::deploy_verifier(shape, &verifier.bytecode);
     assert!(!chain.call([0x44; 20], gate_address, deploy.clone()).unwrap().success, "not the owner");

@@ -55,8 +55,19 @@ fn the_mainnet_chain_refuses_code_over_eip170() {
 #[test]
 fn the_abi_lists_every_function_this_crate_calls_and_every_error_it_names() {
     let abi = &compiled_gate().abi;
+    // A parameter's canonical type: a tuple is its components' types in parentheses.
+    fn canonical(parameter: &serde_json::Value) -> String {
+        let kind = parameter["type"].as_str().unwrap();
+        match kind.strip_prefix("tuple") {
+            Some(suffix) => {
+                let components: Vec<String> = parameter["components"].as_array().unwrap().iter().map(canonical).collect();
+                format!("({}){suffix}", components.join(","))
+            }
+            None => kind.to_string(),
+        }
+    }
     let signature = |entry: &serde_json::Value| {
-        let types: Vec<&str> = entry["inputs"].as_array().unwrap().iter().map(|i| i["type"].as_str().unwrap()).collect();
+        let types: Vec<String> = entry["inputs"].as_array().unwrap().iter().map(canonical).collect();
         format!("{}({})", entry["name"].as_str().unwrap(), types.join(","))
     };
     let of_kind = |kind: &str| -> Vec<String> { abi.as_array().unwrap().iter().filter(|e| e["type"] == kind).map(signature).collect() };

@@ -209,9 +209,21 @@ impl Gen {
         slot
     }
 
+    /// `words` new slots in a row; returns the first.
+    fn reserve(&mut self, words: usize) -> Slot {
+        let first = Slot(self.next);
+        self.next += 32 * words;
+        first
+    }
+
     /// Stores `expr` in a new slot; returns how to read it.
     fn store(&mut self, expr: &str) -> Source {
         let slot = self.slot();
+        self.store_at(slot, expr)
+    }
+
+    /// Stores `expr` in `slot` (one of [`Gen::reserve`]'s); returns how to read it.
+    fn store_at(&mut self, slot: Slot, expr: &str) -> Source {
         self.line(format!("mstore({slot}, {expr})"));
         format!("mload({slot})")
     }
@@ -219,10 +231,21 @@ impl Gen {
 
 /// One step of the transcript, as the template writes it.
 pub enum TranscriptStep {
-    /// Revert unless the calldata at this address holds a point on the curve.
-    CheckPoint(Slot),
-    /// Revert unless the calldata at this address holds a canonical scalar.
-    CheckScalar(Slot),
+    /// Revert unless the calldata from `from` to `end` holds points on the curve (64 bytes each):
+    /// one check, or a loop over neighbours.
+    CheckPoints {
+        /// The first point's address.
+        from: Slot,
+        /// The address after the last point.
+        end: Slot,
+    },
+    /// Revert unless the calldata from `from` to `end` holds canonical scalars (32 bytes each).
+    CheckScalars {
+        /// The first scalar's address.
+        from: Slot,
+        /// The address after the last scalar.
+        end: Slot,
+    },
     /// Absorb `length` calldata bytes from `from`: copy them to `to` in the buffer.
     Absorb {
         /// Where in the transcript's buffer.
@@ -270,22 +293,28 @@ impl Transcript {
 
     /// Checks the point at `at`, then absorbs it.
     fn absorb_point(&mut self, at: Slot) {
-        self.check_then_absorb(TranscriptStep::CheckPoint(at), at, 64);
+        self.check_then_absorb(at, 64);
     }
 
     /// Checks the scalar at `at`, then absorbs it.
     fn absorb_scalar(&mut self, at: Slot) {
-        self.check_then_absorb(TranscriptStep::CheckScalar(at), at, 32);
+        self.check_then_absorb(at, 32);
     }
 
-    /// `check`, then absorbs `bytes` from `at`. The check goes before the copy waiting to be
-    /// extended, so that the copies of neighbours merge into one.
-    fn check_then_absorb(&mut self, check: TranscriptStep, at: Slot, bytes: usize) {
+    /// Checks the point (64 bytes) or scalar (32) at `at`, then absorbs it. The check goes
+    /// before the copy waiting to be extended, so that the copies of neighbours merge into one,
+    /// and a check of a neighbour of the same kind extends the check before it.
+    fn check_then_absorb(&mut self, at: Slot, bytes: usize) {
         let copy = match self.steps.last() {
             Some(TranscriptStep::Absorb { .. }) => self.steps.pop(),
             _ => None,
         };
-        self.steps.push(check);
+        match self.steps.last_mut() {
+            Some(TranscriptStep::CheckPoints { end, .. }) if bytes == 64 && *end == at => *end = at.plus(64),
+            Some(TranscriptStep::CheckScalars { end, .. }) if bytes == 32 && *end == at => *end = at.plus(32),
+            _ if bytes == 64 => self.steps.push(TranscriptStep::CheckPoints { from: at, end: at.plus(64) }),
+            _ => self.steps.push(TranscriptStep::CheckScalars { from: at, end: at.plus(32) }),
+        }
         self.steps.extend(copy);
         self.absorb(at, bytes);
     }
@@ -303,23 +332,36 @@ impl Transcript {
     }
 }
 
-/// One term of the multi-scalar multiplication: `scalar * (x, y)`.
-pub struct MsmTerm {
-    /// The point's `x` (a Yul expression).
-    pub x: String,
-    /// The point's `y`.
-    pub y: String,
-    /// The scalar.
-    pub scalar: String,
+/// Terms of the multi-scalar multiplication, as the template writes them.
+pub enum MsmTerm {
+    /// `scalar * (x, y)`.
+    Single {
+        /// The point's `x` (a Yul expression).
+        x: String,
+        /// The point's `y`.
+        y: String,
+        /// The scalar.
+        scalar: String,
+    },
+    /// A loop over neighbouring calldata points, `sum_i scalar_i * point_i` with point `i` at
+    /// `points + 64 i` (up to `end`) and its scalar in memory at `scalars + 32 i`.
+    Run {
+        /// The first point's address in the calldata.
+        points: Slot,
+        /// The address after the last point.
+        end: Slot,
+        /// The first scalar's memory slot.
+        scalars: Slot,
+    },
 }
 
 impl MsmTerm {
     fn constant(point: &[Word; 2], scalar: &str) -> MsmTerm {
-        MsmTerm { x: word_hex(&point[0]), y: word_hex(&point[1]), scalar: scalar.to_string() }
+        MsmTerm::Single { x: word_hex(&point[0]), y: word_hex(&point[1]), scalar: scalar.to_string() }
     }
 
     fn calldata(at: Slot, scalar: &str) -> MsmTerm {
-        MsmTerm { x: format!("calldataload({at})"), y: format!("calldataload({})", at.plus(32)), scalar: scalar.to_string() }
+        MsmTerm::Single { x: format!("calldataload({at})"), y: format!("calldataload({})", at.plus(32)), scalar: scalar.to_string() }
     }
 }
 
@@ -412,7 +454,13 @@ pub(super) fn generate(key: &VerifierKey) -> Code {
     evaluation.insert(Query { poly: quotient_poly as u32, rotation: 0 }, quotient_eval);
     let constraints = g.section();
 
-    // SHPLONK: each commitment's scalar, and the generator's.
+    // SHPLONK: each commitment's scalar, and the generator's. The scalars of the proof's points
+    // (the advice, then the quotient's chunks: neighbours in the calldata) are neighbours in
+    // memory too, for the multi-scalar multiplication's loop; a slot no scalar is stored in
+    // keeps memory's initial 0.
+    let witnesses = l.witness_points.len();
+    let proof_scalars = g.reserve(witnesses + l.quotient_points.len().max(1));
+    let first_witness = first_lane + lanes;
     let mut scalars: BTreeMap<usize, Source> = BTreeMap::new();
     let mut generator_scalar = "0".to_string();
     let z_s_first = plans[0].z_s.clone();
@@ -451,7 +499,12 @@ pub(super) fn generate(key: &VerifierKey) -> Code {
             if p > 0 {
                 mu_power = g.store(&format!("mulmod({mu_power}, {mu}, r)"));
             }
-            let factor = g.store(&format!("mulmod(mulmod({gamma_power}, {mu_power}, r), {coefficient}, r)"));
+            let factor = format!("mulmod(mulmod({gamma_power}, {mu_power}, r), {coefficient}, r)");
+            // The quotient's polynomial follows the advice: its scalar is the first chunk's.
+            let factor = match poly.checked_sub(first_witness).filter(|i| *i <= witnesses) {
+                Some(i) => g.store_at(proof_scalars.plus(32 * i), &factor),
+                None => g.store(&factor),
+            };
             let r_eval = set.rotations.iter().zip(&interpolation).fold("0".to_string(), |acc, (rotation, l)| {
                 let eval = &evaluation[&Query { poly: *poly as u32, rotation: *rotation }];
                 let term = if l == "1" { eval.clone() } else { format!("mulmod({l}, {eval}, r)") };
@@ -466,20 +519,16 @@ pub(super) fn generate(key: &VerifierKey) -> Code {
         }
     }
     // The quotient's commitment is sum_i chunk_i * (z^n)^(chunk_degree * i).
-    let mut quotient_scalars = Vec::new();
     if let Some(scalar) = scalars.get(&quotient_poly).cloned() {
         let step = g.store(&format!("pow_r({zn}, {})", key.chunk_degree));
         let mut power = scalar;
-        for i in 0..l.quotient_points.len() {
-            if i > 0 {
-                power = g.store(&format!("mulmod({power}, {step}, r)"));
-            }
-            quotient_scalars.push(power.clone());
+        for i in 1..l.quotient_points.len() {
+            power = g.store_at(proof_scalars.plus(32 * (witnesses + i)), &format!("mulmod({power}, {step}, r)"));
         }
     }
     let opening = g.section();
 
-    let msm = msm_terms(key, &l, &scalars, &quotient_scalars, generator_scalar, &z_s_first, z_prime);
+    let msm = msm_terms(key, &l, &scalars, proof_scalars, generator_scalar, &z_s_first, z_prime);
     let policy_points = (0..lanes).map(|lane| l.policy.plus(64 * lane)).collect();
     Code { calldata: l, memory: m, policy_points, transcript: steps, inversions, lagrange: lagrange_code, constraints, opening, msm }
 }
@@ -530,18 +579,19 @@ fn transcript(key: &VerifierKey, l: &CalldataLayout, m: &MemoryPlan) -> (Vec<Tra
     let gamma = t.squeeze("GAMMA_MPTR".into());
     t.absorb_point(l.w);
     let z_prime = t.squeeze("Z_PRIME_MPTR".into());
-    t.steps.push(TranscriptStep::CheckPoint(l.w_prime));
+    t.steps.push(TranscriptStep::CheckPoints { from: l.w_prime, end: l.w_prime.plus(64) });
     (t.steps, Challenges { challenges, z, mu, gamma, z_prime })
 }
 
 /// The multi-scalar multiplication's terms: each committed polynomial's scalar times its
-/// commitment (fixed and permutation points, the lanes, the advice, the quotient's chunks), then
-/// the generator's scalar times `G1`, `-Z_0(z')` times `W` and `z'` times `W'`.
+/// commitment (fixed and permutation points, the lanes, then the advice and the quotient's chunks
+/// in one loop over the proof's points and `proof_scalars`), then the generator's scalar times
+/// `G1`, `-Z_0(z')` times `W` and `z'` times `W'`.
 fn msm_terms(
     key: &VerifierKey,
     l: &CalldataLayout,
     scalars: &BTreeMap<usize, Source>,
-    quotient_scalars: &[Source],
+    proof_scalars: Slot,
     generator_scalar: Source,
     z_s_first: &str,
     z_prime: Source,
@@ -557,31 +607,35 @@ fn msm_terms(
     for lane in 0..lanes {
         if let Some(scalar) = scalars.get(&(first_lane + lane)) {
             msm.push(if lane == 0 {
-                MsmTerm { x: "mload(FIRST_LANE_MPTR)".into(), y: "mload(add(FIRST_LANE_MPTR, 0x20))".into(), scalar: scalar.clone() }
+                MsmTerm::Single {
+                    x: "mload(FIRST_LANE_MPTR)".into(),
+                    y: "mload(add(FIRST_LANE_MPTR, 0x20))".into(),
+                    scalar: scalar.clone(),
+                }
             } else {
                 MsmTerm::calldata(l.policy.plus(64 * lane), scalar)
             });
         }
     }
-    for (i, &at) in l.witness_points.iter().enumerate() {
-        if let Some(scalar) = scalars.get(&(first_lane + lanes + i)) {
-            msm.push(MsmTerm::calldata(at, scalar));
-        }
+    let proof_points = l.witness_points.iter().chain(&l.quotient_points);
+    if let (Some(&points), Some(last)) = (proof_points.clone().next(), proof_points.last()) {
+        msm.push(MsmTerm::Run { points, end: last.plus(64), scalars: proof_scalars });
     }
-    for (&at, scalar) in l.quotient_points.iter().zip(quotient_scalars) {
-        msm.push(MsmTerm::calldata(at, scalar));
-    }
-    msm.push(MsmTerm { x: "G1_X".into(), y: "G1_Y".into(), scalar: generator_scalar });
-    msm.push(MsmTerm {
+    msm.push(MsmTerm::Single { x: "G1_X".into(), y: "G1_Y".into(), scalar: generator_scalar });
+    msm.push(MsmTerm::Single {
         x: "calldataload(W_CPTR)".into(),
         y: "calldataload(add(W_CPTR, 0x20))".into(),
         scalar: format!("sub(r, {z_s_first})"),
     });
-    msm.push(MsmTerm { x: "calldataload(W_PRIME_CPTR)".into(), y: "calldataload(add(W_PRIME_CPTR, 0x20))".into(), scalar: z_prime });
+    msm.push(MsmTerm::Single {
+        x: "calldataload(W_PRIME_CPTR)".into(),
+        y: "calldataload(add(W_PRIME_CPTR, 0x20))".into(),
+        scalar: z_prime,
+    });
     msm
 }
 
-//LAGR
+/// The Lagrange polynomials `L_i` the expression reads, by `i`.
 fn lagrange_indices(e: &Expression, out: &mut BTreeSet<i32>) {
     match e {
         Expression::Lagrange(i) => {
@@ -842,8 +896,8 @@ mod tests {
         let mut absorbed = 64 * key.lanes as usize;
         for step in &code.transcript {
             match step {
-                TranscriptStep::CheckPoint(at) => points.push(*at),
-                TranscriptStep::CheckScalar(at) => scalars.push(*at),
+                TranscriptStep::CheckPoints { from, end } => points.extend((from.0..end.0).step_by(64).map(Slot)),
+                TranscriptStep::CheckScalars { from, end } => scalars.extend((from.0..end.0).step_by(32).map(Slot)),
                 TranscriptStep::Absorb { length, .. } => absorbed += length.0,
                 TranscriptStep::Squeeze { .. } | TranscriptStep::SqueezeAgain { .. } => squeezes += 1,
             }
@@ -867,15 +921,15 @@ mod tests {
             .steps
             .iter()
             .map(|s| match s {
-                TranscriptStep::CheckPoint(at) => format!("point {at}"),
-                TranscriptStep::CheckScalar(at) => format!("scalar {at}"),
+                TranscriptStep::CheckPoints { from, end } => format!("points {from}..{end}"),
+                TranscriptStep::CheckScalars { from, end } => format!("scalars {from}..{end}"),
                 TranscriptStep::Absorb { to, from, length } => format!("copy {from} to {to}, {length}"),
                 _ => "squeeze".into(),
             })
             .collect();
         // A check goes before the copy waiting to be extended (as a copy is written when the next one
-        // does not extend it).
-        assert_eq!(steps, ["point 0x100", "point 0x140", "scalar 0x400", "copy 0x100 to 0x1a0, 0x80", "copy 0x400 to 0x220, 0x20"]);
+        // does not extend it); neighbours' checks are one.
+        assert_eq!(steps, ["points 0x100..0x180", "scalars 0x400..0x420", "copy 0x100 to 0x1a0, 0x80", "copy 0x400 to 0x220, 0x20"]);
         assert_eq!(t.squeeze("Z_MPTR".into()), "mload(Z_MPTR)");
         assert!(matches!(t.steps.last(), Some(TranscriptStep::Squeeze { length: Slot(0xc0), .. })), "the hash covers 32 + 0xa0 bytes");
         t.squeeze("MU_MPTR".into());

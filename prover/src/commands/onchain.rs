@@ -54,14 +54,6 @@ pub fn export_verifier(options: &ExportOptions, out: &mut dyn Write) -> Result<i
         })
         .transpose()?;
     let policy = load_policy(&options.policy)?;
-    if policy.signed.is_some() {
-        // docs/design.md §12: its Solidity verifier is over EIP-170, and the gates' shape keys do
-        // not carry the statement slots yet.
-        return Err(Error::argument(
-            "--policy",
-            "lists sources: the on-chain verifier of signed holdings is not available yet (verify such attestations with `solvent verify`)",
-        ));
-    }
     let circuit = AttestationCircuit::for_shape(policy.shape());
     let (keys, srs) = keys_for(&circuit, &options.keys)?;
     let commitment = step("policy commitment", || key_store(&options.keys.keys).commitment(&policy, &srs))?;

@@ -217,9 +217,9 @@ fn gate_refuses_a_malformed_commitment() {
     let f = fixture();
     let mut d = Deployment::new();
     let mut data = gate::accept_policy(&f.commitment, f.policy.effective_at, f.policy.expires_at, f.policy.shape());
-    // Length 2 -> 3 words (odd): not points. The array's length follows the head's eight words
-    // (its offset, the window, the shape's five numbers).
-    let length_at = 4 + 8 * 32 + 31;
+    // Length 2 -> 3 words (odd): not points. The array's length follows the head's eleven words
+    // (its offset, the window, the shape's eight numbers).
+    let length_at = 4 + 11 * 32 + 31;
     data[length_at] = 3;
     data.extend([0u8; 32]);
     assert_eq!(reason(&d.owner_call(data)), "BadCommitment(uint256)");

@@ -1,8 +1,8 @@
 //! Signed holdings proven for real (`docs/design.md` §12): statements signed by solvent's
 //! EdDSA-Poseidon signer (equal to `@zk-kit/eddsa-poseidon`'s, `sources/tests/zkkit.rs`) under a
 //! policy's sources (and by `@zk-kit/eddsa-poseidon` itself, in Node), summed into the portfolio, proven with the ceremony SRS and checked by
-//! solvent's native and wasm verifiers and halo2's own (the Solidity verifier of this circuit
-//! is 27,175 bytes, over EIP-170's 24,576: not yet deployable); a proof of other statements' sums is not accepted.
+//! solvent's native, wasm and Solidity verifiers (the last through `SolvencyGate`, from
+//! `export-verifier`'s files) and halo2's own; a proof of other statements' sums is not accepted.
 
 use crate::common;
 
@@ -48,6 +48,11 @@ fn a_proof_from_signed_statements_verifies_natively_in_wasm_and_in_halo2() {
     let key_bytes = keys.verifier_key.to_bytes();
     let input_bytes = public_input_bytes(&inputs);
     assert_eq!(common::WasmVerifier::new().verify(&key_bytes, &commitment.to_bytes(), &input_bytes, &proof.bytes).unwrap().0, 0);
+    // The Solidity verifier, deployed under EIP-170, accepts it.
+    let mut evm = common::EvmVerifier::new(&keys.verifier_key);
+    let (accepted, gas) = evm.verify(solvent_evm::abi::verifier_calldata(&commitment, &inputs, &proof.bytes));
+    eprintln!("signed verifier: runtime {} bytes, verification {gas} gas, proof {} bytes", evm.runtime_bytes, proof.bytes.len());
+    assert!(accepted, "the Solidity verifier rejects the proof");
 
     // The same proof under a policy trusting another custodian key: another commitment, refused.
     let mut other = witness.policy.clone();
@@ -56,6 +61,8 @@ fn a_proof_from_signed_statements_verifies_natively_in_wasm_and_in_halo2() {
     let other_commitment = solvent_verifier::policy_commitment(&srs, &other).unwrap();
     assert_ne!(other_commitment, commitment);
     assert!(solvent_verifier::verify_proof(&keys.verifier_key, &other_commitment, &inputs, &proof.bytes).is_err());
+    let (accepted, _) = evm.verify(solvent_evm::abi::verifier_calldata(&other_commitment, &inputs, &proof.bytes));
+    assert!(!accepted, "the Solidity verifier accepts the proof under another custodian key");
 }
 
 /// A policy file with the two sources, a statement file per statement.
@@ -137,7 +144,8 @@ fn prove_takes_the_holdings_from_signed_statements_and_verify_accepts_the_attest
     let attestation = std::fs::read_to_string(files.path("a.json")).unwrap();
     assert!(attestation.contains(r#""signed""#), "the attestation's circuit names its statement slots");
 
-    // No on-chain verifier yet: export-verifier refuses the policy, saying so.
+    // On chain, from export-verifier's files: the gate deploys the verifier for the shape with
+    // the statement slots, registers the policy, and records the account's attestation.
     let export = commands::ExportOptions {
         policy: policy.clone(),
         out: files.path("onchain"),
@@ -146,8 +154,30 @@ fn prove_takes_the_holdings_from_signed_statements_and_verify_accepts_the_attest
         allow_insecure_srs: false,
         keys: keys.clone(),
     };
-    let error = commands::export_verifier(&export, &mut Vec::new()).unwrap_err().to_string();
-    assert!(error.contains("lists sources") && !files.path("onchain").exists(), "{error}");
+    assert_eq!(commands::export_verifier(&export, &mut Vec::new()).unwrap(), 0);
+    let exported: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(files.path("onchain/verifier.json")).unwrap()).unwrap();
+    assert_eq!(exported["signed"], serde_json::json!({"sources": 2, "statements": 3, "items": 3}));
+    let runtime = exported["verifier_runtime_bytes"].as_u64().unwrap();
+    assert!(runtime <= solvent_evm::chain::EIP170_CODE_SIZE_LIMIT as u64, "{runtime}");
+    let hex = |text: &str| hex::decode(text.trim().trim_start_matches("0x")).unwrap();
+    let field = |name: &str| hex(exported[name].as_str().unwrap());
+    let (owner, account) = ([0x0f; 20], [0xaa; 20]);
+    let mut chain = solvent_evm::chain::LocalChain::new();
+    chain.set_time(1010);
+    let gate_code =
+        [hex(&std::fs::read_to_string(files.path("onchain/SolvencyGate.bin")).unwrap()), field("gate_constructor_args")].concat();
+    let (gate_address, _) = chain.deploy(owner, gate_code).unwrap();
+    for call in ["deploy_verifier_calldata", "accept_policy_calldata"] {
+        let outcome = chain.call(owner, gate_address, field(call)).unwrap();
+        assert!(outcome.success, "{call}: {:?}", solvent_evm::gate::revert_reason(&outcome.output));
+    }
+    let (attestation, _) = solvent_statement::Attestation::parse(&std::fs::read(files.path("a.json")).unwrap()).unwrap();
+    let attested = chain.call(account, gate_address, solvent_evm::gate::attest(&attestation).unwrap()).unwrap();
+    assert!(attested.success, "{:?}", solvent_evm::gate::revert_reason(&attested.output));
+    let policy_id: [u8; 32] = field("policy_id").try_into().unwrap();
+    let is_attested = chain.call(owner, gate_address, solvent_evm::gate::is_attested(&account, &policy_id)).unwrap();
+    assert_eq!(is_attested.output.last(), Some(&1), "isAttested");
+    eprintln!("signed holdings on chain: verifier runtime {runtime} bytes, attest {} gas", attested.gas_used);
 
     // A policy trusting another custodian key refuses the attestation (another commitment).
     let stranger = public_key_hex(&solvent_sources::eddsa::public_key(b"someone else"));
