@@ -6,6 +6,10 @@
 #                                   # limit of risk model v2 (about 30 minutes on 2 cores)
 #   BENCH_BOOK=1 scripts/bench.sh   # also 16,384 instruments, book and bank, once each, and circuit
 #                                   # v1's book (about 50 minutes more on 2 cores, 19 GiB for v1's book)
+#   scripts/bench.sh signed         # only signed holdings: desk and fund, desk with 4 sources and fund
+#                                   # with 16 (one statement each), their prove figures and gas, in
+#                                   # one run (about 5 minutes); rewrites only that section of
+#                                   # BENCHMARKS.md. The full run measures them too.
 #   scripts/bench.sh audit          # only `solvent audit series` on 90 and 1,000 daily desk
 #                                   # attestations (about 12 minutes, most of it proving the series);
 #                                   # rewrites only that section of BENCHMARKS.md. The full run
@@ -62,7 +66,38 @@ PY
   echo "reviewed $n attestations"
 }
 
+record() { # FILE NAME VERSION, the JSON line on stdin
+  python3 -c '
+import json, sys
+line = json.loads(sys.stdin.read())
+line["name"], line["version"] = sys.argv[1], sys.argv[2]
+if len(sys.argv) > 3:
+    line["time_peak_rss_mib"] = int(sys.argv[3]) / 1024
+print(json.dumps(line))' "${@:2}" >> "$1"
+}
+
+# Signed holdings (docs/design.md §12) next to the same shapes without sources, this commit's
+# binaries, back to back: prove figures (one `measure` process each, 2 threads) and gas.
+signed_holdings() {
+  : > "$out/signed.jsonl"
+  : > "$out/signed-gas.jsonl"
+  for shape in desk desk-s4 fund fund-s16; do
+    /usr/bin/time -v target/release/measure "$shape" --threads 2 > "$out/line.json" 2> "$out/time-signed-$shape.txt"
+    rss_kib=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$out/time-signed-$shape.txt")
+    record "$out/signed.jsonl" "$shape" v2 "$rss_kib" < "$out/line.json"
+    target/release/gas "$shape" | record "$out/signed-gas.jsonl" "$shape" v2
+    echo "measured $shape (signed holdings section)"
+  done
+}
+
 cargo build --release -p solvent-benches --bin audit_series -p solvent-prover --bin solvent
+if [ "${1:-}" = signed ]; then
+  cargo build --release -p solvent-benches --bin measure --bin gas
+  signed_holdings
+  python3 scripts/benchmarks_md.py --signed-section "$out/signed.jsonl" "$out/signed-gas.jsonl" BENCHMARKS.md
+  echo "rewrote the signed holdings section of BENCHMARKS.md"
+  exit 0
+fi
 if [ "${1:-}" = audit ]; then
   : > "$out/audit.jsonl"
   for n in ${BENCH_AUDIT_SERIES:-90 1000}; do audit_series "$n"; done
@@ -81,16 +116,6 @@ if [ ! -d "$baseline_src" ]; then git worktree add --detach "$baseline_src" "$ba
 git -C "$baseline_src" checkout --quiet --detach "$baseline"
 (cd "$baseline_src" && CARGO_TARGET_DIR="$baseline_target" cargo build --release -p solvent-benches --bin measure --bin gas)
 cargo build --release -p solvent-benches --bin measure --bin gas
-
-record() { # FILE NAME VERSION, the JSON line on stdin
-  python3 -c '
-import json, sys
-line = json.loads(sys.stdin.read())
-line["name"], line["version"] = sys.argv[1], sys.argv[2]
-if len(sys.argv) > 3:
-    line["time_peak_rss_mib"] = int(sys.argv[3]) / 1024
-print(json.dumps(line))' "${@:2}" >> "$1"
-}
 
 measure() { # SHAPE THREADS [VERSION]
   local version="${3:-v2}" bin="target/release"
@@ -138,6 +163,7 @@ if [ "${BENCH_BOOK:-0}" = 1 ]; then
 fi
 
 for n in ${BENCH_AUDIT_SERIES:-90}; do audit_series "$n"; done
+signed_holdings
 
 # Criterion: medians and spreads.
 SOLVENT_BENCH_SHAPES=desk,fund,desk-v2,fund-v2 cargo bench -p solvent-benches --bench prove
@@ -146,4 +172,5 @@ SOLVENT_BENCH_SHAPES=desk,fund,desk-v2,fund-v2 cargo bench -p solvent-benches --
 if [ ! -x "$out/venv/bin/python" ]; then python3 -m venv "$out/venv"; fi
 "$out/venv/bin/pip" install --quiet --disable-pip-version-check "matplotlib==3.10.*"
 "$out/venv/bin/python" scripts/benchmarks_md.py "$out/measure.jsonl" "$out/gas.jsonl" target/criterion BENCHMARKS.md docs/scaling.png "$out/audit.jsonl"
+python3 scripts/benchmarks_md.py --signed-section "$out/signed.jsonl" "$out/signed-gas.jsonl" BENCHMARKS.md
 echo "wrote BENCHMARKS.md and docs/scaling.png"

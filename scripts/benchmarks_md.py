@@ -2,6 +2,7 @@
 
 usage: benchmarks_md.py MEASURE_JSONL GAS_JSONL CRITERION_DIR OUT_MD OUT_PNG [AUDIT_JSONL]
        benchmarks_md.py --audit-section AUDIT_JSONL MD   (rewrites only that section of MD)
+       benchmarks_md.py --signed-section SIGNED_JSONL SIGNED_GAS_JSONL MD   (likewise)
 """
 import json
 import os
@@ -51,18 +52,77 @@ def audit_section(path):
     return lines + [""]
 
 
-if len(sys.argv) == 4 and sys.argv[1] == "--audit-section":
-    audit_path, md_path = sys.argv[2:4]
+SIGNED_TITLE = "## Signed holdings (issue 23)"
+# Issue 23's targets: (shape with sources, shape without, required ratio, goal ratio).
+SIGNED_TARGETS = [("desk-s4", "desk", 1.5, 1.25), ("fund-s16", "fund", 1.5, 1.25)]
+
+
+def signed_section(path, gas_path):
+    """The section of signed holdings, from scripts/bench.sh's signed.jsonl and signed-gas.jsonl."""
+    runs = {r["name"]: r for r in (json.loads(line) for line in open(path) if line.strip())}
+    gas = {r["name"]: r for r in (json.loads(line) for line in open(gas_path) if line.strip())}
+    lines = [
+        SIGNED_TITLE,
+        "",
+        "Synthetic books (`benches/src/lib.rs`: `-sK` = K sources attesting every kind, one statement each,",
+        "the portfolio's nonzero cells dealt out in turn, item slots for an equal share), 2 threads, one",
+        "`measure` process each under `/usr/bin/time -v`, the same run; gas in revm under mainnet rules.",
+        "",
+        "| shape | k | rows (sponge) | columns (advice, fixed) | keygen | prove | peak memory | proof | verify | verify tx | attest tx | verifier code |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, r in runs.items():
+        g = gas.get(name, {})
+        lines.append(
+            f"| {name} ({r['shape']}) | {r['k']} | {r['rows']:,} ({r['sponge_rows']:,}) | {r['advice_columns']}, {r['fixed_columns']}"
+            f" | {r['keygen_s']:.2f} s | {r['prove_s']:.2f} s | {r['time_peak_rss_mib']:,.0f} MiB | {r['proof_bytes']:,} B"
+            f" | {r['verify_ms']:.2f} ms | {g.get('verify_tx_gas', 0):,} | {g.get('attest_tx_gas', 0):,} | {g.get('verifier_runtime_bytes', 0):,} B |"
+        )
+    lines += ["", "| target | required | goal | measured | |", "|---|---|---|---|---|"]
+    for signed, plain, required, goal in SIGNED_TARGETS:
+        if signed in runs and plain in runs:
+            ratio = runs[signed]["prove_s"] / runs[plain]["prove_s"]
+            verdict = "met" if ratio <= required else "not met"
+            lines.append(
+                f"| prove, {signed} against {plain} | <= {required}x | <= {goal}x"
+                f" | {runs[signed]['prove_s']:.2f} s / {runs[plain]['prove_s']:.2f} s = {ratio:.1f}x | {verdict} |"
+            )
+    # Rows of one in-circuit signature (measure's `signature_rows`: the ladder's and the challenge's,
+    # on the signature chips' own columns).
+    signature_rows = next((r["signature_rows"] for r in runs.values() if r.get("signature_rows")), None)
+    if signature_rows:
+        verdict = "met" if signature_rows <= 3000 else "not met"
+        lines.append(f"| rows per in-circuit signature | reported | <= 3,000 | {signature_rows:,} rows of the signature columns | {verdict} |")
+    for signed, plain, _, _ in SIGNED_TARGETS:
+        if signed in runs and plain in runs and signed in gas and plain in gas:
+            s, p, gs, gp = runs[signed], runs[plain], gas[signed], gas[plain]
+            worst = max(s["proof_bytes"] / p["proof_bytes"], s["verify_ms"] / p["verify_ms"], gs["verify_tx_gas"] / gp["verify_tx_gas"])
+            lines.append(
+                f"| proof, verify, gas: {signed} against {plain} | within 10% | unchanged"
+                f" | {s['proof_bytes'] / p['proof_bytes']:.2f}x, {s['verify_ms'] / p['verify_ms']:.2f}x, {gs['verify_tx_gas'] / gp['verify_tx_gas']:.2f}x"
+                f" | {'met' if worst <= 1.1 else 'not met'} |"
+            )
+    return lines + [""]
+
+
+def rewrite_section(md_path, title, section):
+    """Replaces the section `title` of `md_path` (or inserts it before "Where the time goes")."""
     old = open(md_path).read().split("\n")
-    section = audit_section(audit_path)
-    if AUDIT_TITLE in old:
-        start = old.index(AUDIT_TITLE)
+    if title in old:
+        start = old.index(title)
         end = next((i for i in range(start + 1, len(old)) if old[i].startswith("## ")), len(old))
         old[start:end] = section
     else:
         at = next((i for i, line in enumerate(old) if line.startswith("## Where the time goes")), len(old))
         old[at:at] = section
     open(md_path, "w").write("\n".join(old))
+
+
+if len(sys.argv) == 4 and sys.argv[1] == "--audit-section":
+    rewrite_section(sys.argv[3], AUDIT_TITLE, audit_section(sys.argv[2]))
+    sys.exit(0)
+if len(sys.argv) == 5 and sys.argv[1] == "--signed-section":
+    rewrite_section(sys.argv[4], SIGNED_TITLE, signed_section(sys.argv[2], sys.argv[3]))
     sys.exit(0)
 
 import matplotlib  # noqa: E402

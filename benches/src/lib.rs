@@ -5,7 +5,11 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use solvent_circuits::{Shape, Witness};
-use solvent_model::{Asset, Instrument, InstrumentLimits, LargePosition, Oracle, Policy, Portfolio, Tier, Underlying};
+use solvent_model::{
+    Asset, Attests, Instrument, InstrumentLimits, LargePosition, Oracle, Policy, Portfolio, SignedHoldings, Source, Tier, Underlying,
+};
+use solvent_sources::statement::{Items, Statement};
+use solvent_statement::SignedShape;
 
 /// A named shape.
 pub struct NamedShape {
@@ -27,8 +31,16 @@ pub const SHAPES: [NamedShape; 4] = [
 pub const V2_UNDERLYINGS: usize = 4;
 
 /// The shape called `name` (`desk`, ..., or with `-v2` every limit of risk model v2 and
-/// [`V2_UNDERLYINGS`] underlyings), or a custom `AxTxIxS` one (e.g. `8x4x64x16`).
+/// [`V2_UNDERLYINGS`] underlyings), or a custom `AxTxIxS` one (e.g. `8x4x64x16`); with `-sK`
+/// after it (`desk-s4`), signed holdings from `K` sources, one statement each, with item slots
+/// for an equal share of the portfolio's cells.
 pub fn shape_named(name: &str) -> Option<Shape> {
+    if let Some((base, sources)) = name.rsplit_once("-s") {
+        let sources: usize = sources.parse().ok().filter(|k| *k > 0)?;
+        let shape = shape_named(base)?;
+        let cells = 2 * shape.assets + shape.instruments;
+        return Some(Shape { signed: Some(SignedShape { sources, statements: sources, items: cells.div_ceil(sources) }), ..shape });
+    }
     if let Some(base) = name.strip_suffix("-v2") {
         return shape_named(base).map(|shape| Shape { limits: Some(V2_UNDERLYINGS), ..shape });
     }
@@ -91,7 +103,65 @@ pub fn synthetic(shape: Shape, seed: u64) -> Witness {
     if let Some(underlyings) = shape.limits {
         with_every_limit(&mut witness, underlyings, &mut rng);
     }
+    if let Some(signed) = shape.signed {
+        with_signed_holdings(&mut witness, signed);
+    }
     witness
+}
+
+/// The holdings as statements of `signed.sources` sources (each attesting every kind, a day's
+/// largest age), one each, signed a minute before the snapshot: the portfolio's nonzero cells
+/// dealt out in turn; the portfolio and the circuit's statements from
+/// `portfolio_from_statements`.
+fn with_signed_holdings(witness: &mut Witness, signed: SignedShape) {
+    let keys: Vec<Vec<u8>> = (0..signed.sources).map(|k| format!("source-{k}").into_bytes()).collect();
+    let every_kind = Attests { balances: true, debts: true, positions: true };
+    let sources: Vec<Source> = keys
+        .iter()
+        .enumerate()
+        .map(|(k, key)| Source {
+            id: format!("source-{k}"),
+            public_key: solvent_sources::eddsa::public_key(key).pack_bytes(),
+            attests: every_kind,
+            max_age: 86_400,
+        })
+        .collect();
+    let policy = &mut witness.policy;
+    policy.signed = Some(SignedHoldings {
+        sources: sources.clone(),
+        statement_slots: signed.statements,
+        items_per_statement: signed.items,
+        signed_debts: true,
+    });
+    let portfolio = &witness.portfolio;
+    let mut items = vec![Items::default(); signed.sources];
+    let mut dealt = 0;
+    let mut deal = |pick: fn(&mut Items) -> &mut std::collections::BTreeMap<String, i128>, id: &str, amount: i128| {
+        if amount != 0 {
+            pick(&mut items[dealt % signed.sources]).insert(id.to_string(), amount);
+            dealt += 1;
+        }
+    };
+    for (asset, (&balance, &debt)) in policy.assets.iter().zip(portfolio.balances.iter().zip(&portfolio.debts)) {
+        deal(|items| &mut items.balances, &asset.id, balance);
+        deal(|items| &mut items.debts, &asset.id, debt);
+    }
+    for (instrument, &position) in policy.instruments.iter().zip(&portfolio.positions) {
+        deal(|items| &mut items.positions, &instrument.id, position);
+    }
+    let statements: Vec<_> = items
+        .into_iter()
+        .zip(&keys)
+        .zip(&sources)
+        .map(|((items, key), source)| {
+            Statement { source: source.id.clone(), holder: portfolio.account, time: witness.snapshot_time - 60, items }.sign(key)
+        })
+        .collect();
+    let (portfolio, statements) =
+        solvent_sources::portfolio::portfolio_from_statements(policy, &sources, &statements, witness.snapshot_time)
+            .expect("the synthetic statements are valid");
+    witness.portfolio = portfolio;
+    witness.statements = statements;
 }
 
 /// Turns every limit of risk model v2 on, each one set so that the portfolio passes with room to

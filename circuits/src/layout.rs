@@ -80,6 +80,13 @@ pub fn message_hashes(items: usize) -> usize {
     5 + 2 * items
 }
 
+/// The hashes `P` of the challenges of signed holdings' identity (`docs/design.md` §12): one per
+/// statement slot's message and per asset's signed debts, chained from the portfolio commitment
+/// (`gamma`), and `beta = P(gamma, 0)`.
+pub fn challenge_hashes(signed: SignedShape, assets: usize) -> usize {
+    signed.statements + assets + 1
+}
+
 /// Rows of one signature in the signature chips' columns: the ladder's, then the challenge's.
 pub const SIGNATURE_ROWS: usize = crate::eddsa::chip::ROWS + crate::eddsa::challenge::ROWS;
 
@@ -155,7 +162,9 @@ impl Regions {
         let trailer_rows = if shape.instruments > 0 { dims.block_height } else { 0 };
         let sponge_start = trailer_start + trailer_rows;
         let messages_start = sponge_start + sponge_rows(commitment_inputs(&shape));
-        let message_rows = shape.signed.map_or(0, |signed| signed.statements * message_hashes(signed.items) * sponge_rows(2));
+        let message_rows = shape.signed.map_or(0, |signed| {
+            (signed.statements * message_hashes(signed.items) + challenge_hashes(signed, shape.assets)) * sponge_rows(2)
+        });
         let main_start = messages_start + message_rows;
         Regions { shape, dims, header_rows, blocks_start, readout_start, trailer_start, sponge_start, messages_start, main_start }
     }
@@ -164,6 +173,12 @@ impl Regions {
     pub fn message_row(&self, slot: usize, h: usize) -> usize {
         let items = self.shape.signed.map_or(0, |signed| signed.items);
         self.messages_start + (slot * message_hashes(items) + h) * sponge_rows(2)
+    }
+
+    /// The first row of hash `h` (of [`challenge_hashes`]) of the challenges, after the messages'.
+    pub fn challenge_row(&self, h: usize) -> usize {
+        let statements = self.shape.signed.map_or(0, |signed| signed.statements);
+        self.message_row(statements, h)
     }
 
     /// Row `j` of instrument `i`'s block.

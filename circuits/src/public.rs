@@ -159,16 +159,18 @@ pub fn policy_columns(policy: &Policy, dims: &Dims) -> Vec<Vec<Fr>> {
             column[regions.sponge_start + row] = *value;
         }
     }
-    // The statements' message hashes: P(a, b) from the state (0, 0, 0), constants as the sponge's.
+    // The statements' message hashes and the challenges' (§12): P(a, b) from the state (0, 0, 0),
+    // constants as the sponge's.
     if let Some(signed) = shape.signed {
         let pair = crate::poseidon::chip::sponge_public_constants([Fr::ZERO; 3], 2);
-        for slot in 0..signed.statements {
-            for h in 0..crate::layout::message_hashes(signed.items) {
-                let start = regions.message_row(slot, h);
-                for (lane, column) in columns.iter_mut().enumerate().take(3) {
-                    for (row, value) in pair[2 - lane].iter().enumerate() {
-                        column[start + row] = *value;
-                    }
+        let regions = &regions;
+        let messages = (0..signed.statements)
+            .flat_map(|slot| (0..crate::layout::message_hashes(signed.items)).map(move |h| regions.message_row(slot, h)));
+        let challenges = (0..crate::layout::challenge_hashes(signed, shape.assets)).map(|h| regions.challenge_row(h));
+        for start in messages.chain(challenges) {
+            for (lane, column) in columns.iter_mut().enumerate().take(3) {
+                for (row, value) in pair[2 - lane].iter().enumerate() {
+                    column[start + row] = *value;
                 }
             }
         }

@@ -11,15 +11,18 @@
 //! | `e`, `sel_k` | boolean; `sum_k sel_k = e` |
 //! | `A` | `A = sum_k sel_k A_k + (1 - e) Base8` (a disabled slot verifies under `Base8`) |
 //! | `t` | `snapshot - t` and `t + sum_k sel_k max_age_k - snapshot` below `2^64` |
-//! | item `j`: `e_j`, `o_{j,c}` | boolean; `e_j (1 - e_{j-1}) = 0` (`e_{-1} = e`); `sum_c o_{j,c} = e_j` |
-//! | `kind_j`, `name_j` | `sum_c o_{j,c} kind_c`, `sum_c o_{j,c} name_c`; `e_j t (t - 1)(t - 2) = 0` for `t = kind_j - kind_{j-1}` |
-//! | counts `n_b, n_d, n_p` | the enabled items of each kind; `n_x (1 - sum_k sel_k attests_{k,x}) = 0` |
+//! | item `j`: `e_j`, `d_j`, `p_j` | boolean; `e_j (1 - e_{j-1}) = 0` (`e_{-1} = e`); `d_j p_j = 0` |
+//! | `kind_j`, `name_j`, `amount_j` | `kind_j = d_j + 2 p_j`; `e_j t (t - 1)(t - 2) = 0` for `t = kind_j - kind_{j-1}` |
+//! | counts `n_b, n_d, n_p` | `n_d = sum_j e_j d_j`, `n_p = sum_j e_j p_j`, `n_b = sum_j e_j - n_d - n_p`; `n_x (1 - sum_k sel_k attests_{k,x}) = 0` |
 //! | `M` | the chain of `P` over tag, account, `t`, counts and the items, `h_j = h + e_j (P(P(h, name_j), amount_j) - h)` |
 //! | signature | the chips' check of `M` under `A` ([`crate::eddsa::SignatureConfig`]) |
 //!
 //! Across slots: `e_s e_t ((M_s - M_t) + (A_s.x - A_t.x)) inv = e_s e_t` (no statement counted
-//! twice). Per portfolio cell `c`: `sum_{s,j} o_{s,j,c} amount_{s,j}` equals the balance or
-//! position; for a debt, `debt - sum` is below `2^64` and 0 when the policy requires signed debts.
+//! twice). The portfolio is the items' sum by one identity of fractions at challenges hashed
+//! in-circuit from the portfolio commitment, the messages and the signed debts' sums `sd_a`:
+//! `sum_c w_c / (gamma - key_c) = sum_{s,j} e_{s,j} amount_{s,j} / (gamma - key_{s,j})` with
+//! `key = name + beta kind` and `w_c` the balance, `sd_a` or position; for a debt, `debt - sd_a` is
+//! below `2^64` and 0 when the policy requires signed debts.
 
 use crate::attestation::TIME_BITS;
 use crate::context::{Cell, Context, PlacedSignature};
@@ -28,7 +31,7 @@ use crate::eddsa::{challenge::challenge, SignatureWitness};
 use crate::encoding::{account_to_field, field_from_i128, name_to_field};
 use crate::gate::{GateChip, GateInstructions};
 use crate::header::{PublicSlot, ITEM_KINDS};
-use crate::layout::{message_hashes, SIGNATURE_ROWS};
+use crate::layout::{challenge_hashes, message_hashes, SIGNATURE_ROWS};
 use crate::poseidon::chip::{HashInstructions, SpongeChip};
 use crate::poseidon::hash_pair;
 use crate::range::{RangeChip, RangeInstructions};
@@ -211,7 +214,7 @@ pub struct SlotCells {
     pub time: Cell,
     /// `n_b, n_d, n_p`.
     pub counts: [Cell; ITEM_KINDS],
-    /// Per item slot: `e_j`, `o_{j,c}` per portfolio cell, `kind_j`, `name_j`, `amount_j`.
+    /// Per item slot: `e_j`, `kind_j`, `name_j`, `amount_j`.
     pub items: Vec<ItemCells>,
     /// `M`.
     pub message: Cell,
@@ -222,9 +225,7 @@ pub struct SlotCells {
 pub struct ItemCells {
     /// `e_j`.
     pub enabled: Cell,
-    /// `o_{j,c}`.
-    pub choice: Vec<Cell>,
-    /// `kind_j`.
+    /// `kind_j`: 0 balance, 1 debt, 2 position.
     pub kind: Cell,
     /// `name_j`.
     pub name: Cell,
@@ -237,8 +238,12 @@ pub struct ItemCells {
 pub struct SignedFigures {
     /// Each slot's.
     pub slots: Vec<SlotCells>,
-    /// Per portfolio cell, the sum of the enabled items counted to it.
-    pub sums: Vec<Cell>,
+    /// Per asset, the sum of the enabled items' debts of it.
+    pub signed_debts: Vec<Cell>,
+    /// The identity's challenge `gamma`.
+    pub gamma: Cell,
+    /// The identity's challenge `beta`.
+    pub beta: Cell,
 }
 
 /// The instructions of signed holdings.
@@ -294,7 +299,6 @@ impl SignedInstructions for SignedChip {
         let tag = ctx.public(PublicSlot::StatementTag);
         let fixed = 3usize.saturating_sub(ctx.regions().dims.lanes);
 
-        let mut sums = vec![zero; cells];
         let mut slots = Vec::with_capacity(shape.statements);
         for slot in 0..shape.statements {
             let statement = statements.get(slot);
@@ -330,8 +334,11 @@ impl SignedInstructions for SignedChip {
             let within = gate.sub(ctx, latest, portfolio.time);
             range.range_check(ctx, within, TIME_BITS, &format!("{WITHIN_MAX_AGE} {slot}"));
 
-            // The item slots: a prefix enabled, each one-hot over the portfolio's cells.
-            let mut counts = [zero; ITEM_KINDS];
+            // The item slots: a prefix enabled; each item's kind from two bits (debt, position),
+            // its name and amount as signed (the message binds them).
+            let mut enabled_items = zero;
+            let mut debts = zero;
+            let mut positions = zero;
             let mut previous_enabled = enabled;
             let mut previous_kind: Option<Cell> = None;
             let mut items = Vec::with_capacity(shape.items);
@@ -341,26 +348,13 @@ impl SignedInstructions for SignedChip {
                 gate.assert_bool(ctx, item_enabled);
                 let off = gate.sub(ctx, one, previous_enabled);
                 gate.assert_zero_product(ctx, item_enabled, off);
-                let chosen_cell = item.map(|(cell, _)| cell.index(assets));
-                let choice: Vec<Cell> = (0..cells)
-                    .map(|c| {
-                        let o = ctx.load_witness(bit(chosen_cell == Some(c)));
-                        gate.assert_bool(ctx, o);
-                        o
-                    })
-                    .collect();
-                // Per kind, the sum of the choices: their total is e_j.
-                let mut per_kind = [zero; ITEM_KINDS];
-                for (c, o) in choice.iter().enumerate() {
-                    let x = ItemCell::of_index(c, assets).kind();
-                    per_kind[x] = gate.add(ctx, per_kind[x], *o);
-                }
-                let total = per_kind.iter().fold(zero, |acc, s| gate.add(ctx, acc, *s));
-                ctx.constrain_equal(total, item_enabled);
-                for (count, s) in counts.iter_mut().zip(per_kind) {
-                    *count = gate.add(ctx, *count, s);
-                }
-                let kind = gate.mul_add(ctx, per_kind[1], per_kind[2], two);
+                let kind_of = item.map_or(0, |(cell, _)| cell.kind());
+                let debt = ctx.load_witness(bit(kind_of == 1));
+                gate.assert_bool(ctx, debt);
+                let position = ctx.load_witness(bit(kind_of == 2));
+                gate.assert_bool(ctx, position);
+                gate.assert_zero_product(ctx, debt, position);
+                let kind = gate.mul_add(ctx, debt, position, two);
                 // Kinds do not decrease: e_j t (t - 1)(t - 2) = 0, t = kind_j - kind_{j-1}.
                 if let Some(previous) = previous_kind {
                     let t = gate.sub(ctx, kind, previous);
@@ -370,15 +364,18 @@ impl SignedInstructions for SignedChip {
                     let product = gate.mul(ctx, product, t2);
                     gate.assert_zero_product(ctx, item_enabled, product);
                 }
-                let name = gate.inner_product(ctx, &choice, &names);
+                enabled_items = gate.add(ctx, enabled_items, item_enabled);
+                debts = gate.mul_add(ctx, debts, item_enabled, debt);
+                positions = gate.mul_add(ctx, positions, item_enabled, position);
+                let name = ctx.load_witness(item.map_or(Fr::ZERO, |(cell, _)| name_to_field(cell_id(policy, *cell))));
                 let amount = ctx.load_witness(item.map_or(Fr::ZERO, |(_, amount)| field_from_i128(*amount)));
-                for (sum, o) in sums.iter_mut().zip(&choice) {
-                    *sum = gate.mul_add(ctx, *sum, *o, amount);
-                }
-                items.push(ItemCells { enabled: item_enabled, choice, kind, name, amount });
+                items.push(ItemCells { enabled: item_enabled, kind, name, amount });
                 previous_enabled = item_enabled;
                 previous_kind = Some(kind);
             }
+            // n_b = sum_j e_j - n_d - n_p.
+            let not_balances = gate.add(ctx, debts, positions);
+            let counts = [gate.sub(ctx, enabled_items, not_balances), debts, positions];
 
             // The source attests every kind the statement has: n_x (1 - attests_x) = 0.
             for (count, column) in counts.iter().zip(&attests) {
@@ -433,20 +430,69 @@ impl SignedInstructions for SignedChip {
             }
         }
 
-        // The portfolio: balances and positions are the sums; debts at least them.
-        let signed_debts = ctx.public(PublicSlot::SignedDebts);
-        for (a, balance) in portfolio.balances.iter().enumerate() {
-            ctx.constrain_equal(*balance, sums[ItemCell::Balance(a).index(assets)]);
+        // The signed debts' sums per asset (bound by the challenges below).
+        let signed_debts: Vec<Cell> = (0..assets)
+            .map(|a| {
+                let sum: i128 =
+                    statements.iter().flat_map(|s| &s.items).filter(|(cell, _)| *cell == ItemCell::Debt(a)).map(|(_, x)| x).sum();
+                ctx.load_witness(field_from_i128(sum))
+            })
+            .collect();
+
+        // The challenges, hashed from everything the identity below weighs: gamma = P(..P(P(C,
+        // M_0), M_1).., sd_{A-1}) over the portfolio commitment C (which binds the balances and
+        // positions), every slot's message and the signed debts' sums; beta = P(gamma, 0).
+        let mut hashes = 0;
+        let mut hash = |ctx: &mut Context, a: Cell, b: Cell| {
+            let row = ctx.regions().challenge_row(hashes);
+            hashes += 1;
+            SpongeChip.hash_pair(ctx, row, fixed, a, b)
+        };
+        let mut gamma = ctx.public(PublicSlot::PortfolioCommitment);
+        for slot in &slots {
+            gamma = hash(ctx, gamma, slot.message);
         }
-        for (i, position) in portfolio.positions.iter().enumerate() {
-            ctx.constrain_equal(*position, sums[ItemCell::Position(i).index(assets)]);
+        for sum in &signed_debts {
+            gamma = hash(ctx, gamma, *sum);
         }
+        let beta = hash(ctx, gamma, zero);
+        debug_assert_eq!(hashes, challenge_hashes(shape, assets));
+
+        // The portfolio is the sum of the items, as one identity of fractions:
+        // sum_c w_c / (gamma - key_c) = sum_{s,j} e_{s,j} amount_{s,j} / (gamma - key_{s,j}),
+        // key = name + beta kind, w_c the balance, signed debt sum or position of cell c.
+        let fraction = |ctx: &mut Context, name: Cell, kind: Cell, weight: Cell, sum: Cell| {
+            let key = gate.mul_add(ctx, name, beta, kind);
+            let difference = gate.sub(ctx, gamma, key);
+            let inverse = ctx.load_witness(Option::from(difference.value.invert()).unwrap_or(Fr::ZERO));
+            let unit = gate.mul(ctx, difference, inverse);
+            ctx.constrain_equal(unit, one);
+            gate.mul_add(ctx, sum, weight, inverse)
+        };
+        let mut portfolio_side = zero;
+        for (c, name) in names.iter().enumerate() {
+            let (weight, kind) = match ItemCell::of_index(c, assets) {
+                ItemCell::Balance(a) => (portfolio.balances[a], zero),
+                ItemCell::Debt(a) => (signed_debts[a], one),
+                ItemCell::Position(i) => (portfolio.positions[i], two),
+            };
+            portfolio_side = fraction(ctx, *name, kind, weight, portfolio_side);
+        }
+        let mut statements_side = zero;
+        for item in slots.iter().flat_map(|slot| &slot.items) {
+            let weight = gate.mul(ctx, item.enabled, item.amount);
+            statements_side = fraction(ctx, item.name, item.kind, weight, statements_side);
+        }
+        ctx.constrain_equal(portfolio_side, statements_side);
+
+        // Debts at least the signed ones, exactly them when the policy requires it.
+        let required = ctx.public(PublicSlot::SignedDebts);
         for (a, debt) in portfolio.debts.iter().enumerate() {
-            let declared = gate.sub(ctx, *debt, sums[ItemCell::Debt(a).index(assets)]);
+            let declared = gate.sub(ctx, *debt, signed_debts[a]);
             range.range_check(ctx, declared, TIME_BITS, &format!("{DECLARED_DEBT} {a}"));
-            gate.assert_zero_product(ctx, declared, signed_debts);
+            gate.assert_zero_product(ctx, declared, required);
         }
-        SignedFigures { slots, sums }
+        SignedFigures { slots, signed_debts, gamma, beta }
     }
 }
 
@@ -711,11 +757,11 @@ mod tests {
 
     #[test]
     fn a_disabled_slot_counts_nothing() {
-        // The cheating prover turns on a choice of the padding slot's first item.
+        // The cheating prover turns on the padding slot's first item (to count its amount).
         let w = honest();
         let (_, figures) = built(&w);
         let padding = &figures.signed.as_ref().unwrap().slots[2];
-        let forged = HashMap::from([(padding.items[0].choice[0].index, Fr::ONE)]);
-        assert_failure(mock_forged(&w, forged, None), EQUALITY);
+        let forged = HashMap::from([(padding.items[0].enabled.index, Fr::ONE)]);
+        assert_failure(mock_forged(&w, forged, None), MAIN_GATE);
     }
 }

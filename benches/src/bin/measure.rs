@@ -79,6 +79,7 @@ fn main() {
             "shape": shape.to_string(), "k": k, "lanes": lanes, "rows": circuit.rows(), "sponge_rows": circuit.sponge_rows(),
             "advice_columns": cs.num_advice_columns(), "fixed_columns": keys.vk().fixed_commitments().len(),
             "lookups": cs.lookups().len(), "degree": cs.degree(),
+            "signature_rows": shape.signed.map(|_| solvent_circuits::layout::SIGNATURE_ROWS),
             "threads": rayon::current_num_threads(),
             "witness_s": witness_s, "dev_srs_s": srs_s, "keygen_s": keygen_s, "prove_s": prove_s, "commitment_s": commitment_s,
             "verify_ms": verify_ms, "verify_first_ms": verify_first_ms,
