@@ -14,6 +14,7 @@
 pub mod advice;
 pub mod builder;
 pub mod decimal;
+pub mod diff;
 pub mod error;
 mod objects_only;
 pub mod policy;

@@ -76,6 +76,9 @@ enum PolicyCommand {
     /// deltas and short option minimums, rounded conservatively; the same spec gives the same
     /// bytes on every machine.
     Build(PolicyBuildOptions),
+    /// List every change from one policy to another, each as loosening, tightening, mixed or
+    /// market data, and whether the whole loosens risk (for a governance proposal to state).
+    Diff(PolicyDiffOptions),
 }
 
 #[derive(Subcommand)]
@@ -166,6 +169,7 @@ impl Cli {
             Command::Calldata(o) => commands::calldata(o, out),
             Command::PolicyCommitment(o) => commands::policy_commitment(o, out),
             Command::Policy { command: PolicyCommand::Build(o) } => commands::policy_build(o, out),
+            Command::Policy { command: PolicyCommand::Diff(o) } => commands::policy_diff(o, out),
             Command::Portfolio { command: PortfolioCommand::FromStatements(o) } => commands::portfolio_from_statements(o, out),
             Command::Source { command: SourceCommand::Keygen(o) } => commands::source_keygen(o, out),
             Command::Source { command: SourceCommand::Sign(o) } => commands::source_sign(o, out),

@@ -14,7 +14,7 @@ mod verifying;
 pub use audit::{audit_series, AuditSeriesOptions, MAX_REALIZED_BYTES};
 pub use check::{check, shape, CheckOptions, ShapeOptions};
 pub use onchain::{calldata, export_verifier, policy_commitment, CalldataOptions, CalldataTarget, ExportOptions, PolicyCommitmentOptions};
-pub use policy::{policy_build, PolicyBuildOptions};
+pub use policy::{policy_build, policy_diff, PolicyBuildOptions, PolicyDiffOptions};
 pub use proving::{demo, keygen, prove, DemoOptions, KeygenOptions, ProveOptions};
 pub use source::{
     portfolio_from_statements, source_keygen, source_sign, source_verify, PortfolioFromStatementsOptions, SourceKeygenOptions,

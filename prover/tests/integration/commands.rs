@@ -631,3 +631,31 @@ fn portfolio_from_statements_sums_trusted_statements_into_a_portfolio_check_acce
     assert!(error.to_string().contains("s2.json") && error.to_string().contains("signature"), "{error}");
     assert!(!folder.path("late.json").exists() && !folder.path("u.json").exists(), "nothing written");
 }
+
+#[test]
+fn policy_diff_names_each_change_and_whether_the_whole_loosens() {
+    let folder = Folder::new();
+    let old = folder.path("policy.json");
+    let diff = |new: &Path, json: bool| run(commands::policy_diff, &PolicyDiffOptions { old: old.clone(), new: new.to_path_buf(), json });
+    // The same policy: no changes.
+    let (code, text) = diff(&old, false);
+    assert_eq!((code, text.as_str()), (0, "no changes\n"));
+    // A lower margin ratio loosens; a price is market data.
+    let looser = folder.write("looser.json", &POLICY.replacen(r#""margin_ratio": "1.5""#, r#""margin_ratio": "1.4""#, 1));
+    assert_ne!(std::fs::read_to_string(&looser).unwrap(), POLICY, "the test policy's margin ratio is 1.5");
+    let (code, text) = diff(&looser, false);
+    assert_eq!(code, 0);
+    assert!(text.contains("loosens  margin_ratio: 1.5 -> 1.4\n") && text.contains("needs the stricter approval"), "{text}");
+    let (_, json) = diff(&looser, true);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["loosens"], true);
+    assert_eq!(json["changes"][0], serde_json::json!({"field": "margin_ratio", "effect": "loosens", "old": "1.5", "new": "1.4"}));
+    // Bad input names the file (exit 2), for either side.
+    let broken = folder.write("broken.json", "{");
+    let error =
+        commands::policy_diff(&PolicyDiffOptions { old: old.clone(), new: broken.clone(), json: false }, &mut Vec::new()).unwrap_err();
+    assert_eq!(error.exit_code(), 2);
+    assert!(error.to_string().contains("broken.json"), "{error}");
+    let error = commands::policy_diff(&PolicyDiffOptions { old: broken, new: old.clone(), json: false }, &mut Vec::new()).unwrap_err();
+    assert!(error.to_string().contains("broken.json"), "{error}");
+}
