@@ -6,6 +6,8 @@
 //! - [`solc`]: compiling Solidity with the pinned solcjs from npm (`contracts/package.json`).
 //! - [`abi`]: calldata for the verifier and for [`gate`]'s functions.
 //! - [`gate`]: the `SolvencyGate` registry contract (`contracts/SolvencyGate.sol`).
+//! - [`lending`]: the reference lending integration `SolventCreditLine`, with OpenZeppelin's
+//!   contracts from npm.
 //! - `chain` (feature `chain`): a local revm chain to deploy and call contracts, for tests and gas
 //!   figures; the `solvent` binary does not link it.
 #![deny(missing_docs)]
@@ -16,6 +18,7 @@ pub mod abi;
 pub mod chain;
 pub mod error;
 pub mod gate;
+pub mod lending;
 pub mod solc;
 pub mod solidity;
 

@@ -156,6 +156,12 @@ impl Solc {
         Ok(Solc { script: dir.join("compile.js") })
     }
 
+    /// The `node_modules` folder of the compiler's npm packages (OpenZeppelin's contracts among
+    /// them).
+    pub fn packages(&self) -> std::path::PathBuf {
+        self.script.parent().map_or_else(|| PathBuf::from("node_modules"), |dir| dir.join("node_modules"))
+    }
+
     /// Compiles `sources` (file name, content) and returns every contract by name.
     pub fn compile(&self, sources: &[(&str, &str)], optimizer: Optimizer) -> Result<BTreeMap<String, Compiled>, EvmError> {
         self.compile_standard(&standard_input(sources, optimizer))

@@ -3,7 +3,7 @@
 //! voters check it.
 
 use crate::decimal::{Decimal, AMOUNT_SCALE};
-use crate::policy::{Asset, Attests, Instrument, LargePosition, Policy, SignedHoldings};
+use crate::policy::{Asset, Attests, Instrument, LargePosition, Policy, SignedHoldings, Source, Underlying};
 use crate::risk::haircut_value;
 use num_bigint::BigInt;
 use serde::Serialize;
@@ -133,34 +133,16 @@ pub fn diff(old: &Policy, new: &Policy) -> PolicyDiff {
     } else {
         d.other("scenarios".into(), Effect::Data, old.scenarios.join(", "), new.scenarios.join(", "));
     }
-    for asset in &old.assets {
-        match new.assets.iter().position(|a| a.id == asset.id) {
-            Some(b) => assets(&mut d, old, new, asset, b),
-            None => d.push(format!("assets[{}]", asset.id), Effect::Tightens, present(true), present(false)),
-        }
-    }
-    for asset in new.assets.iter().filter(|a| !old.assets.iter().any(|o| o.id == a.id)) {
-        d.push(format!("assets[{}]", asset.id), Effect::Loosens, present(false), present(true));
-    }
-    for instrument in &old.instruments {
-        match new.instruments.iter().find(|i| i.id == instrument.id) {
-            Some(other) => instruments(&mut d, old, new, instrument, other),
-            None => d.push(format!("instruments[{}]", instrument.id), Effect::Tightens, present(true), present(false)),
-        }
-    }
-    for instrument in new.instruments.iter().filter(|i| !old.instruments.iter().any(|o| o.id == i.id)) {
-        d.push(format!("instruments[{}]", instrument.id), Effect::Mixed, present(false), present(true));
-    }
-    for underlying in &old.underlyings {
-        let field = format!("underlyings[{}]", underlying.id);
-        match new.underlyings.iter().find(|u| u.id == underlying.id) {
-            Some(other) => d.limit(format!("{field}.max_net_delta"), underlying.max_net_delta, other.max_net_delta, AMOUNT_DIGITS),
-            None => d.push(field, Effect::Mixed, present(true), present(false)),
-        }
-    }
-    for underlying in new.underlyings.iter().filter(|u| !old.underlyings.iter().any(|o| o.id == u.id)) {
-        d.push(format!("underlyings[{}]", underlying.id), Effect::Mixed, present(false), present(true));
-    }
+    let asset_id: fn(&Asset) -> &str = |a| &a.id;
+    by_id(&mut d, "assets", &old.assets, &new.assets, asset_id, (Effect::Tightens, Effect::Loosens), |d, a, b| assets(d, old, new, a, b));
+    let instrument_id: fn(&Instrument) -> &str = |i| &i.id;
+    by_id(&mut d, "instruments", &old.instruments, &new.instruments, instrument_id, (Effect::Tightens, Effect::Mixed), |d, a, b| {
+        instruments(d, old, new, a, b)
+    });
+    let underlying_id: fn(&Underlying) -> &str = |u| &u.id;
+    by_id(&mut d, "underlyings", &old.underlyings, &new.underlyings, underlying_id, (Effect::Mixed, Effect::Mixed), |d, a, b| {
+        d.limit(format!("underlyings[{}].max_net_delta", a.id), a.max_net_delta, b.max_net_delta, AMOUNT_DIGITS)
+    });
     d.number("margin_ratio".into(), old.margin_ratio, new.margin_ratio, RATIO_DIGITS, true);
     d.number("collateral_ratio".into(), old.collateral_ratio, new.collateral_ratio, RATIO_DIGITS, true);
     match (&old.oracle, &new.oracle) {
@@ -176,9 +158,31 @@ pub fn diff(old: &Policy, new: &Policy) -> PolicyDiff {
     d
 }
 
-fn assets(d: &mut PolicyDiff, old: &Policy, new: &Policy, asset: &Asset, b: usize) {
+/// The items of two lists matched by id: `both` for each in both; else an item of `kind` removed
+/// or added, with `effects` (removed, added).
+fn by_id<T>(
+    d: &mut PolicyDiff,
+    kind: &str,
+    old: &[T],
+    new: &[T],
+    id: fn(&T) -> &str,
+    effects: (Effect, Effect),
+    mut both: impl FnMut(&mut PolicyDiff, &T, &T),
+) {
+    for item in old {
+        match new.iter().find(|other| id(other) == id(item)) {
+            Some(other) => both(d, item, other),
+            None => d.push(format!("{kind}[{}]", id(item)), effects.0, present(true), present(false)),
+        }
+    }
+    for item in new.iter().filter(|item| !old.iter().any(|o| id(o) == id(item))) {
+        d.push(format!("{kind}[{}]", id(item)), effects.1, present(false), present(true));
+    }
+}
+
+fn assets(d: &mut PolicyDiff, old: &Policy, new: &Policy, asset: &Asset, other: &Asset) {
     let a = old.assets.iter().position(|x| x.id == asset.id).expect("the old policy's asset");
-    let other = &new.assets[b];
+    let b = new.assets.iter().position(|x| x.id == other.id).expect("the new policy's asset");
     let field = |name: &str| format!("assets[{}].{name}", asset.id);
     d.other(field("price"), Effect::Data, decimal(asset.price, AMOUNT_DIGITS), decimal(other.price, AMOUNT_DIGITS));
     if asset.tiers != other.tiers {
@@ -257,13 +261,10 @@ fn signed(d: &mut PolicyDiff, old: Option<&SignedHoldings>, new: Option<&SignedH
         (None, Some(_)) => return d.push("sources".into(), Effect::Tightens, present(false), present(true)),
         (None, None) => return,
     };
-    for source in &old.sources {
-        let field = |name: &str| format!("sources[{}]{name}", source.id);
-        let Some(other) = new.sources.iter().find(|s| s.id == source.id) else {
-            d.push(field(""), Effect::Tightens, present(true), present(false));
-            continue;
-        };
-        d.other(field(".public_key"), Effect::Loosens, hex(&source.public_key), hex(&other.public_key));
+    let source_id: fn(&Source) -> &str = |s| &s.id;
+    by_id(d, "sources", &old.sources, &new.sources, source_id, (Effect::Tightens, Effect::Loosens), |d, source, other| {
+        let field = |name: &str| format!("sources[{}].{name}", source.id);
+        d.other(field("public_key"), Effect::Loosens, hex(&source.public_key), hex(&other.public_key));
         let (a, b) = (source.attests, other.attests);
         let widened = (b.balances && !a.balances) || (b.debts && !a.debts) || (b.positions && !a.positions);
         let narrowed = (a.balances && !b.balances) || (a.debts && !b.debts) || (a.positions && !b.positions);
@@ -272,12 +273,9 @@ fn signed(d: &mut PolicyDiff, old: Option<&SignedHoldings>, new: Option<&SignedH
             (true, false) => Effect::Loosens,
             _ => Effect::Tightens,
         };
-        d.other(field(".attests"), effect, attests_text(a), attests_text(b));
-        d.number(field(".max_age"), source.max_age.into(), other.max_age.into(), 0, false);
-    }
-    for source in new.sources.iter().filter(|s| !old.sources.iter().any(|o| o.id == s.id)) {
-        d.push(format!("sources[{}]", source.id), Effect::Loosens, present(false), present(true));
-    }
+        d.other(field("attests"), effect, attests_text(a), attests_text(b));
+        d.number(field("max_age"), source.max_age.into(), other.max_age.into(), 0, false);
+    });
     let slots = |s: &SignedHoldings| format!("{} slots of {} items", s.statement_slots, s.items_per_statement);
     d.other("statements".into(), Effect::Data, slots(old), slots(new));
     let effect = if new.signed_debts { Effect::Tightens } else { Effect::Loosens };
@@ -401,7 +399,6 @@ mod tests {
 
     #[test]
     fn sources_added_or_widened_loosen_and_removed_or_required_debts_tighten() {
-        use crate::policy::Source;
         let source = |id: &str, key: u8, attests: Attests, max_age: u64| Source { id: id.into(), public_key: [key; 32], attests, max_age };
         let balances = Attests { balances: true, ..Attests::default() };
         let signed =

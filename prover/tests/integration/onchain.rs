@@ -8,7 +8,7 @@ use solvent_verifier::AttestationFile;
 use halo2_proofs::halo2curves::bn256::Fr;
 use solvent_circuits::encoding::PublicInputs;
 use solvent_evm::{
-    abi::verifier_calldata,
+    abi::{encode_call, verifier_calldata},
     chain::{LocalChain, Outcome, EIP170_CODE_SIZE_LIMIT},
     gate,
     solc::{Compiled, Optimizer, Solc},
@@ -370,4 +370,130 @@ fn the_verifiers_bind_the_first_lane_only_as_c0_prime_so_the_commitment_must_com
         ..moved
     };
     assert_eq!(reason(&d.attest_from(f.account, &unknown)), "UnknownPolicy(bytes32)");
+}
+
+/// An OpenZeppelin ERC-20 that mints `amount` to each of two holders (the pool's asset in the
+/// lending tests).
+const POOL_TOKEN: &str = r#"// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity 0.8.19;
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+contract PoolToken is ERC20 {
+    constructor(address a, address b, uint256 amount) ERC20("Pool", "POOL") {
+        _mint(a, amount);
+        _mint(b, amount);
+    }
+}
+"#;
+
+/// The gate of [`Deployment`] with an attested-credit pool: `SolventCreditLine` over an
+/// OpenZeppelin ERC-20, a credit line of 1,000 beyond collateral, the lender's 1,000,000 supplied
+/// and the borrower's (the demo's account) 100 posted.
+struct Lending {
+    d: Deployment,
+    token: [u8; 20],
+    pool: [u8; 20],
+}
+
+const LENDER: [u8; 20] = [0x1e; 20];
+
+impl Lending {
+    fn new() -> Lending {
+        use solvent_evm::{abi::Token, lending};
+        let f = fixture();
+        let mut d = Deployment::new();
+        let solc = Solc::locate().unwrap();
+        let token_code =
+            lending::compile_with_openzeppelin(&solc, &[("PoolToken.sol", POOL_TOKEN)], "PoolToken", Optimizer::Runs(200)).unwrap();
+        let holders = solvent_evm::abi::encode(&[Token::address(&LENDER), Token::address(&f.account), Token::uint(10_000_000)]);
+        let (token, _) = d.chain.deploy(OWNER, [token_code.bytecode, holders].concat()).unwrap();
+        let pool_code = lending::compile(&solc, Optimizer::Runs(200)).unwrap();
+        assert!(pool_code.runtime.len() <= EIP170_CODE_SIZE_LIMIT);
+        let args = lending::constructor_args(&token, &d.gate, &policy_id(), 1_000);
+        let (pool, _) = d.chain.deploy(OWNER, [pool_code.bytecode, args].concat()).unwrap();
+        let mut l = Lending { d, token, pool };
+        for (who, amount) in [(LENDER, 1_000_000), (f.account, 100)] {
+            let approve = encode_call("approve(address,uint256)", &[Token::address(&pool), Token::uint(u64::MAX)]);
+            assert!(l.d.chain.call(who, token, approve).unwrap().success);
+            let call = if who == LENDER { "supply(uint256)" } else { "deposit(uint256)" };
+            assert!(l.call(who, call, amount).success);
+        }
+        l
+    }
+
+    fn call(&mut self, from: [u8; 20], signature: &str, amount: u64) -> Outcome {
+        let data = encode_call(signature, &[solvent_evm::abi::Token::uint(amount)]);
+        self.d.chain.call(from, self.pool, data).unwrap()
+    }
+
+    fn flag(&mut self, borrower: &[u8; 20]) -> Outcome {
+        let data = encode_call("flag(address)", &[solvent_evm::abi::Token::address(borrower)]);
+        self.d.chain.call(LENDER, self.pool, data).unwrap()
+    }
+
+    fn flagged(&mut self, borrower: &[u8; 20]) -> bool {
+        let data = encode_call("flagged(address)", &[solvent_evm::abi::Token::address(borrower)]);
+        self.d.chain.call(LENDER, self.pool, data).unwrap().output.last() == Some(&1)
+    }
+
+    fn balance(&mut self, holder: &[u8; 20]) -> u64 {
+        let data = encode_call("balanceOf(address)", &[solvent_evm::abi::Token::address(holder)]);
+        let out = self.d.chain.call(LENDER, self.token, data).unwrap().output;
+        u64::from_be_bytes(out[24..32].try_into().unwrap())
+    }
+}
+
+/// The credit line's custom errors by selector.
+fn lending_error(outcome: &Outcome) -> &'static str {
+    assert!(!outcome.success, "expected a revert");
+    let head = &outcome.output[..4];
+    ["OverLimit(uint256,uint256)", "BorrowerFlagged(address)", "NotFlaggable(address)", "TooMuch(uint256,uint256)"]
+        .into_iter()
+        .find(|e| solvent_evm::abi::selector(e) == head)
+        .unwrap_or("(another revert)")
+}
+
+#[test]
+fn credit_beyond_collateral_while_attested_stops_and_is_flagged_when_the_attestation_goes_stale() {
+    let f = fixture();
+    let mut l = Lending::new();
+    let borrower = f.account;
+    // Without an attestation: the collateral only.
+    assert_eq!(lending_error(&l.call(borrower, "borrow(uint256)", 101)), "OverLimit(uint256,uint256)");
+    assert!(l.call(borrower, "borrow(uint256)", 60).success);
+    // Attested: the credit line on top (100 + 1,000).
+    assert!(l.d.attest_from(borrower, &f.attestation).success);
+    let borrowed = l.call(borrower, "borrow(uint256)", 1_040);
+    assert!(borrowed.success);
+    eprintln!("borrow beyond collateral while attested: {} gas", borrowed.gas_used);
+    assert_eq!(lending_error(&l.call(borrower, "borrow(uint256)", 1)), "OverLimit(uint256,uint256)");
+    assert_eq!(l.balance(&borrower), 10_000_000 - 100 + 1_100);
+    assert_eq!(lending_error(&l.flag(&borrower)), "NotFlaggable(address)", "attested: not flaggable");
+    assert_eq!(lending_error(&l.call(borrower, "withdraw(uint256)", 1)), "OverLimit(uint256,uint256)", "the collateral backs the debt");
+    // The snapshot grows older than the gate's largest age: no new credit, and anyone may flag.
+    l.d.chain.set_time(demo::SNAPSHOT_TIME + MAX_AGE + 1);
+    assert_eq!(lending_error(&l.call(borrower, "borrow(uint256)", 1)), "OverLimit(uint256,uint256)");
+    assert!(l.flag(&borrower).success);
+    assert!(l.flagged(&borrower));
+    assert_eq!(lending_error(&l.flag(&borrower)), "NotFlaggable(address)", "flagged once");
+    assert_eq!(lending_error(&l.call(borrower, "borrow(uint256)", 1)), "BorrowerFlagged(address)");
+    // Repaid within the collateral: unflagged, and borrowing within the collateral again.
+    assert_eq!(lending_error(&l.call(borrower, "repay(uint256)", 1_101)), "TooMuch(uint256,uint256)");
+    assert!(l.call(borrower, "repay(uint256)", 1_000).success);
+    assert!(!l.flagged(&borrower));
+    assert!(l.call(borrower, "borrow(uint256)", 0).success);
+    assert_eq!(lending_error(&l.call(borrower, "borrow(uint256)", 1)), "OverLimit(uint256,uint256)");
+}
+
+#[test]
+fn a_revoked_policy_stops_the_credit_line_at_once() {
+    let f = fixture();
+    let mut l = Lending::new();
+    assert!(l.d.attest_from(f.account, &f.attestation).success);
+    assert!(l.call(f.account, "borrow(uint256)", 500).success);
+    assert!(l.d.owner_call(gate::revoke_policy(&policy_id())).success);
+    assert_eq!(lending_error(&l.call(f.account, "borrow(uint256)", 1)), "OverLimit(uint256,uint256)");
+    assert!(l.flag(&f.account).success, "owing 500 over 100 of collateral, no longer attested");
+    // Another account never attested: collateral only, nothing to flag.
+    assert_eq!(lending_error(&l.call(LENDER, "borrow(uint256)", 1)), "OverLimit(uint256,uint256)");
+    assert_eq!(lending_error(&l.flag(&LENDER)), "NotFlaggable(address)");
 }
