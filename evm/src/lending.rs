@@ -15,9 +15,17 @@ pub const SOURCE: &str = include_str!("../../contracts/SolventCreditLine.sol");
 /// The contract's name.
 pub const CONTRACT: &str = "SolventCreditLine";
 
-/// The `import "...";` paths of a Solidity source.
+/// The `import "...";` paths of a Solidity source: its statements whose first line of code (past
+/// blank lines and `//` comments) starts with `import`.
 fn imports(source: &str) -> Vec<&str> {
-    source.lines().filter(|line| line.trim_start().starts_with("import")).filter_map(|line| line.split('"').nth(1)).collect()
+    let is_import = |statement: &&str| {
+        statement
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty() && !line.starts_with("//"))
+            .is_some_and(|line| line.starts_with("import"))
+    };
+    source.split(';').filter(is_import).filter_map(|statement| statement.split('"').nth(1)).collect()
 }
 
 /// `path` imported from the source unit `from`: relative paths resolved against its folder.
@@ -97,6 +105,10 @@ mod tests {
         assert_eq!(resolve(from, "../IERC20.sol"), "@openzeppelin/contracts/token/ERC20/IERC20.sol");
         assert_eq!(resolve(from, "../../../utils/Address.sol"), "@openzeppelin/contracts/utils/Address.sol");
         assert_eq!(resolve("SolventCreditLine.sol", "./ISolvencyGate.sol"), "ISolvencyGate.sol");
+        assert_eq!(
+            imports("pragma solidity 0.8.19; import {A} from \"a/A.sol\";\n// import \"no.sol\";\nimport \"b.sol\";"),
+            ["a/A.sol", "b.sol"]
+        );
         assert_eq!(
             imports(SOURCE),
             [

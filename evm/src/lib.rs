@@ -6,6 +6,8 @@
 //! - [`solc`]: compiling Solidity with the pinned solcjs from npm (`contracts/package.json`).
 //! - [`abi`]: calldata for the verifier and for [`gate`]'s functions.
 //! - [`gate`]: the `SolvencyGate` registry contract (`contracts/SolvencyGate.sol`).
+//! - [`governance`]: `SolventRiskGovernor`, token-weighted governance of the gate's policies with
+//!   a supermajority and a longer delay for loosening ones.
 //! - [`lending`]: the reference lending integration `SolventCreditLine`, with OpenZeppelin's
 //!   contracts from npm.
 //! - `chain` (feature `chain`): a local revm chain to deploy and call contracts, for tests and gas
@@ -18,6 +20,7 @@ pub mod abi;
 pub mod chain;
 pub mod error;
 pub mod gate;
+pub mod governance;
 pub mod lending;
 pub mod solc;
 pub mod solidity;

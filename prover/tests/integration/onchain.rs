@@ -408,6 +408,7 @@ impl Lending {
         let (token, _) = d.chain.deploy(OWNER, [token_code.bytecode, holders].concat()).unwrap();
         let pool_code = lending::compile(&solc, Optimizer::Runs(200)).unwrap();
         assert!(pool_code.runtime.len() <= EIP170_CODE_SIZE_LIMIT);
+        eprintln!("SolventCreditLine: runtime {} bytes", pool_code.runtime.len());
         let args = lending::constructor_args(&token, &d.gate, &policy_id(), 1_000);
         let (pool, _) = d.chain.deploy(OWNER, [pool_code.bytecode, args].concat()).unwrap();
         let mut l = Lending { d, token, pool };
@@ -496,4 +497,169 @@ fn a_revoked_policy_stops_the_credit_line_at_once() {
     // Another account never attested: collateral only, nothing to flag.
     assert_eq!(lending_error(&l.call(LENDER, "borrow(uint256)", 1)), "OverLimit(uint256,uint256)");
     assert_eq!(lending_error(&l.flag(&LENDER)), "NotFlaggable(address)");
+}
+
+/// OpenZeppelin's `ERC20Votes` on the timestamp clock: the governance token of the governor
+/// tests, 60, 15 and 25 votes to three holders.
+const VOTE_TOKEN: &str = r#"// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity 0.8.19;
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
+import {ERC20Votes} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Votes.sol";
+contract VoteToken is ERC20, ERC20Permit, ERC20Votes {
+    constructor(address a, address b, address c) ERC20("Votes", "VOTE") ERC20Permit("Votes") {
+        _mint(a, 60);
+        _mint(b, 15);
+        _mint(c, 25);
+    }
+    function clock() public view override returns (uint48) { return uint48(block.timestamp); }
+    function CLOCK_MODE() public pure override returns (string memory) { return "mode=timestamp"; }
+    function _afterTokenTransfer(address from, address to, uint256 amount) internal override(ERC20, ERC20Votes) {
+        super._afterTokenTransfer(from, to, amount);
+    }
+    function _mint(address to, uint256 amount) internal override(ERC20, ERC20Votes) { super._mint(to, amount); }
+    function _burn(address account, uint256 amount) internal override(ERC20, ERC20Votes) { super._burn(account, amount); }
+}
+"#;
+
+/// The voters: 60, 15 and 25 votes.
+const VOTERS: [[u8; 20]; 3] = [[0xa1; 20], [0xb2; 20], [0xc3; 20]];
+/// The timelock's delay, and the governor's for loosening proposals.
+const TIMELOCK_DELAY: u64 = 86_400;
+const LOOSENING_DELAY: u64 = 7 * 86_400;
+
+/// The gate of [`Deployment`] owned by a `TimelockController` whose proposer is a
+/// `SolventRiskGovernor` over [`VOTE_TOKEN`] (voting delay 1 s, period 1 h, quorum 4%).
+struct Governed {
+    d: Deployment,
+    governor: [u8; 20],
+    now: u64,
+}
+
+impl Governed {
+    fn new() -> Governed {
+        use solvent_evm::{abi::Token, governance, lending};
+        let mut d = Deployment::new();
+        let solc = Solc::locate().unwrap();
+        let compile = |source: &str, name: &str| {
+            lending::compile_with_openzeppelin(&solc, &[(&format!("{name}.sol"), source)], name, Optimizer::Runs(200)).unwrap()
+        };
+        let token_code = compile(VOTE_TOKEN, "VoteToken");
+        let holders = solvent_evm::abi::encode(&VOTERS.map(|v| Token::address(&v)));
+        let (token, _) = d.chain.deploy(OWNER, [token_code.bytecode, holders].concat()).unwrap();
+        for voter in VOTERS {
+            assert!(d.chain.call(voter, token, encode_call("delegate(address)", &[Token::address(&voter)])).unwrap().success);
+        }
+        let timelock_source =
+            r#"pragma solidity 0.8.19; import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";"#;
+        let timelock_code = compile(timelock_source, "TimelockController");
+        let word = |address: &[u8; 20]| {
+            let mut w = [0u8; 32];
+            w[12..].copy_from_slice(address);
+            w
+        };
+        let args = solvent_evm::abi::encode(&[
+            Token::uint(TIMELOCK_DELAY),
+            Token::Words(vec![]),
+            Token::Words(vec![word(&[0; 20])]),
+            Token::address(&OWNER),
+        ]);
+        let (timelock, _) = d.chain.deploy(OWNER, [timelock_code.bytecode, args].concat()).unwrap();
+        let governor_code = governance::compile(&solc, Optimizer::Runs(200)).unwrap();
+        assert!(governor_code.runtime.len() <= EIP170_CODE_SIZE_LIMIT, "governor {} bytes", governor_code.runtime.len());
+        eprintln!("SolventRiskGovernor: runtime {} bytes", governor_code.runtime.len());
+        let args = solvent_evm::abi::encode(&[
+            Token::address(&token),
+            Token::address(&timelock),
+            Token::uint(1),
+            Token::uint(3_600),
+            Token::uint(4),
+            Token::uint(LOOSENING_DELAY),
+        ]);
+        let (governor, _) = d.chain.deploy(OWNER, [governor_code.bytecode, args].concat()).unwrap();
+        let proposer = solvent_evm::abi::keccak256(b"PROPOSER_ROLE");
+        let grant = encode_call("grantRole(bytes32,address)", &[Token::Word(proposer), Token::address(&governor)]);
+        assert!(d.chain.call(OWNER, timelock, grant).unwrap().success);
+        assert!(d.owner_call(encode_call("transferOwnership(address)", &[Token::address(&timelock)])).success);
+        let now = NOW + 10;
+        d.chain.set_time(now);
+        Governed { d, governor, now }
+    }
+
+    fn at(&mut self, seconds_later: u64) {
+        self.now += seconds_later;
+        self.d.chain.set_time(self.now);
+    }
+
+    fn send(&mut self, from: [u8; 20], data: Vec<u8>) -> Outcome {
+        self.d.chain.call(from, self.governor, data).unwrap()
+    }
+
+    fn state(&mut self, id: [u8; 32]) -> u8 {
+        *self.send(OWNER, solvent_evm::governance::state(id)).output.last().unwrap()
+    }
+
+    /// Proposes, lets `for_` vote for and the other voters against, and returns the proposal's
+    /// id once voting has ended.
+    fn vote(&mut self, proposal: &solvent_evm::governance::Proposal, for_: &[usize]) -> [u8; 32] {
+        let proposed = self.send(VOTERS[0], proposal.propose());
+        assert!(proposed.success, "propose reverted");
+        let id: [u8; 32] = proposed.output[..32].try_into().unwrap();
+        self.at(2);
+        for (v, voter) in VOTERS.iter().enumerate() {
+            let support = u8::from(for_.contains(&v));
+            assert!(self.send(*voter, solvent_evm::governance::cast_vote(id, support)).success);
+        }
+        self.at(3_600);
+        id
+    }
+}
+
+/// OpenZeppelin's `ProposalState`s the tests read.
+const DEFEATED: u8 = 3;
+const SUCCEEDED: u8 = 4;
+const EXECUTED: u8 = 7;
+
+#[test]
+fn governance_tightens_by_majority_and_loosens_only_by_two_thirds_after_a_longer_delay() {
+    use solvent_evm::governance::{Proposal, LOOSENS};
+    let f = fixture();
+    let mut g = Governed::new();
+    // Owner calls now need the timelock.
+    assert_eq!(reason(&g.d.owner_call(gate::set_max_snapshot_age(1_800))), "NotOwner(address)");
+    let gate_address = g.d.gate;
+    // Tightening (a shorter snapshot age): 60 for, 40 against passes by majority.
+    let tighten = Proposal {
+        target: gate_address,
+        calls: vec![gate::set_max_snapshot_age(1_800)],
+        description: "Snapshots at most 30 minutes old".into(),
+    };
+    let id = g.vote(&tighten, &[0]);
+    assert_eq!(g.state(id), SUCCEEDED);
+    assert!(g.send(OWNER, tighten.queue()).success);
+    g.at(TIMELOCK_DELAY);
+    assert!(g.send(OWNER, tighten.execute()).success);
+    assert_eq!(g.state(id), EXECUTED);
+    let age = g.d.chain.call(OWNER, gate_address, encode_call("maxSnapshotAge()", &[])).unwrap();
+    assert_eq!(age.output.last(), Some(&(1_800u64.to_be_bytes()[7])), "the gate's new age");
+
+    // Loosening (a policy registered again with a later expiry, declared so): 60% is not two thirds.
+    let accept = gate::accept_policy(&f.commitment, f.policy.effective_at, f.policy.expires_at + 86_400, f.policy.shape());
+    let loosen = Proposal { target: gate_address, calls: vec![accept.clone()], description: format!("Extend the policy {LOOSENS}") };
+    let id = g.vote(&loosen, &[0]);
+    assert_eq!(g.state(id), DEFEATED, "a loosening change passed by a simple majority");
+    // 85% passes, then waits the loosening delay, not the timelock's.
+    let loosen = Proposal { description: format!("Extend the policy, again {LOOSENS}"), ..loosen };
+    let id = g.vote(&loosen, &[0, 2]);
+    assert_eq!(g.state(id), SUCCEEDED);
+    assert!(g.send(OWNER, loosen.queue()).success);
+    g.at(TIMELOCK_DELAY);
+    let early = g.send(OWNER, loosen.execute());
+    assert!(
+        !early.success && early.output[..4] == solvent_evm::governance::loosening_delay_selector(),
+        "executed before the loosening delay"
+    );
+    g.at(LOOSENING_DELAY - TIMELOCK_DELAY);
+    assert!(g.send(OWNER, loosen.execute()).success);
+    assert_eq!(g.state(id), EXECUTED);
 }
