@@ -396,21 +396,30 @@ struct Lending {
 
 const LENDER: [u8; 20] = [0x1e; 20];
 
+/// The pool token and `SolventCreditLine`, compiled once for the lending tests.
+fn lending_code() -> &'static (Compiled, Compiled) {
+    static CODE: OnceLock<(Compiled, Compiled)> = OnceLock::new();
+    CODE.get_or_init(|| {
+        use solvent_evm::lending;
+        let solc = Solc::locate().unwrap();
+        let token = lending::compile_with_openzeppelin(&solc, &[("PoolToken.sol", POOL_TOKEN)], "PoolToken", Optimizer::Runs(200)).unwrap();
+        let pool = lending::compile(&solc, Optimizer::Runs(200)).unwrap();
+        assert!(pool.runtime.len() <= EIP170_CODE_SIZE_LIMIT);
+        eprintln!("SolventCreditLine: runtime {} bytes", pool.runtime.len());
+        (token, pool)
+    })
+}
+
 impl Lending {
     fn new() -> Lending {
         use solvent_evm::{abi::Token, lending};
         let f = fixture();
         let mut d = Deployment::new();
-        let solc = Solc::locate().unwrap();
-        let token_code =
-            lending::compile_with_openzeppelin(&solc, &[("PoolToken.sol", POOL_TOKEN)], "PoolToken", Optimizer::Runs(200)).unwrap();
+        let (token_code, pool_code) = lending_code();
         let holders = solvent_evm::abi::encode(&[Token::address(&LENDER), Token::address(&f.account), Token::uint(10_000_000)]);
-        let (token, _) = d.chain.deploy(OWNER, [token_code.bytecode, holders].concat()).unwrap();
-        let pool_code = lending::compile(&solc, Optimizer::Runs(200)).unwrap();
-        assert!(pool_code.runtime.len() <= EIP170_CODE_SIZE_LIMIT);
-        eprintln!("SolventCreditLine: runtime {} bytes", pool_code.runtime.len());
+        let (token, _) = d.chain.deploy(OWNER, [token_code.bytecode.clone(), holders].concat()).unwrap();
         let args = lending::constructor_args(&token, &d.gate, &policy_id(), 1_000);
-        let (pool, _) = d.chain.deploy(OWNER, [pool_code.bytecode, args].concat()).unwrap();
+        let (pool, _) = d.chain.deploy(OWNER, [pool_code.bytecode.clone(), args].concat()).unwrap();
         let mut l = Lending { d, token, pool };
         for (who, amount) in [(LENDER, 1_000_000), (f.account, 100)] {
             let approve = encode_call("approve(address,uint256)", &[Token::address(&pool), Token::uint(u64::MAX)]);
