@@ -67,20 +67,14 @@ pub fn remove_policy(storage: &mut dyn Storage, id: &[u8]) {
     storage.remove(&key(b"policy", &[id]));
 }
 
+/// The shape's eight numbers as 32-bit big-endian integers, in `SolvencyGate.shapeKey`'s order
+/// (destructured whole: a field added to `Shape` does not compile here until it is keyed).
 fn shape_key(shape: &Shape) -> Vec<u8> {
-    [
-        shape.assets,
-        shape.tiers,
-        shape.instruments,
-        shape.scenarios,
-        shape.limits,
-        shape.sources,
-        shape.statement_slots,
-        shape.statement_items,
-    ]
-    .iter()
-    .flat_map(|n| n.to_be_bytes())
-    .collect()
+    let Shape { assets, tiers, instruments, scenarios, limits, sources, statement_slots, statement_items } = *shape;
+    [assets, tiers, instruments, scenarios, limits, sources, statement_slots, statement_items]
+        .iter()
+        .flat_map(|n| n.to_be_bytes())
+        .collect()
 }
 
 pub fn verifier(storage: &dyn Storage, shape: &Shape) -> Option<Vec<u8>> {
