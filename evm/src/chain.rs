@@ -10,8 +10,7 @@ use revm::{
     Context, ExecuteCommitEvm, MainBuilder, MainContext,
 };
 
-/// Ethereum mainnet's limit on runtime code (EIP-170), in bytes.
-pub const EIP170_CODE_SIZE_LIMIT: usize = 24_576;
+pub use crate::EIP170_CODE_SIZE_LIMIT;
 
 /// The outcome of a transaction.
 #[derive(Clone, Debug)]

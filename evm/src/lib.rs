@@ -26,3 +26,6 @@ pub mod solc;
 pub mod solidity;
 
 pub use error::EvmError;
+
+/// Ethereum mainnet's limit on runtime code (EIP-170), in bytes.
+pub const EIP170_CODE_SIZE_LIMIT: usize = 24_576;

@@ -153,13 +153,13 @@ contract SolventVerifier {
 {% for step in transcript -%}
 {% match step -%}
 {% when TranscriptStep::CheckPoints { from, end } -%}
-{% if end.0 - from.0 == 64 %}            {% call check_point(from) %}{% endcall %}
-{% else %}            for { let cptr := {{ from }} } lt(cptr, {{ end }}) { cptr := add(cptr, 0x40) } {% call check_point("cptr") %}{% endcall %}
-{% endif -%}
+{% if looped && end.0 - from.0 > 64 %}            for { let cptr := {{ from }} } lt(cptr, {{ end }}) { cptr := add(cptr, 0x40) } {% call check_point("cptr") %}{% endcall %}
+{% else %}{% for cptr in from.run_to(end, 64) %}            {% call check_point(cptr) %}{% endcall %}
+{% endfor %}{% endif -%}
 {% when TranscriptStep::CheckScalars { from, end } -%}
-{% if end.0 - from.0 == 32 %}            {% call check_scalar(from) %}{% endcall %}
-{% else %}            for { let cptr := {{ from }} } lt(cptr, {{ end }}) { cptr := add(cptr, 0x20) } { {% call check_scalar("cptr") %}{% endcall %} }
-{% endif -%}
+{% if looped && end.0 - from.0 > 32 %}            for { let cptr := {{ from }} } lt(cptr, {{ end }}) { cptr := add(cptr, 0x20) } { {% call check_scalar("cptr") %}{% endcall %} }
+{% else %}{% for cptr in from.run_to(end, 32) %}            {% call check_scalar(cptr) %}{% endcall %}
+{% endfor %}{% endif -%}
 {% when TranscriptStep::Absorb { to, from, length } %}            calldatacopy({{ to }}, {{ from }}, {{ length }})
 {% when TranscriptStep::Squeeze { into, length } %}            mstore(TRANSCRIPT_MPTR, keccak256(TRANSCRIPT_MPTR, {{ length }}))
             mstore({{ into }}, mod(mload(TRANSCRIPT_MPTR), r))
@@ -191,9 +191,12 @@ contract SolventVerifier {
 {% for term in msm -%}
 {% match term -%}
 {% when MsmTerm::Single { x, y, scalar } %}            {% call ec_mul_add("ACCUMULATOR_MPTR", x, y, scalar) %}{% endcall %}
-{% when MsmTerm::Run { points, end, scalars } %}            for { let cptr := {{ points }} let mptr := {{ scalars }} } lt(cptr, {{ end }}) { cptr := add(cptr, 0x40) mptr := add(mptr, 0x20) } {
+{% when MsmTerm::Run { points, end, scalars } -%}
+{% if looped %}            for { let cptr := {{ points }} let mptr := {{ scalars }} } lt(cptr, {{ end }}) { cptr := add(cptr, 0x40) mptr := add(mptr, 0x20) } {
             {% call ec_mul_add("ACCUMULATOR_MPTR", "calldataload(cptr)", "calldataload(add(cptr, 0x20))", "mload(mptr)") %}{% endcall %}
             }
+{% else %}{% for cptr in points.run_to(end, 64) %}            {% call ec_mul_add("ACCUMULATOR_MPTR", cptr.calldata(0), cptr.calldata(32), scalars.word(loop.index0).memory()) %}{% endcall %}
+{% endfor %}{% endif -%}
 {% endmatch -%}
 {% endfor %}
             // The pairing: e(accumulator, G2) e(W', -[tau]G2) == 1.

@@ -5,7 +5,7 @@
 use solvent_evm::{
     chain::{LocalChain, EIP170_CODE_SIZE_LIMIT},
     solc::Solc,
-    solidity::{verifier_source, CONTRACT},
+    solidity::{compile_verifier, verifier_source, Style, CONTRACT},
 };
 use solvent_statement::{Attestation, Registration};
 use solvent_verifier_wasm::key::VerifierKey;
@@ -21,30 +21,41 @@ fn the_rendered_verifier_accepts_the_fixture_proof_and_refuses_each_changed_word
     let key = VerifierKey::from_bytes(&read("verifier.key")).unwrap();
     let (_, declared) = Attestation::parse(&read("attestation.json")).unwrap();
     let (_, trusted) = Registration::parse(&read("verifier.json")).unwrap().trusted().unwrap();
-    let source = verifier_source(&key);
-    assert!(source.contains("must take the policy commitment from its own registry"), "the NatSpec states the C_0' property");
-    let compiled = Solc::locate().unwrap().compile_contract(&source, CONTRACT, solvent_evm::solc::Optimizer::WithoutYul(200)).unwrap();
-    assert!(compiled.runtime.len() <= EIP170_CODE_SIZE_LIMIT);
-    let mut chain = LocalChain::new();
-    let (verifier, _) = chain.deploy(OWNER, compiled.bytecode.clone()).unwrap();
-    let calldata = [trusted.commitment.clone(), declared.public_input_bytes(), declared.proof.clone()].concat();
-    let out = chain.call(OWNER, verifier, calldata.clone()).unwrap();
-    assert!(out.success, "the verifier reverted on the real proof");
-    // srsIdentity(): the identity of the SRS the key came from, and 0 (not the development SRS).
-    let asked = chain.call(OWNER, verifier, solvent_evm::abi::selector(solvent_evm::solidity::SRS_IDENTITY).to_vec()).unwrap();
-    assert!(asked.success);
-    let identity = solvent_statement::hex::decode_hex(&Registration::parse(&read("verifier.json")).unwrap().srs_identity).unwrap();
-    assert_eq!(asked.output, [identity, vec![0; 32]].concat(), "the identity and the insecure flag");
-    assert!(!chain.call(OWNER, verifier, vec![0xde, 0xad, 0xbe, 0xef]).unwrap().success, "another 4-byte call reverts");
-    // Every changed region: the commitment, each public input, a proof word; and other lengths.
-    let proof_at = trusted.commitment.len() + 96;
-    for at in [5, 64 + 31, 64 + 32 + 31, 64 + 64 + 31, proof_at + 7, proof_at + 500, calldata.len() - 1] {
-        let mut changed = calldata.clone();
-        changed[at] ^= 1;
-        assert!(!chain.call(OWNER, verifier, changed).unwrap().success, "accepted a change at byte {at}");
+    let solc = Solc::locate().unwrap();
+    // Both styles: the unrolled code and the loops over neighbouring points check the same.
+    let mut gas = Vec::new();
+    for style in [Style::Unrolled, Style::Looped] {
+        let source = verifier_source(&key, style);
+        assert!(source.contains("must take the policy commitment from its own registry"), "the NatSpec states the C_0' property");
+        let compiled = solc.compile_contract(&source, CONTRACT, solvent_evm::solc::Optimizer::WithoutYul(200)).unwrap();
+        assert!(compiled.runtime.len() <= EIP170_CODE_SIZE_LIMIT);
+        let mut chain = LocalChain::new();
+        let (verifier, _) = chain.deploy(OWNER, compiled.bytecode.clone()).unwrap();
+        let calldata = [trusted.commitment.clone(), declared.public_input_bytes(), declared.proof.clone()].concat();
+        let out = chain.call(OWNER, verifier, calldata.clone()).unwrap();
+        assert!(out.success, "the {style:?} verifier reverted on the real proof");
+        gas.push((compiled.runtime.len(), out.gas_used));
+        // srsIdentity(): the identity of the SRS the key came from, and 0 (not the development SRS).
+        let asked = chain.call(OWNER, verifier, solvent_evm::abi::selector(solvent_evm::solidity::SRS_IDENTITY).to_vec()).unwrap();
+        assert!(asked.success);
+        let identity = solvent_statement::hex::decode_hex(&Registration::parse(&read("verifier.json")).unwrap().srs_identity).unwrap();
+        assert_eq!(asked.output, [identity, vec![0; 32]].concat(), "the identity and the insecure flag");
+        assert!(!chain.call(OWNER, verifier, vec![0xde, 0xad, 0xbe, 0xef]).unwrap().success, "another 4-byte call reverts");
+        // Every changed region: the commitment, each public input, a proof word; and other lengths.
+        let proof_at = trusted.commitment.len() + 96;
+        for at in [5, 64 + 31, 64 + 32 + 31, 64 + 64 + 31, proof_at + 7, proof_at + 500, calldata.len() - 1] {
+            let mut changed = calldata.clone();
+            changed[at] ^= 1;
+            assert!(!chain.call(OWNER, verifier, changed).unwrap().success, "{style:?} accepted a change at byte {at}");
+        }
+        assert!(!chain.call(OWNER, verifier, calldata[..calldata.len() - 32].to_vec()).unwrap().success, "a short calldata");
+        assert!(!chain.call(OWNER, verifier, [calldata, vec![0; 32]].concat()).unwrap().success, "a long calldata");
     }
-    assert!(!chain.call(OWNER, verifier, calldata[..calldata.len() - 32].to_vec()).unwrap().success, "a short calldata");
-    assert!(!chain.call(OWNER, verifier, [calldata, vec![0; 32]].concat()).unwrap().success, "a long calldata");
+    // The loops are smaller and cost more gas.
+    assert!(gas[1].0 < gas[0].0 && gas[1].1 > gas[0].1, "{gas:?}");
+    // compile_verifier takes the unrolled code when it fits.
+    let (source, _) = compile_verifier(&solc, &key, solvent_evm::solc::Optimizer::WithoutYul(200)).unwrap();
+    assert_eq!(source, verifier_source(&key, Style::Unrolled));
 }
 
 #[test]
@@ -54,7 +65,7 @@ fn the_gate_deploys_the_fixture_verifier_records_its_srs_and_refuses_a_non_verif
     let registration = Registration::parse(&read("verifier.json")).unwrap();
     let shape = registration.shape();
     let solc = Solc::locate().unwrap();
-    let verifier = solc.compile_contract(&verifier_source(&key), CONTRACT, solvent_evm::solc::Optimizer::WithoutYul(200)).unwrap();
+    let (_, verifier) = compile_verifier(&solc, &key, solvent_evm::solc::Optimizer::WithoutYul(200)).unwrap();
     let gate_code = gate::compile(&solc, solvent_evm::solc::Optimizer::Runs(200)).unwrap();
     let mut chain = LocalChain::new();
     let (gate_address, _) = chain.deploy(OWNER, [gate_code.bytecode, gate::constructor_args(3600)].concat()).unwrap();

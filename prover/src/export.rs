@@ -8,7 +8,7 @@ use serde::Serialize;
 use solvent_evm::{
     gate,
     solc::{standard_input, Compiled, Optimizer, Solc, SOLC_LONG_VERSION, SOLC_VERSION},
-    solidity::{verifier_source, CONTRACT},
+    solidity::{compile_verifier, CONTRACT},
 };
 use solvent_model::Policy;
 use solvent_statement::Registration;
@@ -87,8 +87,7 @@ pub fn export_verifier(
 ) -> Result<Export, Error> {
     let shape = policy.shape();
     let solc = Solc::locate()?;
-    let verifier_code = verifier_source(&keys.verifier_key);
-    let verifier = solc.compile_contract(&verifier_code, CONTRACT, VERIFIER_OPTIMIZER)?;
+    let (verifier_code, verifier) = compile_verifier(&solc, &keys.verifier_key, VERIFIER_OPTIMIZER)?;
     let gate_contract = gate::compile(&solc, GATE_OPTIMIZER)?;
     std::fs::create_dir_all(dir).map_err(|error| Error::Io { file: dir.display().to_string(), error })?;
     let verifier_file = format!("{CONTRACT}.sol");

@@ -13,7 +13,7 @@ use solvent_evm::{
     chain::LocalChain,
     gate,
     solc::{Optimizer, Solc},
-    solidity::{verifier_source, CONTRACT},
+    solidity::compile_verifier,
 };
 
 fn main() {
@@ -27,9 +27,7 @@ fn main() {
     let attestation = solvent_prover::prove::attestation(&witness, &keys, &proof);
 
     let solc = Solc::locate().expect("solcjs");
-    let verifier = solc
-        .compile_contract(&verifier_source(&keys.verifier_key), CONTRACT, solvent_prover::export::VERIFIER_OPTIMIZER)
-        .expect("verifier");
+    let (_, verifier) = compile_verifier(&solc, &keys.verifier_key, solvent_prover::export::VERIFIER_OPTIMIZER).expect("verifier");
     let gate_code = gate::compile(&solc, Optimizer::Runs(200)).expect("gate");
 
     let owner = [0x0f; 20];

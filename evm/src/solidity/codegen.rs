@@ -26,6 +26,27 @@ impl Slot {
     fn plus(self, bytes: usize) -> Slot {
         Slot(self.0 + bytes)
     }
+
+    /// The addresses from this one up to `end`, `stride` bytes apart (a run's, for the template's
+    /// unrolled code).
+    pub fn run_to(&self, end: &Slot, stride: usize) -> Vec<Slot> {
+        (self.0..end.0).step_by(stride).map(Slot).collect()
+    }
+
+    /// Word `i` from this memory slot (as the template's loop index, a reference).
+    pub fn word(&self, i: &usize) -> Slot {
+        Slot(self.0 + 32 * i)
+    }
+
+    /// Yul reading the calldata word `offset` bytes from this address.
+    pub fn calldata(&self, offset: usize) -> String {
+        format!("calldataload({})", self.plus(offset))
+    }
+
+    /// Yul reading this memory slot.
+    pub fn memory(&self) -> String {
+        format!("mload({self})")
+    }
 }
 
 fn word_hex(word: &Word) -> String {

@@ -4,7 +4,9 @@
 //! `evm/templates/SolventVerifier.sol` holds the contract: named constants for every calldata
 //! region and memory slot, named helpers (`check_point`, `squeeze`, `ec_mul_add`, `inverse`),
 //! the fixed steps (calldata checks, the first lane's commitment, the pairing) and the places
-//! where this key's code goes. One contract, well under EIP-170's 24,576 bytes.
+//! where this key's code goes. One contract under EIP-170's 24,576 bytes: [`compile_verifier`]
+//! unrolls the checks and multiplications of the proof's points when that fits, and loops over
+//! neighbouring ones when it does not ([`Style`]).
 //!
 //! Calldata: the policy commitment (each lane's point as `x`, `y`), the public inputs, the proof
 //! (32-byte big-endian words). The contract refuses any other length, any coordinate or scalar
@@ -18,6 +20,8 @@
 
 mod codegen;
 
+use crate::solc::{Compiled, Optimizer, Solc};
+use crate::EvmError;
 use askama::Template;
 use halo2_proofs::halo2curves::ff::PrimeField;
 use solvent_verifier_wasm::key::{VerifierKey, Word};
@@ -30,6 +34,16 @@ pub const CONTRACT: &str = "SolventVerifier";
 /// The function the verifier answers for a call of exactly 4 bytes, its selector (a proof's
 /// calldata is longer, so no proof can reach it): the SRS identity and the insecure flag.
 pub const SRS_IDENTITY: &str = "srsIdentity()";
+
+/// How the verifier checks the proof's neighbouring points and evaluations and multiplies its
+/// points: each in code of its own (less gas), or in loops (less code).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// Straight-line code for every point and evaluation.
+    Unrolled,
+    /// Loops over neighbouring points and evaluations (about 40 gas per point more).
+    Looped,
+}
 
 /// What the template `evm/templates/SolventVerifier.sol` is filled with. Words are Solidity
 /// hex literals; the code fields are Yul statements, one per line.
@@ -78,6 +92,8 @@ struct VerifierTemplate {
     opening: String,
     /// The multi-scalar multiplication's terms.
     msm: Vec<MsmTerm>,
+    /// Whether runs of neighbouring points and evaluations are loops ([`Style::Looped`]).
+    looped: bool,
 }
 
 /// A 32-byte word as a Solidity hex literal.
@@ -97,8 +113,23 @@ fn negated_coordinate(word: &Word) -> String {
     format!("0x{}", hex::encode(bytes))
 }
 
-/// Renders the Solidity source of the verifier for `key`.
-pub fn verifier_source(key: &VerifierKey) -> String {
+/// The verifier of `key` compiled with `optimizer`, and its source: unrolled when its runtime code
+/// fits EIP-170, else with loops.
+pub fn compile_verifier(solc: &Solc, key: &VerifierKey, optimizer: Optimizer) -> Result<(String, Compiled), EvmError> {
+    let mut compiled = None;
+    for style in [Style::Unrolled, Style::Looped] {
+        let source = verifier_source(key, style);
+        let code = solc.compile_contract(&source, CONTRACT, optimizer)?;
+        if code.runtime.len() <= crate::EIP170_CODE_SIZE_LIMIT {
+            return Ok((source, code));
+        }
+        compiled = Some((source, code));
+    }
+    Ok(compiled.expect("two styles tried"))
+}
+
+/// Renders the Solidity source of the verifier for `key` in `style`.
+pub fn verifier_source(key: &VerifierKey, style: Style) -> String {
     assert_eq!(key.public_points.len(), 2, "two public values: the commitment, account + 2^160 time");
     let code = codegen::generate(key);
     let srs = srs_of(key);
@@ -132,6 +163,7 @@ pub fn verifier_source(key: &VerifierKey) -> String {
         constraints: code.constraints,
         opening: code.opening,
         msm: code.msm,
+        looped: style == Style::Looped,
     };
     template.render().expect("the template renders")
 }
@@ -156,8 +188,12 @@ mod tests {
     #[test]
     fn the_template_is_filled_and_names_its_slots_and_helpers() {
         let key = VerifierKey::from_bytes(include_bytes!("../../../fixtures/tiny/verifier.key")).expect("the fixture's key");
-        let source = verifier_source(&key);
-        assert!(!source.contains("{{") && !source.contains("{%"), "every place filled");
+        for style in [Style::Looped, Style::Unrolled] {
+            let source = verifier_source(&key, style);
+            assert!(!source.contains("{{") && !source.contains("{%"), "every place filled");
+            assert_eq!(source.contains("for { let cptr"), style == Style::Looped, "{style:?}");
+        }
+        let source = verifier_source(&key, Style::Unrolled);
         for name in ["TRANSCRIPT_MPTR", "FIRST_LANE_MPTR", "ACCUMULATOR_MPTR", "PAIRING_MPTR", "Z_MPTR", "W_PRIME_CPTR", "CALLDATA_LEN"] {
             assert!(source.contains(&format!("uint256 internal constant {name} = 0x")), "{name} is a named constant");
         }

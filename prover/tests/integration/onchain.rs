@@ -12,7 +12,7 @@ use solvent_evm::{
     chain::{LocalChain, Outcome, EIP170_CODE_SIZE_LIMIT},
     gate,
     solc::{Compiled, Optimizer, Solc},
-    solidity::{verifier_source, CONTRACT},
+    solidity::compile_verifier,
 };
 use solvent_model::policy::Policy;
 use solvent_prover::{demo, export::VERIFIER_OPTIMIZER, prove};
@@ -43,7 +43,7 @@ fn fixture() -> &'static Fixture {
         let (policy, account) = (witness.policy.clone(), witness.portfolio.account);
         let attestation = prove::attestation(&witness, &keys, &proof);
         let solc = Solc::locate().unwrap();
-        let verifier = solc.compile_contract(&verifier_source(&keys.verifier_key), CONTRACT, VERIFIER_OPTIMIZER).unwrap();
+        let (_, verifier) = compile_verifier(&solc, &keys.verifier_key, VERIFIER_OPTIMIZER).unwrap();
         let gate = gate::compile(&solc, Optimizer::Runs(200)).unwrap();
         let key = keys.verifier_key.clone();
         Fixture { policy, account, inputs: witness.public_inputs(), commitment: proof.policy, attestation, verifier, gate, key }

@@ -22,11 +22,7 @@ use halo2_proofs::{
     transcript::{EncodedChallenge, TranscriptRead, TranscriptReadBuffer},
 };
 use solvent_circuits::{AttestationCircuit, Witness};
-use solvent_evm::{
-    chain::LocalChain,
-    solc::Solc,
-    solidity::{verifier_source, CONTRACT},
-};
+use solvent_evm::{chain::LocalChain, solc::Solc, solidity::compile_verifier};
 use solvent_model::{policy::Policy, Portfolio};
 use solvent_params::Srs;
 use solvent_prover::{demo, export::VERIFIER_OPTIMIZER, keys, keys::Keys, prove};
@@ -181,7 +177,7 @@ pub struct EvmVerifier {
 impl EvmVerifier {
     /// Renders, compiles and deploys the verifier of `key`.
     pub fn new(key: &solvent_verifier_wasm::key::VerifierKey) -> EvmVerifier {
-        let compiled = Solc::locate().unwrap().compile_contract(&verifier_source(key), CONTRACT, VERIFIER_OPTIMIZER).unwrap();
+        let (_, compiled) = compile_verifier(&Solc::locate().unwrap(), key, VERIFIER_OPTIMIZER).unwrap();
         let mut chain = LocalChain::new();
         let (address, _) = chain.deploy([1; 20], compiled.bytecode.clone()).unwrap();
         EvmVerifier { chain, address, runtime_bytes: compiled.runtime.len() }
