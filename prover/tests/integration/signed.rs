@@ -63,6 +63,8 @@ fn a_proof_from_signed_statements_verifies_natively_in_wasm_and_in_halo2() {
     assert!(solvent_verifier::verify_proof(&keys.verifier_key, &other_commitment, &inputs, &proof.bytes).is_err());
     let (accepted, _) = evm.verify(solvent_evm::abi::verifier_calldata(&other_commitment, &inputs, &proof.bytes));
     assert!(!accepted, "the Solidity verifier accepts the proof under another custodian key");
+    let wasm = common::WasmVerifier::new().verify(&key_bytes, &other_commitment.to_bytes(), &input_bytes, &proof.bytes).unwrap();
+    assert_ne!(wasm.0, 0, "the wasm verifier accepts the proof under another custodian key");
 }
 
 /// A policy file with the two sources, a statement file per statement.
