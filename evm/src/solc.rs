@@ -168,8 +168,23 @@ impl Solc {
     }
 
     /// Compiles solc standard-JSON input ([`standard_input`]) and returns every contract by name.
+    /// The pinned compiler is deterministic: an input compiled before in this process is answered
+    /// from memory (tests and a run's exports compile the same gate and verifiers again and again).
     pub fn compile_standard(&self, input: &Value) -> Result<BTreeMap<String, Compiled>, EvmError> {
-        let output = self.run(&input.to_string())?;
+        static COMPILED: std::sync::Mutex<BTreeMap<[u8; 32], BTreeMap<String, Compiled>>> = std::sync::Mutex::new(BTreeMap::new());
+        let text = input.to_string();
+        let key = crate::abi::keccak256(text.as_bytes());
+        if let Some(contracts) = COMPILED.lock().expect("the compile cache").get(&key) {
+            return Ok(contracts.clone());
+        }
+        let contracts = self.compile_text(&text)?;
+        COMPILED.lock().expect("the compile cache").insert(key, contracts.clone());
+        Ok(contracts)
+    }
+
+    /// Runs solcjs on standard-JSON input text; returns every contract by name.
+    fn compile_text(&self, input: &str) -> Result<BTreeMap<String, Compiled>, EvmError> {
+        let output = self.run(input)?;
         let errors: Vec<String> = output["errors"]
             .as_array()
             .into_iter()
