@@ -37,7 +37,7 @@ use contract::ISolventRiskGovernor as Governor;
 
 /// Compiles the governor (with the OpenZeppelin files it imports).
 pub fn compile(solc: &Solc, optimizer: Optimizer) -> Result<Compiled, EvmError> {
-    crate::lending::compile_with_openzeppelin(solc, &[("SolventRiskGovernor.sol", SOURCE)], CONTRACT, optimizer)
+    crate::openzeppelin::compile_with_openzeppelin(solc, &[("SolventRiskGovernor.sol", SOURCE)], CONTRACT, optimizer)
 }
 
 /// A proposal: calls to the gate (each its calldata) and the description.

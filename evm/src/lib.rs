@@ -8,8 +8,8 @@
 //! - [`gate`]: the `SolvencyGate` registry contract (`contracts/SolvencyGate.sol`).
 //! - [`governance`]: `SolventRiskGovernor`, token-weighted governance of the gate's policies with
 //!   a supermajority and a longer delay for loosening ones.
-//! - [`lending`]: the reference lending integration `SolventCreditLine`, with OpenZeppelin's
-//!   contracts from npm.
+//! - [`lending`]: the reference lending integration `SolventCreditLine`.
+//! - [`openzeppelin`]: OpenZeppelin's contracts from npm, for sources that import them.
 //! - `chain` (feature `chain`): a local revm chain to deploy and call contracts, for tests and gas
 //!   figures; the `solvent` binary does not link it.
 #![deny(missing_docs)]
@@ -22,6 +22,7 @@ pub mod error;
 pub mod gate;
 pub mod governance;
 pub mod lending;
+pub mod openzeppelin;
 pub mod solc;
 pub mod solidity;
 

@@ -253,7 +253,7 @@ impl Gen {
 /// One step of the transcript, as the template writes it.
 pub enum TranscriptStep {
     /// Revert unless the calldata from `from` to `end` holds points on the curve (64 bytes each):
-    /// one check, or a loop over neighbours.
+    /// a check each, or a loop over them ([`super::Style`]).
     CheckPoints {
         /// The first point's address.
         from: Slot,
@@ -364,8 +364,9 @@ pub enum MsmTerm {
         /// The scalar.
         scalar: String,
     },
-    /// A loop over neighbouring calldata points, `sum_i scalar_i * point_i` with point `i` at
-    /// `points + 64 i` (up to `end`) and its scalar in memory at `scalars + 32 i`.
+    /// Neighbouring calldata points, `sum_i scalar_i * point_i` with point `i` at `points + 64 i`
+    /// (up to `end`) and its scalar in memory at `scalars + 32 i` (a loop or straight-line code,
+    /// as the verifier's [`super::Style`] says).
     Run {
         /// The first point's address in the calldata.
         points: Slot,
@@ -917,8 +918,8 @@ mod tests {
         let mut absorbed = 64 * key.lanes as usize;
         for step in &code.transcript {
             match step {
-                TranscriptStep::CheckPoints { from, end } => points.extend((from.0..end.0).step_by(64).map(Slot)),
-                TranscriptStep::CheckScalars { from, end } => scalars.extend((from.0..end.0).step_by(32).map(Slot)),
+                TranscriptStep::CheckPoints { from, end } => points.extend(from.run_to(end, 64)),
+                TranscriptStep::CheckScalars { from, end } => scalars.extend(from.run_to(end, 32)),
                 TranscriptStep::Absorb { length, .. } => absorbed += length.0,
                 TranscriptStep::Squeeze { .. } | TranscriptStep::SqueezeAgain { .. } => squeezes += 1,
             }

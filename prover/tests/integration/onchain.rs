@@ -402,7 +402,13 @@ fn lending_code() -> &'static (Compiled, Compiled) {
     CODE.get_or_init(|| {
         use solvent_evm::lending;
         let solc = Solc::locate().unwrap();
-        let token = lending::compile_with_openzeppelin(&solc, &[("PoolToken.sol", POOL_TOKEN)], "PoolToken", Optimizer::Runs(200)).unwrap();
+        let token = solvent_evm::openzeppelin::compile_with_openzeppelin(
+            &solc,
+            &[("PoolToken.sol", POOL_TOKEN)],
+            "PoolToken",
+            Optimizer::Runs(200),
+        )
+        .unwrap();
         let pool = lending::compile(&solc, Optimizer::Runs(200)).unwrap();
         assert!(pool.runtime.len() <= EIP170_CODE_SIZE_LIMIT);
         eprintln!("SolventCreditLine: runtime {} bytes", pool.runtime.len());
@@ -547,11 +553,12 @@ struct Governed {
 
 impl Governed {
     fn new() -> Governed {
-        use solvent_evm::{abi::Token, governance, lending};
+        use solvent_evm::{abi::Token, governance};
         let mut d = Deployment::new();
         let solc = Solc::locate().unwrap();
         let compile = |source: &str, name: &str| {
-            lending::compile_with_openzeppelin(&solc, &[(&format!("{name}.sol"), source)], name, Optimizer::Runs(200)).unwrap()
+            solvent_evm::openzeppelin::compile_with_openzeppelin(&solc, &[(&format!("{name}.sol"), source)], name, Optimizer::Runs(200))
+                .unwrap()
         };
         let token_code = compile(VOTE_TOKEN, "VoteToken");
         let holders = solvent_evm::abi::encode(&VOTERS.map(|v| Token::address(&v)));
