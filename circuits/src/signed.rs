@@ -225,7 +225,11 @@ pub struct SlotCells {
 pub struct ItemCells {
     /// `e_j`.
     pub enabled: Cell,
-    /// `kind_j`: 0 balance, 1 debt, 2 position.
+    /// `d_j`: a debt.
+    pub debt: Cell,
+    /// `p_j`: a position.
+    pub position: Cell,
+    /// `kind_j = d_j + 2 p_j`: 0 balance, 1 debt, 2 position.
     pub kind: Cell,
     /// `name_j`.
     pub name: Cell,
@@ -369,7 +373,7 @@ impl SignedInstructions for SignedChip {
                 positions = gate.mul_add(ctx, positions, item_enabled, position);
                 let name = ctx.load_witness(item.map_or(Fr::ZERO, |(cell, _)| name_to_field(cell_id(policy, *cell))));
                 let amount = ctx.load_witness(item.map_or(Fr::ZERO, |(_, amount)| field_from_i128(*amount)));
-                items.push(ItemCells { enabled: item_enabled, kind, name, amount });
+                items.push(ItemCells { enabled: item_enabled, debt, position, kind, name, amount });
                 previous_enabled = item_enabled;
                 previous_kind = Some(kind);
             }
@@ -762,6 +766,16 @@ mod tests {
         let (_, figures) = built(&w);
         let padding = &figures.signed.as_ref().unwrap().slots[2];
         let forged = HashMap::from([(padding.items[0].enabled.index, Fr::ONE)]);
+        assert_failure(mock_forged(&w, forged, None), MAIN_GATE);
+    }
+
+    #[test]
+    fn an_item_both_debt_and_position_is_refused_by_the_main_gate() {
+        // d_j p_j = 0: kind 3 (both bits on) would count the item twice among the kinds.
+        let w = honest();
+        let (_, figures) = built(&w);
+        let item = &figures.signed.as_ref().unwrap().slots[2].items[0];
+        let forged = HashMap::from([(item.debt.index, Fr::ONE), (item.position.index, Fr::ONE), (item.kind.index, Fr::from(3))]);
         assert_failure(mock_forged(&w, forged, None), MAIN_GATE);
     }
 }
